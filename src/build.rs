@@ -1,0 +1,96 @@
+//! The build pipeline: load → parse → assemble → render → write. It only sequences the stages.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::SiteConfig;
+use crate::content::load_pages;
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::output::write_atomically;
+use crate::render::{Templates, render};
+use crate::site::Site;
+
+/// What `errbook build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's directory (holds errbook.toml and content/).
+    pub root: PathBuf,
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub enum BuildOutcome {
+    Built(BuildReport),
+    /// Error-level diagnostics; nothing was written.
+    Failed(Vec<Diagnostic>),
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub output_dir: PathBuf,
+    /// Non-fatal diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Loads the configuration and every page, and assembles the site. Diagnostics from all
+/// stages are returned together; the site is `None` when the configuration is unusable.
+pub fn load_site(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+    let config = match SiteConfig::load(root)? {
+        Ok(config) => config,
+        Err(diags) => return Ok((None, diags)),
+    };
+    let loaded = load_pages(root)?;
+    let (site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
+    diags.extend(loaded.diagnostics);
+    Ok((Some(site), diags))
+}
+
+/// Builds the site into its output directory, atomically.
+pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
+    let root = &options.root;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let (site, mut diags) = load_site(root)?;
+    lap("load", &mut timings);
+    let templates = match Templates::load(root) {
+        Ok(t) => Some(t),
+        Err(more) => {
+            diags.extend(more);
+            None
+        }
+    };
+    lap("templates", &mut timings);
+    let (Some(site), Some(templates)) = (site, templates) else {
+        return Ok(BuildOutcome::Failed(diags));
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(BuildOutcome::Failed(diags));
+    }
+    let output = match render(&site, &templates) {
+        Ok(output) => output,
+        Err(more) => {
+            diags.extend(more);
+            return Ok(BuildOutcome::Failed(diags));
+        }
+    };
+    lap("render", &mut timings);
+    let output_dir = site.config.output_path(root);
+    write_atomically(&output, &output_dir)?;
+    lap("write", &mut timings);
+    Ok(BuildOutcome::Built(BuildReport {
+        pages: site.pages.len(),
+        files: output.files.len(),
+        output_dir,
+        diagnostics: diags,
+        timings,
+    }))
+}

@@ -1,0 +1,195 @@
+//! The site configuration, `errbook.toml`.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::error::{Error, Result};
+use crate::source::SourceFile;
+
+pub const CONFIG_FILE: &str = "errbook.toml";
+
+/// What `errbook.toml` says about the site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Absolute URL the site is published at; canonical URLs, the sitemap and the feed use it.
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Where `build` writes the site, relative to the root.
+    #[serde(default = "default_output_dir")]
+    pub output_dir: String,
+    /// Where the published site's validator widget posts configs; without it the widget
+    /// shows the equivalent `errbook validate` command.
+    #[serde(default)]
+    pub validator_endpoint: Option<String>,
+}
+
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "categories",
+    "output_dir",
+    "validator_endpoint",
+];
+const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_output_dir() -> String {
+    "public".into()
+}
+
+/// Directories of the site that the output must never replace.
+const SOURCE_DIRS: &[&str] = &["content", "templates", "static", ".git"];
+
+impl SiteConfig {
+    /// Reads `root/errbook.toml`. A missing file is an [`Error`]; a wrong one, diagnostics.
+    pub fn load(root: &Path) -> Result<Result<SiteConfig, Vec<Diagnostic>>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::new(format!(
+                    "no {CONFIG_FILE} in {} (is --root the site's directory?)",
+                    root.display()
+                ))
+            } else {
+                Error::io("read", &path, e)
+            }
+        })?;
+        Ok(Self::parse(&SourceFile::new(CONFIG_FILE, text)))
+    }
+
+    pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let mut config: SiteConfig = toml::from_str(&file.text).map_err(|e| vec![toml_diagnostic(file, &e)])?;
+        let mut diags = Vec::new();
+        let at = |key: &str| key_span(file, key);
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            diags.push(
+                Diagnostic::error("bad-config", file, at("base_url"), "`base_url` must be an absolute http(s) URL")
+                    .with_help("e.g. base_url = \"https://errors.example.org/\""),
+            );
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        if let Err(message) = check_output_dir(&config.output_dir) {
+            diags.push(Diagnostic::error("bad-config", file, at("output_dir"), message));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for category in &config.categories {
+            if !crate::content::load::is_kebab(&category.id) || !seen.insert(&category.id) {
+                diags.push(Diagnostic::error(
+                    "bad-config",
+                    file,
+                    key_span(file, &format!("\"{}\"", category.id)),
+                    format!("category id `{}` must be unique lowercase kebab-case", category.id),
+                ));
+            }
+        }
+        if diags.is_empty() { Ok(config) } else { Err(diags) }
+    }
+
+    pub fn output_path(&self, root: &Path) -> PathBuf {
+        root.join(&self.output_dir)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// The output directory is replaced whole on every build, so it must be a plain subdirectory
+/// that holds nothing else of the site.
+fn check_output_dir(dir: &str) -> std::result::Result<(), String> {
+    let path = Path::new(dir);
+    let plain = !dir.is_empty()
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    if !plain {
+        return Err(format!("`output_dir = \"{dir}\"` must be a subdirectory of the site (no `..`, no absolute path)"));
+    }
+    if first.is_some_and(|f| SOURCE_DIRS.contains(&f.as_str())) {
+        return Err(format!("`output_dir = \"{dir}\"` would overwrite the site's sources"));
+    }
+    Ok(())
+}
+
+/// Best-effort span of a key's line, for diagnostics on semantic config errors.
+fn key_span(file: &SourceFile, needle: &str) -> std::ops::Range<usize> {
+    match file.text.find(needle) {
+        Some(i) => i..i + needle.len(),
+        None => 0..0,
+    }
+}
+
+fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    let span = err.span().unwrap_or(0..0);
+    let message = err.message().trim();
+    // serde words it "unknown field `x`, expected one of ..."; we add a did-you-mean.
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let known = if CATEGORY_KEYS.contains(&name) || rest.contains("`name`") {
+            CATEGORY_KEYS
+        } else {
+            CONFIG_KEYS
+        };
+        let help = match did_you_mean(name, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys: {}", known.join(", ")),
+        };
+        return Diagnostic::error("unknown-field", file, span, format!("unknown key `{name}` in {CONFIG_FILE}"))
+            .with_help(help);
+    }
+    Diagnostic::error("config-syntax", file, span, format!("invalid {CONFIG_FILE}: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        SiteConfig::parse(&SourceFile::new(CONFIG_FILE, text))
+    }
+
+    #[test]
+    fn defaults_and_trailing_slash() {
+        let c = parse("title = \"t\"\nbase_url = \"https://x.org\"\n").unwrap();
+        assert_eq!((c.base_url.as_str(), c.output_dir.as_str(), c.language.as_str()), ("https://x.org/", "public", "en"));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_right_one() {
+        let d = &parse("titel = \"t\"\nbase_url = \"https://x.org\"\n").unwrap_err()[0];
+        assert_eq!((d.rule, d.line, d.column), ("unknown-field", 1, 1));
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn output_dir_cannot_clobber_sources() {
+        for dir in ["..", "/tmp/x", ".", "content", "static/out", ""] {
+            let text = format!("title = \"t\"\nbase_url = \"https://x.org\"\noutput_dir = \"{dir}\"\n");
+            assert!(parse(&text).is_err(), "{dir}");
+        }
+    }
+}

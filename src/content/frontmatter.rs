@@ -1,0 +1,477 @@
+//! Splits a page into front matter and body, and decodes the front matter into typed values.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use jiff::civil::Date;
+
+use crate::content::page::{FrontMatter, Signature, Source, SourceKind, Spanned};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::source::SourceFile;
+use crate::yaml::{self, Limits, Node};
+
+/// Where the parts of a page file are, as byte ranges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The whole block, both `---` lines included.
+    pub block: Range<usize>,
+    /// The YAML between the fences.
+    pub yaml: Range<usize>,
+    /// The markdown after the closing fence.
+    pub body: Range<usize>,
+}
+
+const FENCE_HELP: &str =
+    "a page starts with a line `---`, then YAML front matter, then another line `---`";
+
+/// Finds the front-matter fences.
+pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = &file.text;
+    let mut lines = line_spans(text);
+    let Some(first) = lines.next() else {
+        return Err(Diagnostic::error("no-front-matter", file, 0..0, "the file is empty")
+            .with_help(FENCE_HELP));
+    };
+    if !is_fence(&text[first.clone()]) {
+        return Err(Diagnostic::error(
+            "no-front-matter",
+            file,
+            first.start..first.end.min(first.start + 3),
+            "the page has no front matter",
+        )
+        .with_help(FENCE_HELP));
+    }
+    let yaml_start = next_line_start(text, first.end);
+    for line in lines {
+        if is_fence(&text[line.clone()]) {
+            let body = next_line_start(text, line.end);
+            return Ok(Split {
+                block: 0..line.end,
+                yaml: yaml_start..line.start,
+                body: body..text.len(),
+            });
+        }
+    }
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        file,
+        first.start..first.end,
+        "the front matter opened here is never closed",
+    )
+    .with_help("add a line `---` after the last front-matter key"))
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Byte ranges of each line's content (without `\r\n` / `\n`).
+fn line_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let content_end = if text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        let span = start..content_end;
+        start = end + 1;
+        Some(span)
+    })
+}
+
+fn next_line_start(text: &str, line_end: usize) -> usize {
+    text[line_end..]
+        .find('\n')
+        .map_or(text.len(), |i| line_end + i + 1)
+}
+
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "tool",
+    "category",
+    "signatures",
+    "summary",
+    "quick_fix",
+    "updated",
+    "validator",
+    "sources",
+    "related",
+];
+const SOURCE_KEYS: &[&str] = &["id", "url", "title", "date", "kind"];
+const SIGNATURE_KEYS: &[&str] = &["regex", "literal"];
+
+/// Parses and decodes the front matter. Every problem is pushed to `diags`; `None` when
+/// any of them is an error.
+pub fn parse(
+    file: &SourceFile,
+    split: &Split,
+    tool_dir: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let root = match yaml::parse(file, split.yaml.clone(), Limits::default()) {
+        Ok(root) => root,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(e.rule, file, e.span, format!("invalid YAML: {}", e.message))
+                    .with_help("fix the YAML syntax of the front matter"),
+            );
+            return None;
+        }
+    };
+    let before = diags.iter().filter(|d| d.is_error()).count();
+    let mut d = Decoder { file, diags };
+    let whole = split.block.start..split.block.start + 3;
+    if root.is_null() {
+        d.error(
+            "missing-field",
+            whole,
+            "the front matter is empty",
+            Some("add title, tool, category, signatures, summary, quick_fix, updated and sources"),
+        );
+        return None;
+    }
+    let fields = d.fields(&root, PAGE_KEYS, "page")?;
+    let title = d.required_string(&fields, "title", &whole);
+    let tool = d.required_string(&fields, "tool", &whole);
+    if let Some(tool) = &tool {
+        if tool.value != tool_dir {
+            d.error(
+                "tool-mismatch",
+                tool.span.clone(),
+                format!(
+                    "`tool: {}` does not match the page's directory `content/{tool_dir}/`",
+                    tool.value
+                ),
+                Some("move the page into the tool's directory, or correct `tool`"),
+            );
+        }
+    }
+    let category = d.required_string(&fields, "category", &whole);
+    let signatures = d.required(&fields, "signatures", &whole).and_then(|n| d.signatures(n));
+    let summary = d.required_string(&fields, "summary", &whole);
+    let quick_fix = d.required_string(&fields, "quick_fix", &whole);
+    let updated = d.required(&fields, "updated", &whole).and_then(|n| d.date(n, "updated"));
+    let validator = fields.get("validator").and_then(|n| d.string(n, "validator"));
+    let sources = d.required(&fields, "sources", &whole).and_then(|n| d.sources(n));
+    let related = match fields.get("related") {
+        Some(n) if !n.is_null() => d.list(n, "related").map(|items| {
+            items
+                .iter()
+                .filter_map(|item| d.string(item, "related"))
+                .collect()
+        }),
+        _ => Some(Vec::new()),
+    };
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    Some(FrontMatter {
+        span: split.block.clone(),
+        title: title?,
+        tool: tool?,
+        category: category?,
+        signatures: signatures?,
+        summary: summary?,
+        quick_fix: quick_fix?,
+        updated: updated?,
+        validator,
+        sources: sources?,
+        related: related?,
+    })
+}
+
+/// Decodes YAML nodes into typed values, reporting every problem with its span.
+struct Decoder<'a> {
+    file: &'a SourceFile,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Decoder<'_> {
+    fn error(
+        &mut self,
+        rule: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<&str>,
+    ) {
+        let mut diag = Diagnostic::error(rule, self.file, span, message);
+        diag.help = help.map(str::to_string);
+        self.diags.push(diag);
+    }
+
+    fn bad_type(&mut self, node: &Node, key: &str, expected: &str) {
+        self.error(
+            "bad-type",
+            node.span.clone(),
+            format!("`{key}` must be {expected}, found {}", node.kind()),
+            None,
+        );
+    }
+
+    /// The keys of a mapping, checked against the allowed ones.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        allowed: &[&str],
+        what: &str,
+    ) -> Option<HashMap<&'n str, &'n Node>> {
+        let Some(entries) = node.as_map() else {
+            self.bad_type(node, what, "a mapping of keys to values");
+            return None;
+        };
+        let mut fields = HashMap::new();
+        for (key, value) in entries {
+            let Some(name) = key.as_text() else {
+                self.bad_type(key, "a key", "a string");
+                continue;
+            };
+            if !allowed.contains(&name) {
+                let help = match did_you_mean(name, allowed) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known keys: {}", allowed.join(", ")),
+                };
+                self.error(
+                    "unknown-field",
+                    key.span.clone(),
+                    format!("unknown {what} key `{name}`"),
+                    Some(&help),
+                );
+            } else if fields.insert(name, value).is_some() {
+                self.error(
+                    "duplicate-key",
+                    key.span.clone(),
+                    format!("`{name}` is given more than once"),
+                    Some("keep one of them"),
+                );
+            }
+        }
+        Some(fields)
+    }
+
+    fn required<'n>(
+        &mut self,
+        fields: &HashMap<&str, &'n Node>,
+        key: &str,
+        container: &Range<usize>,
+    ) -> Option<&'n Node> {
+        match fields.get(key) {
+            Some(node) if !node.is_null() => Some(node),
+            Some(node) => {
+                let span = node.span.clone();
+                self.error(
+                    "missing-field",
+                    span,
+                    format!("`{key}` is empty"),
+                    Some("give it a value"),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    "missing-field",
+                    container.clone(),
+                    format!("missing required key `{key}`"),
+                    Some(&format!("add `{key}:` (see docs/page-format.md)")),
+                );
+                None
+            }
+        }
+    }
+
+    fn required_string(
+        &mut self,
+        fields: &HashMap<&str, &Node>,
+        key: &str,
+        container: &Range<usize>,
+    ) -> Option<Spanned<String>> {
+        let node = self.required(fields, key, container)?;
+        self.string(node, key)
+    }
+
+    fn string(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
+        match node.as_text() {
+            Some(text) if !text.trim().is_empty() => {
+                Some(Spanned::new(text.to_string(), node.span.clone()))
+            }
+            Some(_) => {
+                self.error(
+                    "missing-field",
+                    node.span.clone(),
+                    format!("`{key}` is empty"),
+                    Some("give it a value"),
+                );
+                None
+            }
+            None => {
+                self.bad_type(node, key, "a string");
+                None
+            }
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
+        let items = node.as_seq();
+        if items.is_none() {
+            self.bad_type(node, key, "a list");
+        }
+        items
+    }
+
+    fn date(&mut self, node: &Node, key: &str) -> Option<Spanned<Date>> {
+        let text = self.string(node, key)?;
+        match parse_date(&text.value) {
+            Some(date) => Some(Spanned::new(date, text.span)),
+            None => {
+                self.error(
+                    "bad-type",
+                    text.span,
+                    format!("`{key}` must be a date YYYY-MM-DD, found `{}`", text.value),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn signatures(&mut self, node: &Node) -> Option<Vec<Spanned<Signature>>> {
+        let items = self.list(node, "signatures")?;
+        if items.is_empty() {
+            self.error(
+                "missing-field",
+                node.span.clone(),
+                "`signatures` is empty",
+                Some("add the error text that identifies this error in a log"),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        for item in items {
+            if item.as_map().is_none() {
+                let text = self.string(item, "a signature")?;
+                out.push(Spanned::new(Signature::Literal(text.value), text.span));
+                continue;
+            }
+            let fields = self.fields(item, SIGNATURE_KEYS, "signature")?;
+            let (kind, value) = match (fields.get("regex"), fields.get("literal")) {
+                (Some(re), None) => ("regex", *re),
+                (None, Some(lit)) => ("literal", *lit),
+                _ => {
+                    self.error(
+                        "bad-type",
+                        item.span.clone(),
+                        "a signature mapping has exactly one key, `regex` or `literal`",
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let text = self.string(value, kind)?;
+            if kind == "regex" {
+                if let Err(e) = regex::Regex::new(&text.value) {
+                    let message = format!("the regex does not compile: {e}");
+                    self.error("invalid-signature", text.span.clone(), message, None);
+                    continue;
+                }
+                out.push(Spanned::new(Signature::Regex(text.value), text.span));
+            } else {
+                out.push(Spanned::new(Signature::Literal(text.value), text.span));
+            }
+        }
+        Some(out)
+    }
+
+    fn sources(&mut self, node: &Node) -> Option<Vec<Source>> {
+        let items = self.list(node, "sources")?;
+        let mut out = Vec::new();
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        let mut ok = true;
+        for item in items {
+            match self.source(item) {
+                Some(source) => {
+                    if seen.insert(source.id.value.clone(), ()).is_some() {
+                        let message = format!("source id `{}` is used twice", source.id.value);
+                        self.error("duplicate-source-id", source.id.span.clone(), message, None);
+                        ok = false;
+                    }
+                    out.push(source);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn source(&mut self, node: &Node) -> Option<Source> {
+        let fields = self.fields(node, SOURCE_KEYS, "source")?;
+        let span = node.span.clone();
+        let id = self.required_string(&fields, "id", &span);
+        let url = fields.get("url").and_then(|n| self.string(n, "url"));
+        let title = self.required_string(&fields, "title", &span);
+        let date = match fields.get("date") {
+            Some(n) if !n.is_null() => Some(self.date(n, "date")?),
+            _ => None,
+        };
+        let kind_text = self.required_string(&fields, "kind", &span);
+        let kind = kind_text.and_then(|k| match SourceKind::parse(&k.value) {
+            Some(kind) => Some(Spanned::new(kind, k.span)),
+            None => {
+                let help = format!("one of: {}", SourceKind::NAMES.join(", "));
+                let message = format!("unknown source kind `{}`", k.value);
+                self.error("bad-type", k.span, message, Some(&help));
+                None
+            }
+        });
+        Some(Source {
+            span,
+            id: id?,
+            url,
+            title: title?,
+            date,
+            kind: kind?,
+        })
+    }
+}
+
+/// A `YYYY-MM-DD` calendar date.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_fences_with_crlf() {
+        let file = SourceFile::new("p.md", "---\r\ntitle: x\r\n---\r\nbody\r\n");
+        let split = split(&file).unwrap();
+        assert_eq!(&file.text[split.yaml.clone()], "title: x\r\n");
+        assert_eq!(&file.text[split.body.clone()], "body\r\n");
+    }
+
+    #[test]
+    fn reports_missing_and_unclosed_fences() {
+        let no = split(&SourceFile::new("p.md", "# hi\n")).unwrap_err();
+        assert_eq!((no.rule, no.line, no.column), ("no-front-matter", 1, 1));
+        let open = split(&SourceFile::new("p.md", "---\ntitle: x\n")).unwrap_err();
+        assert_eq!(open.rule, "unclosed-front-matter");
+        let empty = split(&SourceFile::new("p.md", "")).unwrap_err();
+        assert_eq!(empty.rule, "no-front-matter");
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-11-20").is_some());
+        assert!(parse_date("2026-13-20").is_none());
+        assert!(parse_date("2026-1-2").is_none());
+    }
+}

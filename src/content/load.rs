@@ -1,0 +1,166 @@
+//! Finds the page files under `content/` and parses them in parallel.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::content::{frontmatter, markdown, page::Page};
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::source::{SourceFile, display_path};
+
+/// Every page that parsed, and every problem met on the way.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Directory names that would collide with the site's own URLs.
+pub const RESERVED_TOOLS: &[&str] = &["category", "search", "static", "css", "js", "api"];
+
+/// Loads `root/content/<tool>/<slug>.md`, sorted by path.
+pub fn load_pages(root: &Path) -> Result<Loaded> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::new(format!(
+            "no content directory at {} (run `errbook new <tool>/<slug>` to start one)",
+            content.display()
+        )));
+    }
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let entry = entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            paths.push(relative.to_path_buf());
+        }
+    }
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        paths.par_iter().map(|path| load_one(root, path)).collect();
+    let mut loaded = Loaded::default();
+    for (page, diagnostics) in results {
+        loaded.pages.extend(page);
+        loaded.diagnostics.extend(diagnostics);
+    }
+    Ok(loaded)
+}
+
+fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
+    let shown = display_path(relative);
+    let bytes = match std::fs::read(root.join(relative)) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let d = Diagnostic::file_error("unreadable-file", &shown, 1, 1, format!("could not read the file: {e}"));
+            return (None, vec![d]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return (None, vec![invalid_utf8(&shown, e)]),
+    };
+    let file = SourceFile::new(relative.clone(), text);
+    let mut parts = relative.iter().skip(1).map(|p| p.to_string_lossy().into_owned());
+    let (tool, name) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(tool), Some(name), None) => (tool, name),
+        _ => {
+            let d = Diagnostic::error("misplaced-page", &file, 0..0, "a page must be at content/<tool>/<slug>.md")
+                .with_help("move the file into its tool's directory");
+            return (None, vec![d]);
+        }
+    };
+    let slug = name.trim_end_matches(".md").to_string();
+    let mut diags = Vec::new();
+    for (what, value) in [("tool directory", &tool), ("page slug", &slug)] {
+        if !is_kebab(value) {
+            diags.push(
+                Diagnostic::error("bad-slug", &file, 0..0, format!("the {what} `{value}` is not lowercase kebab-case"))
+                    .with_help("use only a-z, 0-9 and single hyphens, e.g. `no-deployments-available`"),
+            );
+        }
+    }
+    if RESERVED_TOOLS.contains(&tool.as_str()) {
+        diags.push(
+            Diagnostic::error("bad-slug", &file, 0..0, format!("`content/{tool}/` is reserved for the site's own pages"))
+                .with_help("rename the tool directory"),
+        );
+    }
+    let page = parse_page(file, tool, slug, &mut diags);
+    let page = if diags.iter().any(Diagnostic::is_error) { None } else { page };
+    (page, diags)
+}
+
+/// Parses one page file. Problems go to `diags`; `None` when the page cannot be built.
+pub fn parse_page(
+    file: SourceFile,
+    tool: String,
+    slug: String,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let split = match frontmatter::split(&file) {
+        Ok(split) => split,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let front = frontmatter::parse(&file, &split, &tool, diags)?;
+    let body = markdown::parse(&file, split.body.clone(), &front.sources);
+    Some(Page {
+        file,
+        tool,
+        slug,
+        front,
+        body,
+    })
+}
+
+/// Lowercase kebab-case: `a-z`, `0-9`, single inner hyphens.
+pub fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn invalid_utf8(path: &str, err: std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = err.as_bytes();
+    let valid = err.utf8_error().valid_up_to();
+    let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Diagnostic::file_error(
+        "invalid-utf8",
+        path,
+        line,
+        column,
+        format!("the file is not valid UTF-8 (byte 0x{:02x} at offset {valid})", bytes[valid]),
+    )
+    .with_help("save the file as UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_case() {
+        assert!(is_kebab("no-deployments-2"));
+        assert!(!is_kebab("No-Deployments"));
+        assert!(!is_kebab("a--b"));
+        assert!(!is_kebab(""));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = String::from_utf8(b"ab\ncd\xff".to_vec()).unwrap_err();
+        let d = invalid_utf8("p.md", err);
+        assert_eq!((d.line, d.column, d.rule), (2, 3, "invalid-utf8"));
+    }
+}

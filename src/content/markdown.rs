@@ -1,0 +1,620 @@
+//! The page body: markdown parsed into recognised sections, citations, anchors and examples,
+//! and rendered to HTML.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
+};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::content::highlight;
+use crate::content::page::{Source, Spanned};
+use crate::source::SourceFile;
+
+/// The sections of the page contract, recognised by their H2 titles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    /// Text before the first H2.
+    Preamble,
+    Meaning,
+    Causes,
+    Fixes,
+    Troubleshooting,
+    Prevention,
+    Faq,
+    /// Any other H2 section, rendered in place.
+    Other,
+}
+
+impl SectionKind {
+    /// The contract's sections in order, with their exact titles.
+    pub const REQUIRED: [(SectionKind, &'static str); 6] = [
+        (SectionKind::Meaning, "What this error means"),
+        (SectionKind::Causes, "Causes"),
+        (SectionKind::Fixes, "Fixes"),
+        (SectionKind::Troubleshooting, "Step-by-step troubleshooting"),
+        (SectionKind::Prevention, "How to prevent it"),
+        (SectionKind::Faq, "FAQ"),
+    ];
+
+    fn from_title(title: &str) -> Self {
+        let wanted = title.trim().to_lowercase();
+        Self::REQUIRED
+            .iter()
+            .find(|(_, t)| t.to_lowercase() == wanted)
+            .map_or(SectionKind::Other, |(k, _)| *k)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionKind::Preamble => "preamble",
+            SectionKind::Meaning => "meaning",
+            SectionKind::Causes => "causes",
+            SectionKind::Fixes => "fixes",
+            SectionKind::Troubleshooting => "troubleshooting",
+            SectionKind::Prevention => "prevention",
+            SectionKind::Faq => "faq",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+/// The parsed body of a page.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub sections: Vec<Section>,
+    /// Every `[@id]` citation, in order.
+    pub citations: Vec<Spanned<String>>,
+    /// Fenced blocks with `validate=` (verified examples).
+    pub examples: Vec<Example>,
+    /// Link destinations that are not absolute URLs (checked for broken links).
+    pub internal_links: Vec<Spanned<String>>,
+    /// Every heading anchor id on the page.
+    pub anchors: Vec<String>,
+}
+
+impl Body {
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub kind: SectionKind,
+    pub title: String,
+    /// Anchor id of the section heading.
+    pub id: String,
+    /// Span of the H2 heading (the whole body for the preamble).
+    pub span: Range<usize>,
+    /// The section's content, without its H2.
+    pub html: String,
+    /// Top-level list items, e.g. one per cause.
+    pub list_items: Vec<Item>,
+    /// H3 subsections, e.g. one per fix or FAQ question.
+    pub subsections: Vec<Item>,
+    /// Paragraphs and list items as plain text, for text-quality rules.
+    pub blocks: Vec<Spanned<String>>,
+}
+
+impl Section {
+    /// The section's entries: its H3 subsections when it has any, else its list items.
+    pub fn items(&self) -> &[Item] {
+        if self.subsections.is_empty() {
+            &self.list_items
+        } else {
+            &self.subsections
+        }
+    }
+}
+
+/// A list item or an H3 subsection.
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    /// The H3 heading text (subsections only).
+    pub title: Option<String>,
+    /// Plain text of the content.
+    pub text: String,
+    pub span: Range<usize>,
+    /// Source ids cited inside.
+    pub citations: Vec<String>,
+    /// Contains a code block or inline code (a concrete command or config).
+    pub has_code: bool,
+}
+
+/// A fenced code block that a validator checks at build time.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub lang: String,
+    pub validator: String,
+    pub expect: Option<String>,
+    pub code: String,
+    pub span: Range<usize>,
+}
+
+const CITE_SCHEME: &str = "errbook-cite:";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// `[@a]` and `[@a; @b]` are parsed as broken reference links; turn them into citations.
+fn cite_callback(link: BrokenLink<'_>) -> Option<(CowStr<'_>, CowStr<'_>)> {
+    let reference = link.reference.trim();
+    if link.link_type == LinkType::Shortcut && reference.starts_with('@') {
+        Some((format!("{CITE_SCHEME}{reference}").into(), "".into()))
+    } else {
+        None
+    }
+}
+
+fn cited_ids(dest: &str) -> Vec<String> {
+    dest.trim_start_matches(CITE_SCHEME)
+        .split([';', ','])
+        .map(|id| id.trim().trim_start_matches('@').to_string())
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// Parses the markdown in `range` of `file`; `sources` numbers the citations.
+pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body {
+    let text = &file.text[range.clone()];
+    let base = range.start;
+    let mut events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(text, options(), Some(cite_callback))
+            .into_offset_iter()
+            .map(|(e, r)| (e, base + r.start..base + r.end))
+            .collect();
+
+    let mut body = Body::default();
+    let mut used_ids = HashSet::new();
+    assign_heading_ids(&mut events, &mut used_ids, &mut body.anchors);
+
+    let mut builder = SectionBuilder::new(SectionKind::Preamble, String::new(), String::new(), base..range.end);
+    let mut i = 0;
+    while i < events.len() {
+        let (event, span) = (&events[i].0, events[i].1.clone());
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
+                let end = find_end(&events, i);
+                let title = plain_text(&events[i + 1..end]);
+                let id = id.as_deref().unwrap_or_default().to_string();
+                let next = SectionBuilder::new(SectionKind::from_title(&title), title, id, span);
+                let done = std::mem::replace(&mut builder, next);
+                done.finish(&mut body);
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_SCHEME) => {
+                let end = find_end(&events, i);
+                let ids = cited_ids(dest_url);
+                for id in &ids {
+                    body.citations.push(Spanned::new(id.clone(), span.clone()));
+                }
+                builder.cite(&ids);
+                builder.push(Event::Html(citation_html(&ids, sources).into()), span);
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if !is_external(dest_url) {
+                    body.internal_links.push(Spanned::new(dest_url.to_string(), span.clone()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(&events, i);
+                let code: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let fence = FenceInfo::parse(&info);
+                if let Some(validator) = &fence.validate {
+                    body.examples.push(Example {
+                        lang: fence.lang.clone(),
+                        validator: validator.clone(),
+                        expect: fence.expect.clone(),
+                        code: code.clone(),
+                        span: span.clone(),
+                    });
+                }
+                builder.mark_code();
+                builder.push(Event::Html(highlight::code_block(&code, &fence.lang).into()), span);
+                i = end + 1;
+                continue;
+            }
+            _ => {}
+        }
+        builder.observe(event, &span);
+        builder.push(events[i].0.clone(), span);
+        i += 1;
+    }
+    builder.finish(&mut body);
+    body
+}
+
+fn is_external(dest: &str) -> bool {
+    dest.starts_with("http://")
+        || dest.starts_with("https://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("//")
+}
+
+/// The index of the `End` that closes the `Start` at `start`.
+fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+    let mut out = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Gives every heading an id (its text in kebab-case, made unique) unless it has one.
+fn assign_heading_ids(
+    events: &mut [(Event, Range<usize>)],
+    used: &mut HashSet<String>,
+    anchors: &mut Vec<String>,
+) {
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
+            let end = find_end(events, i);
+            let text = plain_text(&events[i + 1..end]);
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                let wanted = id.as_deref().map_or_else(|| slugify(&text), str::to_string);
+                let mut unique = wanted.clone();
+                let mut n = 1;
+                while !used.insert(unique.clone()) {
+                    unique = format!("{wanted}-{n}");
+                    n += 1;
+                }
+                anchors.push(unique.clone());
+                *id = Some(unique.into());
+            }
+            i = end;
+        }
+        i += 1;
+    }
+}
+
+/// Lowercase kebab-case of a heading's text, as used in anchors.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn citation_html(ids: &[String], sources: &[Source]) -> String {
+    let mut out = String::from("<sup class=\"cite\">[");
+    for (n, id) in ids.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        match sources.iter().position(|s| s.id.value == *id) {
+            Some(index) => {
+                out.push_str("<a href=\"#source-");
+                let _ = escape_href(&mut out, id);
+                out.push_str("\" title=\"");
+                let _ = escape_html(&mut out, &sources[index].title.value);
+                out.push_str(&format!("\">{}</a>", index + 1));
+            }
+            None => {
+                out.push_str("<span class=\"cite-unknown\" title=\"unknown source\">?");
+                let _ = escape_html(&mut out, id);
+                out.push_str("</span>");
+            }
+        }
+    }
+    out.push_str("]</sup>");
+    out
+}
+
+/// The info string of a fence: `yaml validate=litellm-proxy expect=ok`.
+#[derive(Debug, Default, PartialEq)]
+struct FenceInfo {
+    lang: String,
+    validate: Option<String>,
+    expect: Option<String>,
+}
+
+impl FenceInfo {
+    fn parse(info: &str) -> Self {
+        let mut words = info.split_whitespace();
+        let mut fence = FenceInfo {
+            lang: words.next().unwrap_or_default().to_string(),
+            ..Default::default()
+        };
+        for word in words {
+            match word.split_once('=') {
+                Some(("validate", v)) => fence.validate = Some(v.to_string()),
+                Some(("expect", v)) => fence.expect = Some(v.to_string()),
+                _ => {}
+            }
+        }
+        fence
+    }
+}
+
+/// Collects one section's events, list items and subsections while the body is walked.
+struct SectionBuilder<'a> {
+    section: Section,
+    events: Vec<Event<'a>>,
+    list_depth: usize,
+    item: Option<Item>,
+    sub: Option<Item>,
+    in_sub_heading: bool,
+    block: Option<Spanned<String>>,
+}
+
+impl<'a> SectionBuilder<'a> {
+    fn new(kind: SectionKind, title: String, id: String, span: Range<usize>) -> Self {
+        SectionBuilder {
+            section: Section {
+                kind,
+                title,
+                id,
+                span,
+                html: String::new(),
+                list_items: Vec::new(),
+                subsections: Vec::new(),
+                blocks: Vec::new(),
+            },
+            events: Vec::new(),
+            list_depth: 0,
+            item: None,
+            sub: None,
+            in_sub_heading: false,
+            block: None,
+        }
+    }
+
+    fn push(&mut self, event: Event<'a>, _span: Range<usize>) {
+        self.events.push(event);
+    }
+
+    fn cite(&mut self, ids: &[String]) {
+        for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
+            target.citations.extend(ids.iter().cloned());
+        }
+    }
+
+    fn mark_code(&mut self) {
+        for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
+            target.has_code = true;
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
+            target.text.push_str(text);
+        }
+        if let Some(block) = &mut self.block {
+            block.value.push_str(text);
+        }
+    }
+
+    /// Tracks structure: list items at depth 1, H3 subsections, paragraphs.
+    fn observe(&mut self, event: &Event<'a>, span: &Range<usize>) {
+        match event {
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) if self.list_depth == 1 => {
+                self.item = Some(Item {
+                    span: span.clone(),
+                    ..Item::default()
+                });
+                self.block = Some(Spanned::new(String::new(), span.clone()));
+            }
+            Event::End(TagEnd::Item) if self.list_depth == 1 => {
+                if let Some(item) = self.item.take() {
+                    self.section.list_items.push(item);
+                }
+                self.finish_block();
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H3,
+                ..
+            }) => {
+                self.finish_sub();
+                self.sub = Some(Item {
+                    title: Some(String::new()),
+                    span: span.clone(),
+                    ..Item::default()
+                });
+                self.in_sub_heading = true;
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H3)) => self.in_sub_heading = false,
+            Event::Text(t) | Event::Code(t) if self.in_sub_heading => {
+                if let Some(Item { title: Some(title), .. }) = &mut self.sub {
+                    title.push_str(t);
+                }
+            }
+            Event::Start(Tag::Paragraph) if self.block.is_none() => {
+                self.block = Some(Spanned::new(String::new(), span.clone()));
+            }
+            Event::End(TagEnd::Paragraph) if self.item.is_none() => self.finish_block(),
+            Event::Text(t) => self.text(t),
+            Event::Code(t) => {
+                self.mark_code();
+                self.text(t);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            _ => {}
+        }
+    }
+
+    fn finish_block(&mut self) {
+        if let Some(block) = self.block.take() {
+            if !block.value.trim().is_empty() {
+                self.section.blocks.push(block);
+            }
+        }
+        for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
+            if !target.text.ends_with(' ') && !target.text.is_empty() {
+                target.text.push(' ');
+            }
+        }
+    }
+
+    fn finish_sub(&mut self) {
+        if let Some(mut sub) = self.sub.take() {
+            sub.text = sub.text.trim().to_string();
+            self.section.subsections.push(sub);
+        }
+    }
+
+    fn finish(mut self, body: &mut Body) {
+        self.finish_sub();
+        let is_empty_preamble = self.section.kind == SectionKind::Preamble && self.events.is_empty();
+        html::push_html(&mut self.section.html, self.events.into_iter());
+        if !is_empty_preamble {
+            body.sections.push(self.section);
+        }
+    }
+}
+
+/// Renders a front-matter string as inline markdown. Raw HTML is shown as text, never injected.
+pub fn inline_html(text: &str) -> String {
+    let events = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("javascript:") => None,
+        other => Some(other),
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim_end().to_string()
+}
+
+/// The plain text of a front-matter string (for meta descriptions, listings and feeds).
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::page::SourceKind;
+
+    fn source(id: &str) -> Source {
+        Source {
+            span: 0..0,
+            id: Spanned::new(id.into(), 0..0),
+            url: None,
+            title: Spanned::new(format!("Title of {id}"), 0..0),
+            date: None,
+            kind: Spanned::new(SourceKind::Issue, 0..0),
+        }
+    }
+
+    fn body(md: &str, sources: &[Source]) -> Body {
+        let file = SourceFile::new("p.md", md);
+        parse(&file, 0..file.text.len(), sources)
+    }
+
+    #[test]
+    fn recognises_sections_items_and_citations() {
+        let md = "Intro.\n\n## Causes\n\n- First cause [@gh-1].\n- Second [@gh-1; @docs].\n\n## Fixes\n\n### Raise the limit\n\nSet `rpm: 10`.\n\n## FAQ\n\n### Why?\n\nBecause.\n";
+        let b = body(md, &[source("gh-1"), source("docs")]);
+        let kinds: Vec<_> = b.sections.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [SectionKind::Preamble, SectionKind::Causes, SectionKind::Fixes, SectionKind::Faq]);
+        let causes = b.section(SectionKind::Causes).unwrap();
+        assert_eq!(causes.items().len(), 2);
+        assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
+        assert!(causes.html.contains("href=\"#source-gh-1\""));
+        assert!(causes.html.contains(">2</a>"));
+        let fix = &b.section(SectionKind::Fixes).unwrap().items()[0];
+        assert_eq!(fix.title.as_deref(), Some("Raise the limit"));
+        assert!(fix.has_code);
+        let faq = &b.section(SectionKind::Faq).unwrap().items()[0];
+        assert_eq!((faq.title.as_deref(), faq.text.as_str()), (Some("Why?"), "Because."));
+        assert_eq!(b.citations.len(), 3);
+        assert_eq!(b.citations[0].span.clone(), 33..40);
+    }
+
+    #[test]
+    fn unknown_citations_render_visibly() {
+        let b = body("## Causes\n\n- x [@nope]\n", &[]);
+        assert!(b.sections[0].html.contains("cite-unknown"));
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let b = body("## FAQ\n\n### Same\n\n### Same\n", &[]);
+        assert_eq!(b.anchors, ["faq", "same", "same-1"]);
+        assert!(b.sections[0].html.contains("id=\"same-1\""));
+    }
+
+    #[test]
+    fn examples_are_collected() {
+        let b = body("```yaml validate=litellm-proxy expect=ok\na: 1\n```\n", &[]);
+        assert_eq!(b.examples[0].validator, "litellm-proxy");
+        assert_eq!(b.examples[0].expect.as_deref(), Some("ok"));
+        assert_eq!(b.examples[0].code, "a: 1\n");
+    }
+
+    #[test]
+    fn inline_html_is_escaped() {
+        assert_eq!(inline_html("use `x` <img src=x>"), "use <code>x</code> &lt;img src=x&gt;");
+    }
+
+    #[test]
+    fn slugify_makes_kebab_case() {
+        assert_eq!(slugify("Step-by-step troubleshooting"), "step-by-step-troubleshooting");
+        assert_eq!(slugify("What's `rpm`?"), "what-s-rpm");
+    }
+}

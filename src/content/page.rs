@@ -1,0 +1,133 @@
+//! The typed page model: front matter and body of one error page.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+/// A value from the page together with the byte span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// One error page: where it lives, what its front matter says, and its parsed body.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: SourceFile,
+    /// The directory under `content/`; also the first URL segment.
+    pub tool: String,
+    /// The file stem; unique across the site.
+    pub slug: String,
+    pub front: FrontMatter,
+    pub body: crate::content::markdown::Body,
+}
+
+impl Page {
+    /// The page's path below the site root, e.g. `litellm/no-deployments/`.
+    pub fn path(&self) -> String {
+        format!("{}/{}/", self.tool, self.slug)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    /// Span of the whole front-matter block, for diagnostics about missing keys.
+    pub span: Range<usize>,
+    pub title: Spanned<String>,
+    pub tool: Spanned<String>,
+    pub category: Spanned<String>,
+    pub signatures: Vec<Spanned<Signature>>,
+    pub summary: Spanned<String>,
+    pub quick_fix: Spanned<String>,
+    pub updated: Spanned<Date>,
+    pub validator: Option<Spanned<String>>,
+    pub sources: Vec<Source>,
+    pub related: Vec<Spanned<String>>,
+}
+
+/// Text that identifies the error in a log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+pub enum Signature {
+    Literal(String),
+    Regex(String),
+}
+
+impl Signature {
+    pub fn text(&self) -> &str {
+        match self {
+            Signature::Literal(s) | Signature::Regex(s) => s,
+        }
+    }
+}
+
+/// One piece of evidence a page rests on.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub span: Range<usize>,
+    pub id: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    pub title: Spanned<String>,
+    pub date: Option<Spanned<Date>>,
+    pub kind: Spanned<SourceKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Issue,
+    Pull,
+    Docs,
+    Changelog,
+    Source,
+    Forum,
+    Blog,
+}
+
+impl SourceKind {
+    pub const NAMES: [&'static str; 7] = [
+        "issue",
+        "pull",
+        "docs",
+        "changelog",
+        "source",
+        "forum",
+        "blog",
+    ];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "issue" => SourceKind::Issue,
+            "pull" => SourceKind::Pull,
+            "docs" => SourceKind::Docs,
+            "changelog" => SourceKind::Changelog,
+            "source" => SourceKind::Source,
+            "forum" => SourceKind::Forum,
+            "blog" => SourceKind::Blog,
+            _ => return None,
+        })
+    }
+
+    /// What readers see next to a source.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Issue => "Issue",
+            SourceKind::Pull => "Pull request",
+            SourceKind::Docs => "Documentation",
+            SourceKind::Changelog => "Changelog",
+            SourceKind::Source => "Source code",
+            SourceKind::Forum => "Forum",
+            SourceKind::Blog => "Blog",
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! errbook: a static site generator for error-troubleshooting knowledge bases.
+//!
+//! The pipeline, one module per stage: [`content`] loads and parses pages, [`site`] assembles
+//! them, [`render`] produces the files, [`output`] writes them atomically; [`build`] sequences
+//! the stages.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod error;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod scaffold;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod yaml;
+
+pub use build::{BuildOptions, BuildOutcome, build};
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;

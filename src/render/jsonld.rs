@@ -1,0 +1,46 @@
+//! schema.org structured data for error pages: a TechArticle, plus an FAQPage when the page
+//! has questions.
+
+use serde_json::{Value, json};
+
+use crate::render::view::faq_items;
+use crate::site::Site;
+
+/// The JSON-LD for one page, safe to place inside a `<script>` element.
+pub fn for_page(site: &Site, index: usize) -> String {
+    let page = &site.pages[index];
+    let front = &page.front;
+    let url = format!("{}{}", site.config.base_url, page.path());
+    let article = json!({
+        "@type": "TechArticle",
+        "@id": format!("{url}#article"),
+        "headline": front.title.value,
+        "description": crate::content::markdown::inline_text(&front.summary.value),
+        "url": url,
+        "dateModified": front.updated.value.to_string(),
+        "inLanguage": site.config.language,
+        "about": page.tool,
+        "articleSection": front.category.value,
+        "isPartOf": {"@type": "WebSite", "name": site.config.title, "url": site.config.base_url},
+        "citation": front.sources.iter().filter_map(|s| {
+            let url = s.url.as_ref()?;
+            Some(json!({"@type": "CreativeWork", "name": s.title.value, "url": url.value}))
+        }).collect::<Vec<_>>(),
+    });
+    let faq = faq_items(page);
+    let graph: Vec<Value> = if faq.is_empty() {
+        vec![article]
+    } else {
+        let questions: Vec<Value> = faq
+            .iter()
+            .map(|(q, a)| json!({"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}))
+            .collect();
+        vec![article, json!({"@type": "FAQPage", "@id": format!("{url}#faq"), "mainEntity": questions})]
+    };
+    let doc = json!({"@context": "https://schema.org", "@graph": graph});
+    // `</script>` or `<!--` inside a string would end the element early.
+    doc.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

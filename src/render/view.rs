@@ -1,0 +1,228 @@
+//! The values templates see: plain serializable views of the site and its pages.
+
+use serde::Serialize;
+
+use crate::content::markdown::{SectionKind, inline_html, inline_text};
+use crate::content::{Page, Signature};
+use crate::site::Site;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub validator_endpoint: Option<&'a str>,
+    pub tools: Vec<FacetView<'a>>,
+    pub categories: Vec<FacetView<'a>>,
+}
+
+/// A tool or a category, with its listing page.
+#[derive(Serialize)]
+pub struct FacetView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub path: String,
+    pub count: usize,
+}
+
+/// A page as listed elsewhere: home, listings, related errors, the feed.
+#[derive(Serialize)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    pub path: String,
+    pub permalink: String,
+    pub tool: &'a str,
+    pub category: &'a str,
+    pub category_name: &'a str,
+    pub summary: String,
+    pub updated: String,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub tool: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+    pub tool_path: String,
+    pub permalink: String,
+    pub category: FacetView<'a>,
+    pub signatures: Vec<&'a Signature>,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub quick_fix_html: String,
+    pub updated: String,
+    pub sections: Vec<SectionView<'a>>,
+    pub sources: Vec<SourceView<'a>>,
+    /// Pages this one lists under `related:` and pages that list this one, without repeats.
+    pub related: Vec<PageLink<'a>>,
+    pub validator: Option<&'a str>,
+    pub jsonld: String,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub id: &'a str,
+    pub html: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub number: usize,
+    pub id: &'a str,
+    pub url: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<String>,
+}
+
+pub fn tool_path(tool: &str) -> String {
+    format!("{tool}/")
+}
+
+pub fn category_path(id: &str) -> String {
+    format!("category/{id}/")
+}
+
+pub fn site_view(site: &Site) -> SiteView<'_> {
+    let config = &site.config;
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        language: &config.language,
+        validator_endpoint: config.validator_endpoint.as_deref(),
+        tools: site
+            .tools()
+            .into_iter()
+            .map(|(tool, pages)| FacetView {
+                id: tool,
+                name: tool,
+                description: "",
+                path: tool_path(tool),
+                count: pages.len(),
+            })
+            .collect(),
+        categories: config
+            .categories
+            .iter()
+            .map(|c| FacetView {
+                id: &c.id,
+                name: &c.name,
+                description: &c.description,
+                path: category_path(&c.id),
+                count: site.in_category(&c.id).len(),
+            })
+            .collect(),
+    }
+}
+
+fn category_name<'a>(site: &'a Site, page: &'a Page) -> &'a str {
+    let id = page.front.category.value.as_str();
+    site.config.category(id).map_or(id, |c| c.name.as_str())
+}
+
+pub fn page_link<'a>(site: &'a Site, page: &'a Page) -> PageLink<'a> {
+    PageLink {
+        title: &page.front.title.value,
+        path: page.path(),
+        permalink: format!("{}{}", site.config.base_url, page.path()),
+        tool: &page.tool,
+        category: &page.front.category.value,
+        category_name: category_name(site, page),
+        summary: inline_text(&page.front.summary.value),
+        updated: page.front.updated.value.to_string(),
+    }
+}
+
+pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'a> {
+    let page = &site.pages[index];
+    let front = &page.front;
+    let mut linked: Vec<usize> = site.related[index].clone();
+    for &other in &site.backlinks[index] {
+        if !linked.contains(&other) {
+            linked.push(other);
+        }
+    }
+    PageView {
+        title: &front.title.value,
+        tool: &page.tool,
+        slug: &page.slug,
+        path: page.path(),
+        tool_path: tool_path(&page.tool),
+        permalink: format!("{}{}", site.config.base_url, page.path()),
+        category: FacetView {
+            id: &front.category.value,
+            name: category_name(site, page),
+            description: "",
+            path: category_path(&front.category.value),
+            count: 0,
+        },
+        signatures: front.signatures.iter().map(|s| &s.value).collect(),
+        summary_html: inline_html(&front.summary.value),
+        summary_text: inline_text(&front.summary.value),
+        quick_fix_html: inline_html(&front.quick_fix.value),
+        updated: front.updated.value.to_string(),
+        sections: page
+            .body
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                kind: s.kind.name(),
+                title: &s.title,
+                id: &s.id,
+                html: &s.html,
+            })
+            .collect(),
+        sources: front
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SourceView {
+                number: i + 1,
+                id: &s.id.value,
+                url: s.url.as_ref().map(|u| u.value.as_str()),
+                host: s.url.as_ref().and_then(|u| url_host(&u.value)),
+                title: &s.title.value,
+                kind: kind_name(s.kind.value),
+                kind_label: s.kind.value.label(),
+                date: s.date.as_ref().map(|d| d.value.to_string()),
+            })
+            .collect(),
+        related: linked.into_iter().map(|i| page_link(site, &site.pages[i])).collect(),
+        validator: front.validator.as_ref().map(|v| v.value.as_str()),
+        jsonld,
+    }
+}
+
+fn kind_name(kind: crate::content::SourceKind) -> &'static str {
+    crate::content::SourceKind::NAMES
+        .into_iter()
+        .find(|n| crate::content::SourceKind::parse(n) == Some(kind))
+        .unwrap_or("source")
+}
+
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())
+}
+
+/// Whether a page has an FAQ with at least one question.
+pub fn faq_items(page: &Page) -> Vec<(String, String)> {
+    page.body
+        .section(SectionKind::Faq)
+        .map(|s| {
+            s.subsections
+                .iter()
+                .filter_map(|q| Some((q.title.clone()?, q.text.clone())))
+                .filter(|(q, a)| !q.trim().is_empty() && !a.trim().is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}

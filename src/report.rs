@@ -1,0 +1,82 @@
+//! Diagnostics for people: rustc-style, with the source line and a caret under the span.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity as Level};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config, termcolor::{ColorChoice, StandardStream, WriteColor}};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set.
+pub fn stderr() -> StandardStream {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    StandardStream::stderr(if color { ColorChoice::Auto } else { ColorChoice::Never })
+}
+
+/// Prints every diagnostic, grouped by file and ordered by position, then a summary line.
+/// Source lines are read back from `root`, so any stage's diagnostics can be shown.
+pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    let mut sorted = diagnostics.to_vec();
+    Diagnostic::sort(&mut sorted);
+    let mut files = SimpleFiles::new();
+    let mut ids = std::collections::HashMap::new();
+    let config = Config::default();
+    for d in &sorted {
+        let id = *ids.entry(d.file.clone()).or_insert_with(|| {
+            let text = std::fs::read(root.join(&d.file))
+                .map(|b| SourceFile::new(&d.file, String::from_utf8_lossy(&b).into_owned()).text)
+                .unwrap_or_default();
+            files.add(d.file.clone(), text)
+        });
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Note,
+        };
+        let mut rendered = Rendered::new(level).with_code(d.rule).with_message(&d.message);
+        let text_len = files.get(id).map(|f| f.source().len()).unwrap_or(0);
+        match &d.span {
+            Some(span) if span.end <= text_len => {
+                rendered = rendered.with_labels(vec![Label::primary(id, span.clone())]);
+            }
+            _ => {
+                // No usable span (e.g. an invalid UTF-8 file): point at the line:col alone.
+                rendered = rendered.with_notes(vec![format!("at {}:{}:{}", d.file, d.line, d.column)]);
+            }
+        }
+        if let Some(help) = &d.help {
+            rendered = rendered.with_notes(vec![format!("help: {help}")]);
+        }
+        if term::emit_to_write_style(out, &config, &files, &rendered).is_err() {
+            writeln!(out, "{d}")?;
+        }
+    }
+    summary(&sorted, out)
+}
+
+/// `error: 3 errors, 1 warning in 2 files`.
+pub fn summary(diagnostics: &[Diagnostic], out: &mut dyn WriteColor) -> std::io::Result<()> {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    if errors + warnings == 0 {
+        return Ok(());
+    }
+    let files: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    writeln!(
+        out,
+        "{}: {} in {} file{}",
+        if errors > 0 { "error" } else { "warning" },
+        counts(errors, warnings),
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    )
+}
+
+fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
