@@ -81,10 +81,8 @@ struct Category {
     id: &'static str,
     name: &'static str,
     description: &'static str,
-    /// (title phrase, short error name)
-    phrases: &'static [(&'static str, &'static str)],
-    /// (tool tags: "*" or comma list, signature template)
-    sigs: &'static [(&'static str, &'static str)],
+    /// (tool tags: "*" or comma list, title phrase, short error name, signature template)
+    sigs: &'static [(&'static str, &'static str, &'static str, &'static str)],
     meaning: &'static [&'static str],
     summaries: &'static [&'static str],
     quick_fixes: &'static [&'static str],
@@ -110,28 +108,21 @@ static CATEGORIES: &[Category] = &[
         id: "rate-limit",
         name: "Rate limits",
         description: "429s, quotas and throttling returned by providers, registries and proxies.",
-        phrases: &[
-            ("rate limit exceeded", "429"),
-            ("too many requests", "429"),
-            ("quota exceeded", "QuotaExceeded"),
-            ("requests throttled", "Throttling"),
-            ("max clients reached", "maxclients"),
-            ("tokens per minute limit reached", "RateLimitError"),
-        ],
         sigs: &[
-            ("*", "429 Too Many Requests: rate limit exceeded for key {key} (limit {n} rpm, retry after {n}s)"),
-            ("litellm,openai", "RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for {model} in organization org-{hex} on tokens per min (TPM): Limit {n}, Used {n}, Requested {n}.'}}"),
-            ("litellm", "litellm.RateLimitError: RateLimitError: {provider}Exception - deployment {model}-{ident} is in cooldown for {n}s"),
-            ("openai", "openai.RateLimitError: Error code: 429 - You exceeded your current quota, please check your plan and billing details (request id req_{hex})"),
-            ("aws-cli", "An error occurred (ThrottlingException) when calling the {Op} operation (reached max retries: {n}): Rate exceeded for {svc}"),
-            ("redis", "ERR max number of clients reached ({n} connected, maxclients {n}) on {host}"),
-            ("npm", "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/{pkg} (attempt {n})"),
-            ("cargo", "error: failed to download from `https://index.crates.io/{pkg}`: HTTP 429 after {n} retries"),
-            ("nginx", "limiting requests, excess: {n}.{n} by zone \"{zone}\", client: {ip}, server: {host}"),
-            ("git,docker", "toomanyrequests: You have reached your pull rate limit for {image} ({n} pulls per 6 hours)"),
-            ("pip,python", "HTTPError: 429 Client Error: Too Many Requests for url: https://pypi.example.org/simple/{pkg}/ (retry {n})"),
-            ("kubectl,terraform", "Error: rate: Wait(n={n}) would exceed context deadline while calling {class} on {host}"),
-            ("postgres", "FATAL:  sorry, too many clients already (max_connections={n}, user {user}, db {db})"),
+            ("*", "rate limit exceeded", "429", "429 Too Many Requests: rate limit exceeded for key {key} (limit {n} rpm, retry after {n}s)"),
+            ("litellm,openai", "tokens per minute limit reached", "RateLimitError", "RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for {model} in organization org-{hex} on tokens per min (TPM): Limit {n}, Used {n}, Requested {n}.'}}"),
+            ("litellm", "deployment in cooldown", "RateLimitError", "litellm.RateLimitError: RateLimitError: {provider}Exception - deployment {model}-{ident} is in cooldown for {n}s"),
+            ("openai", "quota exceeded", "insufficient_quota", "openai.RateLimitError: Error code: 429 - You exceeded your current quota, please check your plan and billing details (request id req_{hex})"),
+            ("aws-cli", "requests throttled", "ThrottlingException", "An error occurred (ThrottlingException) when calling the {Op} operation (reached max retries: {n}): Rate exceeded for {svc}"),
+            ("redis", "max clients reached", "maxclients", "ERR max number of clients reached ({n} connected, maxclients {n}) on {host}"),
+            ("npm", "registry rate limit", "E429", "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/{pkg} (attempt {n})"),
+            ("cargo", "index download rate limited", "HTTP 429", "error: failed to download from `https://index.crates.io/{pkg}`: HTTP 429 after {n} retries"),
+            ("nginx", "limiting requests", "limit_req", "limiting requests, excess: {n}.{n} by zone \"{zone}\", client: {ip}, server: {host}"),
+            ("git,docker", "pull rate limit reached", "toomanyrequests", "toomanyrequests: You have reached your pull rate limit for {image} ({n} pulls per 6 hours)"),
+            ("pip,python", "too many requests from the index", "429", "HTTPError: 429 Client Error: Too Many Requests for url: https://pypi.example.org/simple/{pkg}/ (retry {n})"),
+            ("kubectl,terraform", "client-side throttling", "rate: Wait", "Error: rate: Wait(n={n}) would exceed context deadline while calling {class} on {host}"),
+            ("postgres", "too many clients already", "53300", "FATAL:  sorry, too many clients already (max_connections={n}, user {user}, db {db})"),
+            ("node,kubectl", "client-side throttling", "throttling", "Waited for {n}.{n}s due to client-side throttling, not priority and fairness, request: GET:https://{host}:{port}/api/v1/namespaces/{ns}/pods"),
         ],
         meaning: &[
             "{Tool} refused the call because {comp} counted more requests from `{svc}` than the configured budget allows in the current window.",
@@ -172,30 +163,23 @@ static CATEGORIES: &[Category] = &[
         id: "auth",
         name: "Authentication and permissions",
         description: "Rejected credentials, expired tokens and missing permissions.",
-        phrases: &[
-            ("permission denied", "EACCES"),
-            ("invalid api key", "AuthenticationError"),
-            ("unauthorized", "401"),
-            ("access denied", "AccessDenied"),
-            ("token expired", "ExpiredToken"),
-            ("password authentication failed", "28P01"),
-            ("forbidden", "403"),
-        ],
         sigs: &[
-            ("*", "Error: EACCES: permission denied, open '{path}'"),
-            ("*", "KeyError: '{key}' while loading credentials from {path} (line {n})"),
-            ("openai,litellm", "AuthenticationError: Incorrect API key provided: sk-{hex}...{n}. You can find your API key at https://platform.example.org/account/api-keys."),
-            ("kubectl", "error: You must be logged in to the server (Unauthorized) for context {ctx}-{n}"),
-            ("kubectl", "Error from server (Forbidden): pods is forbidden: User \"{user}\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}-{n}\""),
-            ("postgres", "FATAL:  password authentication failed for user \"{user}\" (connection {n} from {ip})"),
-            ("aws-cli", "An error occurred (AccessDenied) when calling the {Op} operation: User: arn:aws:iam::{acct}:user/{user} is not authorized to perform: s3:GetObject"),
-            ("aws-cli", "An error occurred (ExpiredToken) when calling the {Op} operation: The security token included in the request is expired (profile {profile}-{n})"),
-            ("git", "remote: Permission to example/{repo}.git denied to {user}. fatal: unable to access 'https://github.com/example/{repo}.git/': The requested URL returned error: 403"),
-            ("redis", "NOAUTH Authentication required. (db {n}, client {ip}:{port})"),
-            ("docker", "Error response from daemon: pull access denied for {image}, repository does not exist or may require 'docker login' (attempt {n})"),
-            ("npm", "npm ERR! code E401 Unable to authenticate, need: Basic realm=\"{realm}\" (scope @{ident})"),
-            ("pip,python", "ERROR: HTTP error 401 while getting https://pypi.example.org/packages/{pkg}-{ver}.tar.gz"),
-            ("nginx", "no user/password was provided for basic authentication, client: {ip}, server: {host}, request: \"GET /{route} HTTP/1.1\""),
+            ("*", "permission denied", "EACCES", "Error: EACCES: permission denied, open '{path}'"),
+            ("*", "missing credential key", "KeyError", "KeyError: '{key}' while loading credentials from {path} (line {n})"),
+            ("openai,litellm", "invalid api key", "AuthenticationError", "AuthenticationError: Incorrect API key provided: sk-{hex}...{n}. You can find your API key at https://platform.example.org/account/api-keys."),
+            ("kubectl", "must be logged in to the server", "Unauthorized", "error: You must be logged in to the server (Unauthorized) for context {ctx}-{n}"),
+            ("kubectl", "pods is forbidden", "Forbidden", "Error from server (Forbidden): pods is forbidden: User \"{user}\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}-{n}\""),
+            ("postgres", "password authentication failed", "28P01", "FATAL:  password authentication failed for user \"{user}\" (connection {n} from {ip})"),
+            ("aws-cli,terraform", "access denied", "AccessDenied", "An error occurred (AccessDenied) when calling the {Op} operation: User: arn:aws:iam::{acct}:user/{user} is not authorized to perform: s3:GetObject"),
+            ("aws-cli", "security token expired", "ExpiredToken", "An error occurred (ExpiredToken) when calling the {Op} operation: The security token included in the request is expired (profile {profile}-{n})"),
+            ("git", "permission to repository denied", "403", "remote: Permission to example/{repo}.git denied to {user}. fatal: unable to access 'https://github.com/example/{repo}.git/': The requested URL returned error: 403"),
+            ("git", "authentication failed", "Authentication failed", "fatal: Authentication failed for 'https://{host}/example/{repo}.git/' (credential helper {word}, attempt {n})"),
+            ("redis", "authentication required", "NOAUTH", "NOAUTH Authentication required. (db {n}, client {ip}:{port})"),
+            ("docker", "pull access denied", "pull access denied", "Error response from daemon: pull access denied for {image}, repository does not exist or may require 'docker login' (attempt {n})"),
+            ("npm,node", "unable to authenticate", "E401", "npm ERR! code E401 Unable to authenticate, need: Basic realm=\"{realm}\" (scope @{ident})"),
+            ("pip,python", "http 401 from the package index", "401", "ERROR: HTTP error 401 while getting https://pypi.example.org/packages/{pkg}-{ver}.tar.gz"),
+            ("nginx", "basic auth credentials missing", "401", "no user/password was provided for basic authentication, client: {ip}, server: {host}, request: \"GET /{route} HTTP/1.1\""),
+            ("cargo", "registry token rejected", "401", "error: failed to get `{pkg}` as a dependency: token rejected for `{realm}`, please run `cargo login --registry {word}` (status {n})"),
         ],
         meaning: &[
             "{Tool} reached {comp}, but the identity it presented for `{svc}` was rejected or lacks the permission needed for this operation.",
@@ -236,30 +220,22 @@ static CATEGORIES: &[Category] = &[
         id: "network",
         name: "Network and connectivity",
         description: "Refused connections, timeouts, DNS and TLS failures between services.",
-        phrases: &[
-            ("connection refused", "ECONNREFUSED"),
-            ("connection timed out", "ETIMEDOUT"),
-            ("dns lookup failed", "ENOTFOUND"),
-            ("tls handshake failed", "CERTIFICATE_VERIFY_FAILED"),
-            ("socket hang up", "ECONNRESET"),
-            ("upstream timed out", "504"),
-            ("could not connect to server", "OperationalError"),
-        ],
         sigs: &[
-            ("*", "connect ECONNREFUSED {ip}:{port} (while calling {svc})"),
-            ("*", "dial tcp {ip}:{port}: connect: connection refused (host {host})"),
-            ("postgres,python", "psycopg2.OperationalError: could not connect to server: Connection refused Is the server running on host \"{host}\" and accepting TCP/IP connections on port {port}?"),
-            ("python,pip,openai,litellm", "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='{host}', port=443): Max retries exceeded with url: /{route} (Caused by ConnectTimeoutError)"),
-            ("node,npm", "getaddrinfo ENOTFOUND {host} at GetAddrInfoReqWrap.onlookup (node:dns:{n}:{n})"),
-            ("nginx", "upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: \"http://{ip}:{port}/{route}\""),
-            ("redis", "Could not connect to Redis at {host}:{port}: Connection refused"),
-            ("python,pip,openai,litellm", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate ({host}:{port})"),
-            ("kubectl", "Unable to connect to the server: dial tcp {ip}:{port}: i/o timeout (context {ctx})"),
-            ("git", "fatal: unable to access 'https://{host}/example/{repo}.git/': Failed to connect to {host} port {port} after {n} ms: Couldn't connect to server"),
-            ("node,npm,openai", "Error: socket hang up at TLSSocket.socketOnEnd (node:_http_client:{n}:{n}) host {host}"),
-            ("docker", "Error response from daemon: Get \"https://{host}/v2/\": net/http: request canceled while waiting for connection (Client.Timeout exceeded after {n}s)"),
-            ("aws-cli,terraform", "Could not connect to the endpoint URL: \"https://{svc}.{region}.amazonaws.com/\" (timeout {n}s)"),
-            ("cargo", "error: failed to get `{pkg}` as a dependency: [7] Couldn't connect to server (Failed to connect to {host} port {port} after {n} ms)"),
+            ("*", "connection refused", "ECONNREFUSED", "connect ECONNREFUSED {ip}:{port} (while calling {svc})"),
+            ("*", "connection refused", "connection refused", "dial tcp {ip}:{port}: connect: connection refused (host {host})"),
+            ("postgres,python", "could not connect to server", "OperationalError", "psycopg2.OperationalError: could not connect to server: Connection refused Is the server running on host \"{host}\" and accepting TCP/IP connections on port {port}?"),
+            ("python,pip,openai,litellm", "connect timeout", "ConnectTimeout", "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='{host}', port=443): Max retries exceeded with url: /{route} (Caused by ConnectTimeoutError)"),
+            ("node,npm", "dns lookup failed", "ENOTFOUND", "getaddrinfo ENOTFOUND {host} at GetAddrInfoReqWrap.onlookup (node:dns:{n}:{n})"),
+            ("nginx", "upstream timed out", "110", "upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: \"http://{ip}:{port}/{route}\""),
+            ("redis", "could not connect to redis", "Connection refused", "Could not connect to Redis at {host}:{port}: Connection refused"),
+            ("python,pip,openai,litellm", "certificate verify failed", "CERTIFICATE_VERIFY_FAILED", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate ({host}:{port})"),
+            ("kubectl", "unable to connect to the server", "i/o timeout", "Unable to connect to the server: dial tcp {ip}:{port}: i/o timeout (context {ctx})"),
+            ("git", "failed to connect to remote", "Couldn't connect to server", "fatal: unable to access 'https://{host}/example/{repo}.git/': Failed to connect to {host} port {port} after {n} ms: Couldn't connect to server"),
+            ("node,npm,openai", "socket hang up", "ECONNRESET", "Error: socket hang up at TLSSocket.socketOnEnd (node:_http_client:{n}:{n}) host {host}"),
+            ("docker", "registry request canceled", "Client.Timeout", "Error response from daemon: Get \"https://{host}/v2/\": net/http: request canceled while waiting for connection (Client.Timeout exceeded after {n}s)"),
+            ("aws-cli,terraform", "could not connect to the endpoint", "EndpointConnectionError", "Could not connect to the endpoint URL: \"https://{svc}.{region}.amazonaws.com/\" (timeout {n}s)"),
+            ("cargo", "couldn't connect to registry", "Couldn't connect", "error: failed to get `{pkg}` as a dependency: [7] Couldn't connect to server (Failed to connect to {host} port {port} after {n} ms)"),
+            ("litellm,openai", "api connection error", "APIConnectionError", "openai.APIConnectionError: Connection error. (base_url https://{host}/v1, attempt {n} of {n})"),
         ],
         meaning: &[
             "{Tool} tried to open a connection from `{svc}` to `{host}`, and the network path failed before {comp} could exchange a single request.",
@@ -300,30 +276,23 @@ static CATEGORIES: &[Category] = &[
         id: "config",
         name: "Configuration",
         description: "Settings that are rejected, ignored or misread at start-up.",
-        phrases: &[
-            ("unknown field in config", "unknown field"),
-            ("missing required key", "KeyError"),
-            ("invalid value", "ValueError"),
-            ("yaml parse error", "yaml"),
-            ("unknown directive", "emerg"),
-            ("unsupported argument", "Unsupported argument"),
-        ],
         sigs: &[
-            ("*", "KeyError: '{key}' in {path} line {n}"),
-            ("*", "yaml: line {n}: mapping values are not allowed in this context ({path})"),
-            ("*", "Invalid value for \"{key}\": expected integer, got '{word}' in {path}:{n}"),
-            ("cargo", "error: unknown field `{key}`, expected one of `name`, `version`, `edition` at line {n} column {n} in {file}.toml"),
-            ("terraform", "Error: Unsupported argument on {file}.tf line {n}: An argument named \"{key}\" is not expected here."),
-            ("nginx", "nginx: [emerg] unknown directive \"{key}\" in /etc/nginx/conf.d/{file}.conf:{n}"),
-            ("kubectl", "error: error validating \"{file}.yaml\": error validating data: ValidationError(Deployment.spec): unknown field \"{key}\" in io.k8s.api.apps.v1.DeploymentSpec (line {n})"),
-            ("python,pip,openai", "ValueError: invalid literal for int() with base 10: '{word}' (setting {env}, line {n})"),
-            ("litellm", "litellm.exceptions.BadRequestError: {key} is not a valid parameter for model {model} (router config {path}, entry {n})"),
-            ("docker", "services.{svc}.{key} Additional property {key} is not allowed (compose.yaml line {n})"),
-            ("postgres", "FATAL:  unrecognized configuration parameter \"{key}\" in file \"{path}\" line {n}"),
-            ("redis", "*** FATAL CONFIG FILE ERROR (Redis {ver}) *** Reading the configuration file, at line {n} >>> '{key} yes' Bad directive or wrong number of arguments"),
-            ("git", "fatal: bad config line {n} in file {path}"),
-            ("npm,node", "npm ERR! code EJSONPARSE npm ERR! JSON.parse Unexpected token } in JSON at position {n} while parsing '{pkg}'"),
-            ("aws-cli", "The config profile ({profile}-{n}) could not be found in {path}"),
+            ("*", "missing required key", "KeyError", "KeyError: '{key}' in {path} line {n}"),
+            ("*", "yaml mapping values not allowed", "yaml", "yaml: line {n}: mapping values are not allowed in this context ({path})"),
+            ("*", "invalid value", "invalid value", "Invalid value for \"{key}\": expected integer, got '{word}' in {path}:{n}"),
+            ("cargo", "unknown field in manifest", "unknown field", "error: unknown field `{key}`, expected one of `name`, `version`, `edition` at line {n} column {n} in {file}.toml"),
+            ("terraform", "unsupported argument", "Unsupported argument", "Error: Unsupported argument on {file}.tf line {n}: An argument named \"{key}\" is not expected here."),
+            ("nginx", "unknown directive", "emerg", "nginx: [emerg] unknown directive \"{key}\" in /etc/nginx/conf.d/{file}.conf:{n}"),
+            ("kubectl", "unknown field in manifest", "ValidationError", "error: error validating \"{file}.yaml\": error validating data: ValidationError(Deployment.spec): unknown field \"{key}\" in io.k8s.api.apps.v1.DeploymentSpec (line {n})"),
+            ("python,pip,openai", "invalid literal for int", "ValueError", "ValueError: invalid literal for int() with base 10: '{word}' (setting {env}, line {n})"),
+            ("litellm", "invalid parameter for model", "BadRequestError", "litellm.exceptions.BadRequestError: {key} is not a valid parameter for model {model} (router config {path}, entry {n})"),
+            ("litellm", "fallback target not defined", "fallbacks", "ValueError: fallback model '{model}-{word}' for '{model}' is not defined in model_list ({path}, entry {n})"),
+            ("docker", "additional property not allowed", "Additional property", "services.{svc}.{key} Additional property {key} is not allowed (compose.yaml line {n})"),
+            ("postgres", "unrecognized configuration parameter", "42704", "FATAL:  unrecognized configuration parameter \"{key}\" in file \"{path}\" line {n}"),
+            ("redis", "bad directive in config file", "FATAL CONFIG FILE ERROR", "*** FATAL CONFIG FILE ERROR (Redis {ver}) *** Reading the configuration file, at line {n} >>> '{key} yes' Bad directive or wrong number of arguments"),
+            ("git", "bad config line", "bad config line", "fatal: bad config line {n} in file {path}"),
+            ("npm,node", "json parse error in package.json", "EJSONPARSE", "npm ERR! code EJSONPARSE npm ERR! JSON.parse Unexpected token } in JSON at position {n} while parsing '{pkg}'"),
+            ("aws-cli", "config profile not found", "ProfileNotFound", "The config profile ({profile}-{n}) could not be found in {path}"),
         ],
         meaning: &[
             "{Tool} read its configuration for `{svc}` and stopped because one entry, `{key}`, is missing, misspelled or has a value of the wrong type.",
@@ -364,29 +333,22 @@ static CATEGORIES: &[Category] = &[
         id: "dependency",
         name: "Dependencies",
         description: "Version conflicts, missing modules and unresolvable requirements.",
-        phrases: &[
-            ("module not found", "ModuleNotFoundError"),
-            ("dependency conflict", "ERESOLVE"),
-            ("no matching version", "No matching distribution"),
-            ("cannot import name", "ImportError"),
-            ("failed to select a version", "version conflict"),
-            ("provider version not available", "no available releases"),
-        ],
         sigs: &[
-            ("*", "ModuleNotFoundError: No module named '{module}' (python 3.{n}, {path})"),
-            ("npm,node", "npm ERR! ERESOLVE unable to resolve dependency tree: peer {pkg}@\"^{ver}\" from {pkg2}@{ver}"),
-            ("cargo", "error: failed to select a version for the requirement `{pkg} = \"^{ver}\"` (locked to {ver})"),
-            ("pip,python,litellm,openai", "ERROR: Could not find a version that satisfies the requirement {pkg}=={ver} (from versions: {ver}, {ver})"),
-            ("node,npm", "Error: Cannot find module '{module}' Require stack: - {path}:{n}"),
-            ("terraform", "Error: Failed to query available provider packages: could not retrieve the list of available versions for provider example/{pkg}: no available releases match the given constraints ~> {ver}"),
-            ("python,litellm,openai", "ImportError: cannot import name '{Class}' from '{module}' ({path}, line {n})"),
-            ("pip", "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. {pkg} {ver} requires {pkg2}>={ver}"),
-            ("docker,kubectl", "Error: failed to pull image {image}:{ver}: manifest unknown (platform linux/arm64, {n} layers)"),
-            ("git", "fatal: No url found for submodule path 'vendor/{pkg}' in .gitmodules (depth {n})"),
-            ("postgres", "ERROR:  could not open extension control file \"/usr/share/postgresql/{n}/extension/{module}.control\": No such file or directory"),
-            ("redis", "Module {module}.so failed to load: undefined symbol RedisModule_{Class} (redis {ver})"),
-            ("aws-cli", "ImportError: botocore {ver} is incompatible with awscli {ver} (required by {pkg})"),
-            ("nginx", "nginx: [emerg] module \"/usr/lib/nginx/modules/ngx_{module}_module.so\" version {n} instead of {n}"),
+            ("*", "module not found", "ModuleNotFoundError", "ModuleNotFoundError: No module named '{module}' (python 3.{n}, {path})"),
+            ("npm,node", "unable to resolve dependency tree", "ERESOLVE", "npm ERR! ERESOLVE unable to resolve dependency tree: peer {pkg}@\"^{ver}\" from {pkg2}@{ver}"),
+            ("cargo", "failed to select a version", "version conflict", "error: failed to select a version for the requirement `{pkg} = \"^{ver}\"` (locked to {ver})"),
+            ("pip,python,litellm,openai", "no matching version", "No matching distribution", "ERROR: Could not find a version that satisfies the requirement {pkg}=={ver} (from versions: {ver}, {ver})"),
+            ("node,npm", "cannot find module", "MODULE_NOT_FOUND", "Error: Cannot find module '{module}' Require stack: - {path}:{n}"),
+            ("terraform", "provider version not available", "no available releases", "Error: Failed to query available provider packages: could not retrieve the list of available versions for provider example/{pkg}: no available releases match the given constraints ~> {ver}"),
+            ("python,litellm,openai", "cannot import name", "ImportError", "ImportError: cannot import name '{Class}' from '{module}' ({path}, line {n})"),
+            ("pip", "dependency resolver conflict", "ResolutionImpossible", "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. {pkg} {ver} requires {pkg2}>={ver}"),
+            ("docker,kubectl", "manifest unknown", "manifest unknown", "Error: failed to pull image {image}:{ver}: manifest unknown (platform linux/arm64, {n} layers)"),
+            ("git", "no url found for submodule", "submodule", "fatal: No url found for submodule path 'vendor/{pkg}' in .gitmodules (depth {n})"),
+            ("postgres", "extension not available", "58P01", "ERROR:  could not open extension control file \"/usr/share/postgresql/{n}/extension/{module}.control\": No such file or directory"),
+            ("redis", "module failed to load", "undefined symbol", "Module {module}.so failed to load: undefined symbol RedisModule_{Class} (redis {ver})"),
+            ("aws-cli", "botocore version incompatible", "ImportError", "ImportError: botocore {ver} is incompatible with awscli {ver} (required by {pkg})"),
+            ("nginx", "module version mismatch", "emerg", "nginx: [emerg] module \"/usr/lib/nginx/modules/ngx_{module}_module.so\" version {n} instead of {n}"),
+            ("litellm,openai", "attribute missing after upgrade", "AttributeError", "AttributeError: module '{module}' has no attribute '{Class}' (installed {pkg} {ver})"),
         ],
         meaning: &[
             "{Tool} could not assemble a consistent set of packages for `{svc}`: `{pkg}` is missing, or the versions that are installed contradict each other.",
@@ -427,29 +389,21 @@ static CATEGORIES: &[Category] = &[
         id: "build",
         name: "Build and packaging",
         description: "Compilation, linking and image build failures.",
-        phrases: &[
-            ("build failed", "build error"),
-            ("linker error", "linking failed"),
-            ("failed building wheel", "bdist_wheel"),
-            ("custom build command failed", "build script"),
-            ("image build step failed", "failed to solve"),
-            ("compile error", "error[E0433]"),
-        ],
         sigs: &[
-            ("*", "error: command '/usr/bin/gcc' failed with exit code {n} while building {pkg}"),
-            ("cargo", "error[E0433]: failed to resolve: use of undeclared crate or module `{module}` --> src/{file}.rs:{n}:{n}"),
-            ("cargo", "error: linking with `cc` failed: exit status: {n} note: /usr/bin/ld: cannot find -l{lib}"),
-            ("cargo", "error: failed to run custom build command for `{pkg} v{ver}` (exit status: {n})"),
-            ("npm,node", "npm ERR! {pkg}@{ver} build: `tsc -p tsconfig.{word}.json` npm ERR! Exit status {n}"),
-            ("npm,node", "gyp ERR! build error gyp ERR! stack Error: `make` failed with exit code: {n} ({pkg})"),
-            ("docker", "failed to solve: process \"/bin/sh -c {runcmd}\" did not complete successfully: exit code: {n}"),
-            ("pip,python,litellm,openai", "ERROR: Failed building wheel for {pkg} (setup.py exit code {n})"),
-            ("terraform", "Error: Cycle: module.{mod}.aws_{res}.{name}, module.{mod}.aws_{res}.{name}_{n}"),
-            ("kubectl", "error: unable to recognize \"{file}.yaml\": no matches for kind \"{Class}\" in version \"{word}.example.org/v{n}\""),
-            ("git", "error: cannot apply patch {hex} to '{path}' (hunk #{n} failed)"),
-            ("postgres", "ERROR:  function {ident}(integer) does not exist LINE {n}: SELECT {ident}(id) FROM {db}"),
-            ("nginx", "nginx: [emerg] \"{key}\" directive is not allowed here in /etc/nginx/sites-enabled/{file}:{n}"),
-            ("redis,aws-cli", "make[{n}]: *** [Makefile:{n}: {file}.o] Error 1 (target {svc})"),
+            ("*", "gcc failed while building", "exit code", "error: command '/usr/bin/gcc' failed with exit code {n} while building {pkg}"),
+            ("cargo", "use of undeclared crate or module", "E0433", "error[E0433]: failed to resolve: use of undeclared crate or module `{module}` --> src/{file}.rs:{n}:{n}"),
+            ("cargo", "linking with cc failed", "linker error", "error: linking with `cc` failed: exit status: {n} note: /usr/bin/ld: cannot find -l{lib}"),
+            ("cargo", "custom build command failed", "build script", "error: failed to run custom build command for `{pkg} v{ver}` (exit status: {n})"),
+            ("npm,node", "typescript build failed", "ELIFECYCLE", "npm ERR! {pkg}@{ver} build: `tsc -p tsconfig.{word}.json` npm ERR! Exit status {n}"),
+            ("npm,node", "node-gyp build error", "gyp ERR!", "gyp ERR! build error gyp ERR! stack Error: `make` failed with exit code: {n} ({pkg})"),
+            ("docker", "image build step failed", "failed to solve", "failed to solve: process \"/bin/sh -c {runcmd}\" did not complete successfully: exit code: {n}"),
+            ("pip,python,litellm,openai", "failed building wheel", "bdist_wheel", "ERROR: Failed building wheel for {pkg} (setup.py exit code {n})"),
+            ("terraform", "dependency cycle", "Cycle", "Error: Cycle: module.{mod}.aws_{res}.{name}, module.{mod}.aws_{res}.{name}_{n}"),
+            ("kubectl", "no matches for kind", "no matches for kind", "error: unable to recognize \"{file}.yaml\": no matches for kind \"{Class}\" in version \"{word}.example.org/v{n}\""),
+            ("git", "patch does not apply", "patch failed", "error: cannot apply patch {hex} to '{path}' (hunk #{n} failed)"),
+            ("postgres", "function does not exist", "42883", "ERROR:  function {ident}(integer) does not exist LINE {n}: SELECT {ident}(id) FROM {db}"),
+            ("nginx", "directive not allowed here", "emerg", "nginx: [emerg] \"{key}\" directive is not allowed here in /etc/nginx/sites-enabled/{file}:{n}"),
+            ("redis,aws-cli", "make target failed", "Error 1", "make[{n}]: *** [Makefile:{n}: {file}.o] Error 1 (target {svc})"),
         ],
         meaning: &[
             "{Tool} started building `{svc}` and one step exited with a non-zero status; everything after it was skipped.",
@@ -490,30 +444,22 @@ static CATEGORIES: &[Category] = &[
         id: "runtime",
         name: "Runtime crashes",
         description: "Out-of-memory kills, panics, unhandled exceptions and restarts.",
-        phrases: &[
-            ("out of memory", "OOM"),
-            ("heap out of memory", "heap limit"),
-            ("panicked at unwrap", "panic"),
-            ("crash loop", "CrashLoopBackOff"),
-            ("cannot read properties of undefined", "TypeError"),
-            ("deadlock detected", "40P01"),
-            ("segmentation fault", "SIGSEGV"),
-        ],
         sigs: &[
-            ("*", "Killed: process {proc} (pid {n}) exceeded memory limit {n}Mi"),
-            ("node,npm", "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory ({n} MB, {proc})"),
-            ("cargo", "thread 'main' panicked at src/{file}.rs:{n}:{n}: called `Option::unwrap()` on a `None` value"),
-            ("python,litellm,openai,pip", "TypeError: '{Class}' object is not subscriptable (in {func}, line {n})"),
-            ("kubectl,docker", "OOMKilled: container {container} exceeded memory limit {n}Mi (exit code 137)"),
-            ("kubectl", "Back-off restarting failed container {container} in pod {pod}-{hex} (restarts: {n})"),
-            ("node,npm,openai", "TypeError: Cannot read properties of undefined (reading '{key}') at {class} ({path}:{n}:{n})"),
-            ("python,litellm", "RecursionError: maximum recursion depth exceeded while calling {func} ({n} frames)"),
-            ("postgres", "ERROR:  deadlock detected DETAIL:  Process {n} waits for ShareLock on transaction {n}; blocked by process {n}."),
-            ("redis", "OOM command not allowed when used memory > 'maxmemory' (used {n} bytes, key {key})"),
-            ("nginx,git,terraform,aws-cli", "segmentation fault (core dumped) {proc} pid {n} signal 11"),
-            ("terraform", "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV code=0x1 addr=0x{hex} pc=0x{hex}] in {class}"),
-            ("litellm,openai", "asyncio.exceptions.CancelledError in {class} after {n} ms (task {ident})"),
-            ("docker", "Error response from daemon: OCI runtime create failed: container_linux.go:{n}: starting container process caused: exec: \"{proc}\": executable file not found in $PATH"),
+            ("*", "process killed for memory", "OOM", "Killed: process {proc} (pid {n}) exceeded memory limit {n}Mi"),
+            ("node,npm", "heap out of memory", "heap limit", "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory ({n} MB, {proc})"),
+            ("cargo", "panicked at unwrap on none", "panic", "thread 'main' panicked at src/{file}.rs:{n}:{n}: called `Option::unwrap()` on a `None` value"),
+            ("python,litellm,openai,pip", "object is not subscriptable", "TypeError", "TypeError: '{Class}' object is not subscriptable (in {func}, line {n})"),
+            ("kubectl,docker", "container oomkilled", "OOMKilled", "OOMKilled: container {container} exceeded memory limit {n}Mi (exit code 137)"),
+            ("kubectl", "crash loop back-off", "CrashLoopBackOff", "Back-off restarting failed container {container} in pod {pod}-{hex} (restarts: {n})"),
+            ("node,npm,openai", "cannot read properties of undefined", "TypeError", "TypeError: Cannot read properties of undefined (reading '{key}') at {class} ({path}:{n}:{n})"),
+            ("python,litellm", "maximum recursion depth exceeded", "RecursionError", "RecursionError: maximum recursion depth exceeded while calling {func} ({n} frames)"),
+            ("postgres", "deadlock detected", "40P01", "ERROR:  deadlock detected DETAIL:  Process {n} waits for ShareLock on transaction {n}; blocked by process {n}."),
+            ("redis", "oom command not allowed", "OOM", "OOM command not allowed when used memory > 'maxmemory' (used {n} bytes, key {key})"),
+            ("nginx,git", "segmentation fault", "SIGSEGV", "segmentation fault (core dumped) {proc} pid {n} signal 11"),
+            ("terraform", "nil pointer dereference", "panic", "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV code=0x1 addr=0x{hex} pc=0x{hex}] in {class}"),
+            ("litellm,openai", "task cancelled", "CancelledError", "asyncio.exceptions.CancelledError in {class} after {n} ms (task {ident})"),
+            ("docker", "executable file not found", "OCI runtime create failed", "Error response from daemon: OCI runtime create failed: container_linux.go:{n}: starting container process caused: exec: \"{proc}\": executable file not found in $PATH"),
+            ("aws-cli,python", "unhandled exception in worker thread", "Exception", "Exception in thread ThreadPoolExecutor-{n}_{n}: RuntimeError: cannot schedule new futures after interpreter shutdown ({svc})"),
         ],
         meaning: &[
             "`{svc}` started normally under {Tool} and then died while running: the process was killed, panicked or hit an unhandled exception.",
@@ -532,7 +478,7 @@ static CATEGORIES: &[Category] = &[
         ],
         causes: &[
             "`{class}` loads the whole `{noun}` result set into memory; at {n} thousand rows it exceeds the limit",
-            "The memory limit for `{svc}` is {n}Mi, below the steady-state usage of {comp}",
+            "The memory limit for `{svc}` is {mb}Mi, below the steady-state usage of {comp}",
             "A code path assumes `{key}` is always present, but requests from `{ident}` omit it",
             "A cache in `{class}` has no eviction, so memory grows until the process is killed after about {n} hours",
             "Two transactions update `{noun}` rows in opposite order and wait for each other",
@@ -554,29 +500,22 @@ static CATEGORIES: &[Category] = &[
         id: "storage",
         name: "Storage and state",
         description: "Full disks, read-only file systems, locks and corrupt state.",
-        phrases: &[
-            ("no space left on device", "ENOSPC"),
-            ("read only file system", "EROFS"),
-            ("state lock held", "lock"),
-            ("index lock exists", "index.lock"),
-            ("unable to persist to disk", "MISCONF"),
-            ("volume mount failed", "MountVolume"),
-        ],
         sigs: &[
-            ("*", "OSError: [Errno 28] No space left on device: '{path}'"),
-            ("*", "Error: EROFS: read-only file system, open '{path}' (fd {n})"),
-            ("postgres", "PANIC:  could not write to file \"pg_wal/xlogtemp.{n}\": No space left on device"),
-            ("redis", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk ({path}, errno {n})"),
-            ("terraform", "Error: Error acquiring the state lock: ConditionalCheckFailedException, Lock Info: ID: {uuid}, Path: {bucket}/{key}.tfstate"),
-            ("git", "fatal: Unable to create '{path}/.git/index.lock': File exists (pid {n})"),
-            ("docker", "Error response from daemon: error creating overlay mount to /var/lib/docker/overlay2/{hex}/merged: no space left on device ({n} inodes free)"),
-            ("postgres", "pq: could not extend file \"base/{n}/{n}\": No space left on device (table {ident})"),
-            ("npm,node", "npm ERR! code ENOSPC npm ERR! syscall write npm ERR! errno -28 path {path}"),
-            ("kubectl", "MountVolume.SetUp failed for volume \"{vol}\" : persistentvolumeclaim \"{pvc}-{n}\" not found"),
-            ("cargo", "error: failed to write {path}/target/release/deps/{file}-{hex}.rlib: No space left on device (os error 28)"),
-            ("pip,python,litellm,openai", "sqlite3.OperationalError: database is locked ({path}, waited {n} ms)"),
-            ("aws-cli", "upload failed: {file}.tar.gz to s3://{bucket}/{key}/ [Errno 28] No space left on device ({n} parts)"),
-            ("nginx", "pwrite() \"/var/cache/nginx/client_temp/{n}\" failed (28: No space left on device) while reading upstream"),
+            ("*", "no space left on device", "ENOSPC", "OSError: [Errno 28] No space left on device: '{path}'"),
+            ("*", "read only file system", "EROFS", "Error: EROFS: read-only file system, open '{path}' (fd {n})"),
+            ("postgres", "could not write wal file", "No space left on device", "PANIC:  could not write to file \"pg_wal/xlogtemp.{n}\": No space left on device"),
+            ("redis", "unable to persist to disk", "MISCONF", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk ({path}, errno {n})"),
+            ("terraform", "state lock held", "ConditionalCheckFailedException", "Error: Error acquiring the state lock: ConditionalCheckFailedException, Lock Info: ID: {uuid}, Path: {bucket}/{key}.tfstate"),
+            ("git", "index lock exists", "index.lock", "fatal: Unable to create '{path}/.git/index.lock': File exists (pid {n})"),
+            ("docker", "overlay mount failed", "no space left on device", "Error response from daemon: error creating overlay mount to /var/lib/docker/overlay2/{hex}/merged: no space left on device ({n} inodes free)"),
+            ("postgres", "could not extend file", "53100", "pq: could not extend file \"base/{n}/{n}\": No space left on device (table {ident})"),
+            ("npm,node", "enospc during install", "ENOSPC", "npm ERR! code ENOSPC npm ERR! syscall write npm ERR! errno -28 path {path}"),
+            ("kubectl", "volume mount failed", "MountVolume", "MountVolume.SetUp failed for volume \"{vol}\" : persistentvolumeclaim \"{pvc}-{n}\" not found"),
+            ("cargo", "target directory full", "os error 28", "error: failed to write {path}/target/release/deps/{file}-{hex}.rlib: No space left on device (os error 28)"),
+            ("pip,python,litellm,openai", "database is locked", "OperationalError", "sqlite3.OperationalError: database is locked ({path}, waited {n} ms)"),
+            ("aws-cli", "upload failed disk full", "Errno 28", "upload failed: {file}.tar.gz to s3://{bucket}/{key}/ [Errno 28] No space left on device ({n} parts)"),
+            ("nginx", "client temp file write failed", "28", "pwrite() \"/var/cache/nginx/client_temp/{n}\" failed (28: No space left on device) while reading upstream"),
+            ("litellm,redis", "cache write failed", "ResponseError", "redis.exceptions.ResponseError: MISCONF errors writing to disk while caching {key} for {model} ({n} bytes)"),
         ],
         meaning: &[
             "{Tool} tried to write state for `{svc}` and the storage layer refused: the volume is full, mounted read-only, or another process holds the lock.",
@@ -851,11 +790,11 @@ static MEANING_EXTRA: &[&str] = &[
     "Since {Tool} {pver}, the error text includes the value of `{key}`, which makes it much easier to see which {noun} was involved.",
     "When several replicas run, only the ones scheduled on `{host}` tend to show it, which points at something local to that node.",
     "The exit code is {code}; wrappers such as `{newid}` may translate it into a generic failure and hide the original message.",
-    "Metrics from `{newclass}` show the failures clustering around {n}:{min} UTC, when `{newid}` starts its nightly run.",
+    "Metrics from `{newclass}` show the failures clustering around {hh}:{min} UTC, when `{newid}` starts its nightly run.",
     "Teams running `{svc}` behind {gcomp} see it more often, because every extra hop adds its own timeout and its own error text.",
     "The stack trace passes through `{newclass}` and `{class}`; the frame that matters is the last one inside your own code.",
     "Setting `{env}={envval}` makes {Tool} log the full {noun} payload, which usually shows the {adj} value at once.",
-    "Expect {n} to {n2} occurrences per hour on a busy `{svc}` instance; a single occurrence per day points at a different cause.",
+    "Expect {nrange} occurrences per hour on a busy `{svc}` instance; a single occurrence per day points at a different cause.",
     "{Tool} prints the error once per {noun}, so a flood of identical lines means many {noun}s failed, not one loop.",
 ];
 
@@ -868,12 +807,12 @@ static LOG_INTROS: &[&str] = &[
 ];
 
 static LOG_EXTRA: &[&str] = &[
-    "{ts} WARN  {newclass}: retrying {noun} {n}/{n2} in {ms}ms",
+    "{ts} WARN  {newclass}: retrying {noun} (attempt {w}) in {ms}ms",
     "{ts} INFO  {class}: using {key}={envval} from {path}",
     "{ts} DEBUG {newclass}: {noun} id={reqid} host={host}",
     "{ts} ERROR {svc}: request {reqid} failed after {ms}ms",
     "{ts} INFO  {newid}: worker {n} started (pid {pid})",
-    "{ts} WARN  {svc}: {noun} queue depth {n} exceeds threshold {n2}",
+    "{ts} WARN  {svc}: {noun} queue depth {n} is above the high watermark",
 ];
 
 static CAUSE_TAILS: &[&str] = &[
@@ -902,9 +841,9 @@ static FIX_BODIES: &[&str] = &[
 
 static FIX_INLINE: &[&str] = &[
     "Set `{env}={envval}` in the environment of `{svc}` and restart it.",
-    "Change `{cfgkey}: {cfgval}` in `{cfg_file}` and redeploy `{svc}`.",
+    "Change `{cfgkv}` in `{cfg_file}` and redeploy `{svc}`.",
     "Run `{cmd}` once on every affected host, then retry the failing {noun}.",
-    "Replace the value of `{key}` with `{newid}` and keep `{cfgkey}` at `{cfgval}`.",
+    "Replace the value of `{key}` with `{newid}` and keep `{cfgkv}` as it is.",
 ];
 
 static STEPS: &[&str] = &[
@@ -1076,7 +1015,6 @@ struct Page<'a> {
     rng: Rng,
     tool: &'a Tool,
     cat: &'a Category,
-    phrase: &'static str,
     errname: &'static str,
     fixed: HashMap<&'static str, String>,
 }
@@ -1098,12 +1036,14 @@ impl<'a> Page<'a> {
         let k = 2 + self.rng.below(2);
         let mut s = String::new();
         for _ in 0..k {
-            s.push_str(self.rng.pick(SYLL));
+            let w = *self.rng.pick(SYLL);
+            s.push_str(w);
         }
         s
     }
     fn noun(&mut self) -> &'static str {
-        self.rng.zpick(NOUNS)
+        let w = *self.rng.zpick(NOUNS);
+        w
     }
     fn newid(&mut self) -> String {
         let prefixes = ["cfg", "tmp", "job", "ctx", "idx", "buf", "req", "evt", "opt", "ptr"];
@@ -1157,6 +1097,16 @@ impl<'a> Page<'a> {
             "mb" => (1024 * self.rng.range(1, 16)).to_string(),
             "w" => self.rng.range(1, 16).to_string(),
             "min" => format!("{:02}", self.rng.below(60)),
+            "hh" => format!("{:02}", self.rng.below(24)),
+            "nrange" => {
+                let a = self.rng.znum(200);
+                format!("{} to {}", a, a + 1 + self.rng.znum(300))
+            }
+            "cfgkv" => {
+                let k = *self.rng.pick(self.cat.keys);
+                let v = self.cfg_value(k);
+                format!("{k}: {v}")
+            }
             "code" => self.rng.pick(&["1", "2", "127", "137", "139", "143", "255"]).to_string(),
             "port" => {
                 if self.rng.chance(0.5) {
@@ -1246,7 +1196,9 @@ impl<'a> Page<'a> {
             "restart_policy" => self.rng.pick(&["on-failure", "unless-stopped", "always"]).to_string(),
             "api_key_env" => format!("os.environ/{}", self.fixed["env"]),
             "token_file" | "credentials_path" | "settings_file" | "ca_bundle" | "data_dir" | "cache_dir" | "lockfile" | "constraints_file" => {
-                format!("/etc/{}/{}.{}", self.fixed["svc"], self.noun(), self.rng.pick(&["json", "pem", "yaml", "txt", "lock"]))
+                let n = self.noun();
+                let ext = *self.rng.pick(&["json", "pem", "yaml", "txt", "lock"]);
+                format!("/etc/{}/{}.{}", self.fixed["svc"], n, ext)
             }
             "role_arn" => format!("arn:aws:iam::{}:role/{}", self.fixed["acct"], self.fixed["svc"]),
             "proxy_url" | "registry" | "index_url" => format!("https://{}.{}/", self.noun(), self.rng.pick(ZONES)),
@@ -1313,23 +1265,6 @@ impl<'a> Page<'a> {
         out
     }
 
-    fn sig_templates(&self) -> Vec<&'static str> {
-        let name = self.tool.name;
-        let mut own = Vec::new();
-        let mut generic = Vec::new();
-        for (tags, t) in self.cat.sigs {
-            if *tags == "*" {
-                generic.push(*t);
-            } else if tags.split(',').any(|x| x == name) {
-                own.push(*t);
-            }
-        }
-        // Tool-specific templates first and twice as likely.
-        let mut all = own.clone();
-        all.extend(own);
-        all.extend(generic);
-        all
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1348,6 +1283,30 @@ struct Generated {
     tool: &'static str,
     slug: String,
     text: String,
+}
+
+type SigT = (&'static str, &'static str, &'static str);
+
+/// Signature templates of a category that fit a tool: tool-specific ones
+/// twice (more likely), then the generic ones.
+fn sig_templates(tool: &Tool, cat: &Category) -> Vec<SigT> {
+    let mut own = Vec::new();
+    let mut generic = Vec::new();
+    for &(tags, phrase, errname, t) in cat.sigs {
+        if tags == "*" {
+            generic.push((phrase, errname, t));
+        } else if tags.split(',').any(|x| x == tool.name) {
+            own.push((phrase, errname, t));
+        }
+    }
+    let mut all = own.clone();
+    all.extend(own);
+    all.extend(generic);
+    all
+}
+
+fn has_numeric_slot(t: &str) -> bool {
+    ["{n}", "{port}", "{ip}", "{ver}"].iter().any(|x| t.contains(x))
 }
 
 fn choose_tool(rng: &mut Rng) -> &'static Tool {
@@ -1371,8 +1330,10 @@ fn gen_page(
     let mut rng = Rng::new(0x5eed_0000_0000_0000 ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let tool = choose_tool(&mut rng);
     let cat = &CATEGORIES[rng.below(CATEGORIES.len())];
-    let (phrase, errname) = *rng.pick(cat.phrases);
-    let mut p = Page { rng, tool, cat, phrase, errname, fixed: HashMap::new() };
+    let templates = sig_templates(tool, cat);
+    let first_t = *rng.pick(&templates);
+    let (phrase, errname, _) = first_t;
+    let mut p = Page { rng, tool, cat, errname, fixed: HashMap::new() };
 
     // Page-level identifiers; several embed the page index so they are unique.
     let start = days_from_civil(2024, 1, 1);
@@ -1459,21 +1420,34 @@ fn gen_page(
     let slug = format!("{}-{}-{}", tool.name, slugify(phrase), i);
 
     // --- signatures ---
-    let templates = p.sig_templates();
+    // The first one is always a literal; later ones are either a regex that
+    // generalises the first (numbers become \d+) or another message of the
+    // same family, as a literal or a regex.
     let nsig = 1 + p.rng.below(3);
     let mut sig_lines: Vec<String> = Vec::new();
     let mut first_literal = String::new();
-    let mut used_t: Vec<&str> = Vec::new();
+    let mut used_t: Vec<&str> = vec![first_t.2];
+    let mut generalised = false;
     for s in 0..nsig {
-        let mut t = *p.rng.pick(&templates);
-        for _ in 0..6 {
-            if !used_t.contains(&t) {
-                break;
+        let (t, as_regex) = if s == 0 {
+            (first_t.2, false)
+        } else if !generalised && has_numeric_slot(first_t.2) && p.rng.chance(0.5) {
+            generalised = true;
+            (first_t.2, true)
+        } else {
+            let mut t = p.rng.pick(&templates).2;
+            for _ in 0..8 {
+                if !used_t.contains(&t) {
+                    break;
+                }
+                t = p.rng.pick(&templates).2;
             }
-            t = *p.rng.pick(&templates);
-        }
-        used_t.push(t);
-        let as_regex = s > 0 && p.rng.chance(0.5) && t.contains("{n}") | t.contains("{port}") | t.contains("{ip}") | t.contains("{ver}");
+            if used_t.contains(&t) {
+                continue;
+            }
+            used_t.push(t);
+            (t, has_numeric_slot(t) && p.rng.chance(0.4))
+        };
         if as_regex {
             let re = p.fill_regex(t);
             sig_lines.push(format!("  - {{regex: {}}}", yq(&re)));
@@ -1510,8 +1484,8 @@ fn gen_page(
     let kinds_any = ["issue", "issue", "docs", "pull", "changelog", "source", "forum", "blog", "docs", "issue"];
     let mut sources: Vec<Source> = Vec::new();
     for s in 0..nsrc {
-        let kind: &'static str = if s == 0 { p.rng.pick(&kinds_primary) } else { p.rng.pick(&kinds_any) };
-        let src_date_days = updated_days - p.rng.znum(1400) as i64 + 2;
+        let kind: &'static str = if s == 0 { *p.rng.pick(&kinds_primary) } else { *p.rng.pick(&kinds_any) };
+        let src_date_days = updated_days - (p.rng.unit() * p.rng.unit() * 1100.0) as i64;
         let mut date = Some(fmt_date(src_date_days.min(updated_days)));
         let gh = format!("https://github.com/example/{}", tool.name);
         let (mut id, url, title) = match kind {
@@ -1688,7 +1662,9 @@ fn gen_page(
         cites[s % ncauses].push(s);
     }
     for c in cites.iter_mut() {
-        if c.len() == 1 && p.rng.chance(0.25) {
+        if c.is_empty() {
+            c.push(p.rng.below(sources.len()));
+        } else if c.len() == 1 && p.rng.chance(0.25) {
             let extra = p.rng.below(sources.len());
             if !c.contains(&extra) {
                 c.push(extra);
@@ -1698,7 +1674,10 @@ fn gen_page(
     for (j, &ci) in cause_idx.iter().enumerate() {
         let mut text = p.fill(cat.causes[ci]);
         let tail_t = *p.rng.pick(CAUSE_TAILS);
-        let tail = p.fill(tail_t);
+        let mut tail = p.fill(tail_t);
+        if !tail.is_empty() && !seen_sentences.insert(tail.clone()) {
+            tail.clear();
+        }
         let ids: Vec<String> = cites[j].iter().map(|&s| format!("@{}", sources[s].id)).collect();
         text.push('.');
         text.push_str(&tail);
@@ -1766,7 +1745,7 @@ fn gen_page(
                     let k = cat.keys[ki];
                     let v = p.cfg_value(k);
                     let comment = if p.rng.chance(0.3) {
-                        let c_t = *p.rng.pick(&["  # was {cfgval}", "  # see {ident}", "  # per {noun}"]);
+                        let c_t = *p.rng.pick(&["  # see {ident}", "  # per {noun}"]);
                         p.fill(c_t)
                     } else {
                         String::new()

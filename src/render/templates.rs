@@ -18,9 +18,13 @@ pub struct Templates {
 impl Templates {
     /// Defaults plus `root/templates/**`. Syntax errors and missing parents are diagnostics.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        // Each default is also registered as `errbook/<name>`, so a site's `page.html` can
+        // `{% extends "errbook/page.html" %}` and replace a single block.
         let mut sources: Vec<(String, String)> = theme::TEMPLATES
             .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .flat_map(|(name, text)| {
+                [(name.to_string(), text.to_string()), (format!("errbook/{name}"), text.to_string())]
+            })
             .collect();
         let mut files: Vec<SourceFile> = Vec::new();
         let mut diags = Vec::new();
@@ -103,7 +107,9 @@ fn template_diagnostic(err: &tera::Error, files: &[SourceFile]) -> Diagnostic {
     });
     let (path, line, column) = match named {
         Some(file) => {
-            let (line, column) = tera_position(&message).unwrap_or((1, 1));
+            let (line, column) = tera_position(&message)
+                .or_else(|| missing_template_position(&message, file))
+                .unwrap_or((1, 1));
             (file.display_path(), line, column)
         }
         None => {
@@ -118,6 +124,14 @@ fn template_diagnostic(err: &tera::Error, files: &[SourceFile]) -> Diagnostic {
         diag = diag.with_help(detail.join(" ").split_whitespace().collect::<Vec<_>>().join(" "));
     }
     diag
+}
+
+/// tera names a missing include as `Template '[name]' not found`; point at where it is named.
+fn missing_template_position(message: &str, file: &SourceFile) -> Option<(usize, usize)> {
+    let rest = &message[message.find("Template '[")? + "Template '[".len()..];
+    let name = &rest[..rest.find("]' not found")?];
+    let at = file.text.find(&format!("\"{name}\""))?;
+    Some(file.line_col(at))
 }
 
 /// tera's parse errors read `--> 3:14`.
