@@ -52,7 +52,7 @@ impl Rng {
     /// Skewed pick: early entries are much more likely (Zipf-ish head, long tail).
     fn zpick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         let u = self.unit();
-        let idx = ((u * u * u) * xs.len() as f64) as usize;
+        let idx = ((u * u) * xs.len() as f64) as usize;
         &xs[idx.min(xs.len() - 1)]
     }
     /// `k` distinct indexes in `0..n` (k is clamped to n).
@@ -127,7 +127,7 @@ static CATEGORIES: &[Category] = &[
         meaning: &[
             "{Tool} refused the call because {comp} counted more requests from `{svc}` than the configured budget allows in the current window.",
             "The limiter in front of {comp} rejected the request: `{svc}` sent more than {n} calls in a short burst and was told to back off.",
-            "This is a back-pressure signal, not a crash: {comp} is healthy but will not accept more work from `{svc}` until the window resets.",
+            "This is a back-pressure signal for `{svc}`, not a crash: {comp} is healthy but will not accept more work from `{svc}` until the window resets.",
         ],
         summaries: &[
             "{Tool} is rejecting requests from `{svc}` because a rate limit or quota was exhausted; the limit applies per key, per {noun} or per window.",
@@ -137,7 +137,7 @@ static CATEGORIES: &[Category] = &[
         quick_fixes: &[
             "Lower the concurrency of `{svc}` and add exponential backoff that honours the `Retry-After` header.",
             "Set `{cfgkey}` to a smaller value and retry with backoff; check the current usage with `{cmd}`.",
-            "Spread the load across more keys or deployments, and cap `{cfgkey}` so bursts stay under the limit.",
+            "Spread the load of `{svc}` across more keys or deployments, and cap `{cfgkey}` so bursts stay under the limit.",
         ],
         causes: &[
             "The retry loop in `{class}` retries immediately without backoff, so one {noun} burst turns into {n} extra calls",
@@ -145,7 +145,7 @@ static CATEGORIES: &[Category] = &[
             "The quota for `{key}` was lowered on the provider side {when}, while `{cfgkey}` still assumes the old budget",
             "A batch job (`{ident}`) runs at the same time as interactive traffic and consumes most of the window",
             "`Retry-After` is ignored because {comp} strips the header before it reaches `{class}`",
-            "The limiter counts tokens, not requests, so a few large `{noun}` payloads are enough to hit it",
+            "The limiter counts tokens, not requests, so a few large `{noun}` payloads from `{svc}` are enough to hit it",
             "Caching is disabled by `{env}=false`, so identical requests are sent again instead of being served locally",
         ],
         fixes: &[
@@ -200,7 +200,7 @@ static CATEGORIES: &[Category] = &[
             "`{env}` still contains a rotated secret; the new value was written to `{path}` but `{svc}` was never restarted",
             "The file `{path}` is owned by root with mode 0600, while `{svc}` runs as `{user}`",
             "The role attached to `{svc}` lost the permission {when}, after a policy clean-up removed `{ident}`",
-            "The token is cached by {comp} for {n} minutes and keeps being reused after it expired",
+            "The token is cached by {comp} for {n} minutes and `{class}` keeps reusing it after it expired",
             "Two credential sources disagree: `{env}` and `{path}` point at different accounts, and {comp} prefers the first one",
             "The key is valid but scoped to another project or namespace than `{ns}`",
             "Clock skew of more than {n} seconds on {host} makes freshly issued tokens look expired",
@@ -254,11 +254,11 @@ static CATEGORIES: &[Category] = &[
         ],
         causes: &[
             "`{env}` points at `localhost`, which inside the container of `{svc}` is the container itself, not `{host}`",
-            "The target listens only on 127.0.0.1, so connections from {where} on port {port} are refused",
-            "A firewall rule or security group added {when} drops traffic to port {port}",
+            "`{host}` listens only on 127.0.0.1, so connections from {where} on port {port} are refused",
+            "A firewall rule or security group added {when} drops traffic from `{svc}` to port {port}",
             "DNS for `{host}` still returns an address that was decommissioned; the resolver caches it for {n} seconds",
             "The corporate proxy intercepts TLS and presents its own certificate, which `{class}` does not trust",
-            "The upstream is up but saturated: its accept queue is full, so new connections time out after {ms} ms",
+            "`{host}` is up but saturated: its accept queue is full, so new connections time out after {ms} ms",
             "`{cfgkey}` is set to {ms} ms, shorter than a cold start of `{svc}` on {where}",
         ],
         fixes: &[
@@ -297,7 +297,7 @@ static CATEGORIES: &[Category] = &[
         meaning: &[
             "{Tool} read its configuration for `{svc}` and stopped because one entry, `{key}`, is missing, misspelled or has a value of the wrong type.",
             "The configuration loader in {comp} validates `{path}` at start-up and refuses to continue when an entry like `{key}` does not match the schema.",
-            "Nothing is wrong with the network or the credentials here: {comp} never got past parsing `{path}`.",
+            "Nothing is wrong with the network or the credentials of `{svc}` here: {comp} never got past parsing `{path}`.",
         ],
         summaries: &[
             "{Tool} rejected the configuration in `{path}`: the entry `{key}` is unknown, missing or of the wrong type.",
@@ -313,7 +313,7 @@ static CATEGORIES: &[Category] = &[
             "`{key}` was renamed in {Tool} {pver}; the old spelling in `{path}` is now rejected instead of ignored",
             "Indentation in `{path}` is off by two spaces, so `{key}` ends up under the wrong parent",
             "A template renders `{env}` as an empty string, leaving `{key}:` without a value",
-            "The value `{word}` is a string where {comp} expects an integer",
+            "The value `{word}` of `{key}` is a string where {comp} expects an integer",
             "Two files are merged and the later one (`{file}`) overrides `{key}` with an incompatible type",
             "The setting belongs to a plugin that is not installed, so {comp} does not know `{key}`",
             "A tab character on line {n} of `{path}` breaks the YAML parser",
@@ -422,9 +422,9 @@ static CATEGORIES: &[Category] = &[
         ],
         causes: &[
             "The build image lacks the system library `lib{lib}`, which `{pkg}` links against",
-            "A cached intermediate artifact from {pver} is reused after the toolchain was upgraded",
+            "A cached intermediate artifact of `{pkg}` from {pver} is reused after the toolchain was upgraded",
             "`{pkg}` has no prebuilt artifact for {where}, so {comp} falls back to compiling from source",
-            "The build step runs out of memory when {n} jobs compile in parallel",
+            "The build step for `{pkg}` runs out of memory when {w} jobs compile in parallel",
             "A generated file (`{file}`) is stale because the code generator did not re-run",
             "`{env}` leaks into the build and changes the target from the one the lock file was made for",
             "A header or module path moved in {pver} and `{class}` still refers to the old location",
@@ -464,7 +464,7 @@ static CATEGORIES: &[Category] = &[
         meaning: &[
             "`{svc}` started normally under {Tool} and then died while running: the process was killed, panicked or hit an unhandled exception.",
             "{comp} lost the `{svc}` process mid-request; whatever it was doing in `{class}` did not finish.",
-            "This is a runtime failure: the code was deployed and configured correctly enough to start, but it cannot survive real traffic.",
+            "This is a runtime failure: `{svc}` was deployed and configured correctly enough to start, but `{class}` cannot survive real traffic.",
         ],
         summaries: &[
             "`{svc}` crashes at runtime under {Tool}: memory runs out, a value is unexpectedly empty, or the process is killed and restarted.",
@@ -481,8 +481,8 @@ static CATEGORIES: &[Category] = &[
             "The memory limit for `{svc}` is {mb}Mi, below the steady-state usage of {comp}",
             "A code path assumes `{key}` is always present, but requests from `{ident}` omit it",
             "A cache in `{class}` has no eviction, so memory grows until the process is killed after about {n} hours",
-            "Two transactions update `{noun}` rows in opposite order and wait for each other",
-            "A native extension built for another platform crashes {comp} on {where}",
+            "Two transactions in `{class}` update `{noun}` rows in opposite order and wait for each other",
+            "A native extension of `{pkg}` built for another platform crashes {comp} on {where}",
             "The restart policy restarts `{svc}` immediately, turning one crash into a crash loop",
         ],
         fixes: &[
@@ -520,7 +520,7 @@ static CATEGORIES: &[Category] = &[
         meaning: &[
             "{Tool} tried to write state for `{svc}` and the storage layer refused: the volume is full, mounted read-only, or another process holds the lock.",
             "{comp} could not persist data to `{path}`; the write failed at the file system level, not in {Tool}'s own logic.",
-            "This error is about the disk or the lock around it: `{svc}` is fine until it needs to write, and then it stops.",
+            "This error is about the disk under `{path}` or the lock around it: `{svc}` is fine until it needs to write, and then it stops.",
         ],
         summaries: &[
             "{Tool} cannot write to `{path}`: the disk is full, the mount is read-only, or a stale lock blocks the write.",
@@ -529,15 +529,15 @@ static CATEGORIES: &[Category] = &[
         ],
         quick_fixes: &[
             "Free space on the volume behind `{path}` (check with `{cmd}`) and restart `{svc}`.",
-            "Make sure no other process still runs, then remove the stale lock and retry.",
+            "Make sure no other `{svc}` process still runs, then remove the stale lock next to `{path}` and retry.",
             "Mount the volume for `{svc}` read-write and give it at least {n} GB of headroom.",
         ],
         causes: &[
             "Logs from `{svc}` are written to `{path}` without rotation and filled the volume over {n} days",
             "A crashed run left a lock behind (`{ident}`), and {comp} treats it as still held",
-            "The volume is mounted read-only because the file system was remounted after an I/O error",
-            "Old images and build layers accumulate on {where} and consume the disk",
-            "The data directory sits on the root partition, which is only {n} GB",
+            "The volume holding `{path}` is mounted read-only because the file system was remounted after an I/O error",
+            "Old images and build layers accumulate on `{host}` and consume the disk",
+            "The data directory of `{svc}` sits on the root partition, which is only {n} GB",
             "Inodes run out before bytes do because `{svc}` writes millions of small `{noun}` files",
             "Two jobs run `{cmd}` on the same state at the same time and race for the lock",
         ],
@@ -777,13 +777,13 @@ static MEANING_EXTRA: &[&str] = &[
     "In most reports the failure shows up {when}, and `{svc}` keeps logging it until {comp} is restarted.",
     "The message is emitted by `{class}`, which wraps the lower-level error and adds the `{key}` value it was using.",
     "Because the error surfaces in `{svc}` rather than in {gcomp}, teams often spend time looking at the wrong service first.",
-    "On {where} the same root cause looks slightly different: the first line mentions {errname}, but the useful detail is usually {n} lines further down.",
+    "On {where} the same root cause looks slightly different: the first line from `{svc}` mentions {errname}, but the useful detail is usually {n} lines further down.",
     "It is rarely a bug in {Tool} itself; far more often the environment around it (`{env}`, `{path}`, or the route to `{host}`) has drifted.",
-    "The error is {adv} transient: a retry after {n} seconds may succeed, which hides the underlying problem until load increases.",
+    "The error is {adv} transient: a retry of `{class}` after {n} seconds may succeed, which hides the underlying problem until load increases.",
     "If `{env}` is unset, {Tool} falls back to a default that works on a laptop but not on {where}.",
     "Operators usually notice it first as a spike of {pct}% failed calls on the `{svc}` dashboard, next to a drop in `{ident}`.",
     "The `{ident}` counter increments every time this happens, so it is a cheap signal to alert on.",
-    "{comp} does not distinguish between a {noun} that was never created and one that was removed {when}.",
+    "{comp} does not distinguish between a {noun} that `{svc}` never created and one that was removed {when}.",
     "Look for the request id `{reqid}` pattern in the logs: it ties the failing call in `{svc}` to the line in {comp} that rejected it.",
     "The {adj} `{noun}` state left behind by `{newclass}` is {adv} what makes the second attempt fail as well.",
     "A minimal reproduction needs only `{svc}`, {gcomp} and a single call to `{class}`; everything else in the stack is noise.",
@@ -795,7 +795,7 @@ static MEANING_EXTRA: &[&str] = &[
     "The stack trace passes through `{newclass}` and `{class}`; the frame that matters is the last one inside your own code.",
     "Setting `{env}={envval}` makes {Tool} log the full {noun} payload, which usually shows the {adj} value at once.",
     "Expect {nrange} occurrences per hour on a busy `{svc}` instance; a single occurrence per day points at a different cause.",
-    "{Tool} prints the error once per {noun}, so a flood of identical lines means many {noun}s failed, not one loop.",
+    "{Tool} prints the error once per {noun}, so a flood of identical lines in the `{svc}` log means many {noun}s failed, not one loop.",
 ];
 
 static LOG_INTROS: &[&str] = &[
@@ -803,7 +803,7 @@ static LOG_INTROS: &[&str] = &[
     "This is what the failure looks like in the `{svc}` logs:",
     "The relevant lines, captured with `{cmd}`, are:",
     "Trimmed output from `{svc}` around the failure:",
-    "Reports usually include output similar to the following:",
+    "Reports from `{svc}` operators usually include output similar to the following:",
 ];
 
 static LOG_EXTRA: &[&str] = &[
@@ -816,12 +816,12 @@ static LOG_EXTRA: &[&str] = &[
 ];
 
 static CAUSE_TAILS: &[&str] = &[
-    " This is the most common cause on {where}.",
-    " It shows up {when}.",
+    " This is the most common cause on {where}, and `{host}` fits that pattern.",
+    " For `{svc}` it shows up {when}.",
     " `{cmd}` makes it visible.",
     " The log line right before the error names `{newid}`, which confirms it.",
-    " It is easy to miss because {comp} only logs it at debug level.",
-    " Several reporters confirmed it with {Tool} {pver}.",
+    " It is easy to miss because {comp} only logs it at debug level, under `{newclass}`.",
+    " Several reporters confirmed it with {Tool} {pver} and a setup like `{svc}`.",
     "",
     "",
     "",
@@ -831,9 +831,9 @@ static FIX_BODIES: &[&str] = &[
     "The change is small and safe to roll out gradually: apply it to one `{svc}` replica first and watch `{ident}`.",
     "This removes the mismatch between what `{svc}` sends and what {comp} expects.",
     "After the change, restart `{svc}` so the new value is read; {comp} does not reload it on the fly.",
-    "Do this on {where} as well as locally, otherwise the fix only appears to work.",
+    "Apply it on {where} as well as locally, otherwise the fix for `{svc}` only appears to work.",
     "Keep the previous value of `{key}` in the commit message so the change is easy to revert.",
-    "It addresses the cause directly instead of hiding the symptom behind more retries.",
+    "It addresses the cause directly instead of hiding the symptom behind more retries in `{class}`.",
     "Verify the effect by re-running `{cmd}`; the {errname} lines should stop within a few minutes.",
     "If `{newclass}` is shared by other services, coordinate the change with their owners first.",
     "The same setting can be overridden with `{env}`, which is handy for a quick test before editing `{cfg_file}`.",
@@ -850,16 +850,16 @@ static STEPS: &[&str] = &[
     "Reproduce the error with a single call from `{svc}` and note the exact time and the request id.",
     "Run `{cmd}` and compare the output with what `{svc}` expects.",
     "Check that `{env}` is set in the environment that actually runs `{svc}`, not only in your shell.",
-    "Read the log of {comp} for the same minute; the line just before {errname} usually names the cause.",
-    "Confirm the {Tool} version with the release you are reading about; behaviour changed in {pver}.",
+    "Read the log of {comp} for the same minute; the line just before {errname} usually names the cause, often together with `{key}`.",
+    "Confirm the {Tool} version on `{host}` with the release you are reading about; behaviour changed in {pver}.",
     "Look at `{path}` and make sure the user running `{svc}` can read it.",
     "Repeat the request from inside the same container, pod or runner as `{svc}`.",
     "Temporarily raise the log level of `{class}` to debug and repeat the failing {noun}.",
     "Compare a working and a failing host: diff their `{cfg_file}` and their `{env}` values.",
-    "Check the metrics of {gcomp} for saturation at the time of the failure.",
+    "Check the metrics of {gcomp} in front of `{svc}` for saturation at the time of the failure.",
     "Disable the retry wrapper `{newclass}` for one request so the original error is not masked.",
     "If the error persists, capture `{cmd}` output and attach it to an issue together with your {Tool} version.",
-    "Roll back the last change to `{cfgkey}` and check whether {errname} disappears.",
+    "Roll back the last change to `{cfgkey}` in `{cfg_file}` and check whether {errname} disappears from the `{svc}` log.",
     "Count the failures per minute in the `{svc}` logs to tell a steady limit from a burst.",
     "Verify the time on `{host}`; clock skew of more than {n} seconds breaks several checks.",
 ];
@@ -870,10 +870,10 @@ static PREVENT: &[&str] = &[
     "Validate `{cfg_file}` in CI with `{cmd}` before every deploy.",
     "Document the expected value of `{env}` next to the deployment manifest of `{svc}`.",
     "Run a smoke test against `{host}` after every rollout of `{svc}`.",
-    "Keep `{cfgkey}` under version control and review changes to it like code.",
+    "Keep `{cfgkey}` for `{svc}` under version control and review changes to it like code.",
     "Load-test `{svc}` at {n} times normal traffic once per release.",
     "Add a readiness check so traffic reaches `{svc}` only when {comp} is actually usable.",
-    "Track capacity of {gcomp} on a dashboard and set a warning at {pct}% of the limit.",
+    "Track capacity of {gcomp} used by `{svc}` on a dashboard and set a warning at {pct}% of the limit.",
     "Rotate credentials on a schedule and restart consumers like `{svc}` in the same change.",
     "Write a runbook entry that links this page from the `{svc}` alert.",
 ];
@@ -890,14 +890,14 @@ static FAQ_Q: &[&str] = &[
 ];
 
 static FAQ_A: &[&str] = &[
-    "Rarely. In almost every report the cause was the environment of `{svc}`: `{env}`, `{path}` or the route to `{host}`. Check those first, then search the tracker for {errname} together with your version.",
-    "Because {where} differs from a laptop in networking, permissions and limits. Compare `{env}` and `{cfgkey}` between the two environments; the difference is usually there.",
-    "A bounded retry with backoff is fine and hides short blips. Unbounded retries in `{class}` make {errname} worse and can turn one failure into {n} of them.",
-    "Sometimes. {Tool} {pver} changed how `{key}` is handled, so read the changelog before upgrading, and test the upgrade on one `{svc}` replica first.",
-    "Local runs use different credentials, a different network and smaller data. Reproduce inside the same container or pod as `{svc}` to see the real behaviour.",
+    "Rarely for a setup like `{svc}`. In almost every report the cause was the environment of `{svc}`: `{env}`, `{path}` or the route to `{host}`. Check those first, then search the tracker for {errname} together with your version and `{key}`.",
+    "Because {where} differs from a laptop in networking, permissions and limits, and `{svc}` depends on all three. Compare `{env}` and `{cfgkey}` between the two environments; the difference is usually there.",
+    "A bounded retry with backoff around `{class}` is fine and hides short blips. Unbounded retries in `{newclass}` make {errname} worse and can turn one failure into {n} of them.",
+    "Sometimes, if `{svc}` is affected by the `{key}` change. {Tool} {pver} changed how `{key}` is handled, so read the changelog before upgrading, and test the upgrade on one `{svc}` replica first.",
+    "Local runs of `{svc}` use different credentials, a different network and smaller data than `{host}`. Reproduce inside the same container or pod as `{svc}` to see the real behaviour.",
     "Enable debug logging for `{class}` and search for `{reqid}`-style request ids; each failing line names the `{noun}` and the value of `{key}`.",
-    "Yes, a restart is safe, but it only clears the symptom. If the cause is still there, {errname} returns within minutes, typically {when}.",
-    "Something around `{svc}` changed: a deploy, a credential rotation, or a new limit in {comp}. Line up the first occurrence with the change log for that day.",
+    "Yes, restarting `{svc}` is safe, but it only clears the symptom. If the cause is still there, {errname} returns within minutes on `{host}`, typically {when}.",
+    "Something around `{svc}` changed: a deploy, a credential rotation, or a new limit in {comp}. Line up the first occurrence in the `{ident}` metric with the change log for that day.",
 ];
 
 static SRC_ISSUE_TITLES: &[&str] = &[
@@ -1340,16 +1340,17 @@ fn gen_page(
     let end = days_from_civil(2026, 10, 31);
     let updated_days = start + p.rng.range(0, (end - start) as u64) as i64;
     let updated = fmt_date(updated_days);
-    let n1 = p.noun();
+    let n1 = *p.rng.pick(NOUNS);
     let s1 = p.syn();
-    let svc = format!("{n1}-{}", p.rng.zpick(&["api", "worker", "service", "gateway", "consumer", "scheduler", "web", "sync", "indexer", "bridge"]));
+    let svc_base = if p.rng.chance(0.25) { s1.clone() } else { n1.to_string() };
+    let svc = format!("{svc_base}-{}", p.rng.pick(&["api", "worker", "service", "gateway", "consumer", "scheduler", "web", "sync", "indexer", "bridge", "cron", "proxy"]));
     let host = format!("{}-{}{}.{}", p.noun(), s1, i, p.rng.zpick(ZONES));
     let ident = format!("{}_{}_{}", p.rng.zpick(&["cfg", "ctr", "job", "evt", "err", "req"]), p.noun(), i);
     let class = p.newclass();
     let env = format!("{}_{}_{}", tool.env_prefix, p.noun().to_uppercase(), p.rng.zpick(&["URL", "KEY", "TIMEOUT", "HOST", "TOKEN", "LIMIT", "PATH", "MODE"]));
     let file = format!("{}_{}", p.noun(), p.syn());
     let path = format!("/{}/{}/{}-{}.{}", p.rng.zpick(&["srv", "var/lib", "etc", "home/app", "opt", "data", "tmp"]), svc, p.noun(), i, p.rng.pick(&["json", "yaml", "conf", "db", "log", "toml"]));
-    let key = format!("{}_{}", p.noun(), p.rng.zpick(&["base", "id", "url", "limit", "key", "name", "timeout", "mode", "size", "region"]));
+    let key = format!("{}_{}", p.rng.pick(NOUNS), p.rng.pick(&["base", "id", "url", "limit", "key", "name", "timeout", "mode", "size", "region"]));
     let pkg = format!("{}-{}", p.syn(), p.noun());
     let pkg2 = format!("{}{}", p.noun(), p.syn());
     let module = format!("{}_{}", p.noun(), p.syn());
@@ -1732,7 +1733,14 @@ fn gen_page(
             1 => {
                 body.push_str(lead.trim());
                 body.push_str("\n\n");
-                writeln!(body, "In `{}`:\n\n```yaml", tool.cfg_file).unwrap();
+                let intro_t = *p.rng.pick(&[
+                    "In `{cfg_file}` for `{svc}`:",
+                    "The relevant part of `{cfg_file}` after the change ({newid}):",
+                    "For example, in the `{svc}` section of `{cfg_file}`:",
+                    "A working `{cfg_file}` excerpt from `{host}`:",
+                ]);
+                let intro = p.fill(intro_t);
+                writeln!(body, "{intro}\n\n```yaml").unwrap();
                 writeln!(body, "{}:", tool.cfg_root).unwrap();
                 let sub = if tool.cfg_root == "services" || tool.cfg_root == "jobs" || tool.cfg_root == "apps" {
                     svc.clone()
