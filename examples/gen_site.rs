@@ -109,20 +109,90 @@ static CATEGORIES: &[Category] = &[
         name: "Rate limits",
         description: "429s, quotas and throttling returned by providers, registries and proxies.",
         sigs: &[
-            ("*", "rate limit exceeded", "429", "429 Too Many Requests: rate limit exceeded for key {key} (limit {n} rpm, retry after {n}s)"),
-            ("litellm,openai", "tokens per minute limit reached", "RateLimitError", "RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for {model} in organization org-{hex} on tokens per min (TPM): Limit {n}, Used {n}, Requested {n}.'}}"),
-            ("litellm", "deployment in cooldown", "RateLimitError", "litellm.RateLimitError: RateLimitError: {provider}Exception - deployment {model}-{ident} is in cooldown for {n}s"),
-            ("openai", "quota exceeded", "insufficient_quota", "openai.RateLimitError: Error code: 429 - You exceeded your current quota, please check your plan and billing details (request id req_{hex})"),
-            ("aws-cli", "requests throttled", "ThrottlingException", "An error occurred (ThrottlingException) when calling the {Op} operation (reached max retries: {n}): Rate exceeded for {svc}"),
-            ("redis", "max clients reached", "maxclients", "ERR max number of clients reached ({n} connected, maxclients {n}) on {host}"),
-            ("npm", "registry rate limit", "E429", "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/{pkg} (attempt {n})"),
-            ("cargo", "index download rate limited", "HTTP 429", "error: failed to download from `https://index.crates.io/{pkg}`: HTTP 429 after {n} retries"),
-            ("nginx", "limiting requests", "limit_req", "limiting requests, excess: {n}.{n} by zone \"{zone}\", client: {ip}, server: {host}"),
-            ("git,docker", "pull rate limit reached", "toomanyrequests", "toomanyrequests: You have reached your pull rate limit for {image} ({n} pulls per 6 hours)"),
-            ("pip,python", "too many requests from the index", "429", "HTTPError: 429 Client Error: Too Many Requests for url: https://pypi.example.org/simple/{pkg}/ (retry {n})"),
-            ("kubectl,terraform", "client-side throttling", "rate: Wait", "Error: rate: Wait(n={n}) would exceed context deadline while calling {class} on {host}"),
-            ("postgres", "too many clients already", "53300", "FATAL:  sorry, too many clients already (max_connections={n}, user {user}, db {db})"),
-            ("node,kubectl", "client-side throttling", "throttling", "Waited for {n}.{n}s due to client-side throttling, not priority and fairness, request: GET:https://{host}:{port}/api/v1/namespaces/{ns}/pods"),
+            (
+                "*",
+                "rate limit exceeded",
+                "429",
+                "429 Too Many Requests: rate limit exceeded for key {key} (limit {n} rpm, retry after {n}s)",
+            ),
+            (
+                "litellm,openai",
+                "tokens per minute limit reached",
+                "RateLimitError",
+                "RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for {model} in organization org-{hex} on tokens per min (TPM): Limit {n}, Used {n}, Requested {n}.'}}",
+            ),
+            (
+                "litellm",
+                "deployment in cooldown",
+                "RateLimitError",
+                "litellm.RateLimitError: RateLimitError: {provider}Exception - deployment {model}-{ident} is in cooldown for {n}s",
+            ),
+            (
+                "openai",
+                "quota exceeded",
+                "insufficient_quota",
+                "openai.RateLimitError: Error code: 429 - You exceeded your current quota, please check your plan and billing details (request id req_{hex})",
+            ),
+            (
+                "aws-cli",
+                "requests throttled",
+                "ThrottlingException",
+                "An error occurred (ThrottlingException) when calling the {Op} operation (reached max retries: {n}): Rate exceeded for {svc}",
+            ),
+            (
+                "redis",
+                "max clients reached",
+                "maxclients",
+                "ERR max number of clients reached ({n} connected, maxclients {n}) on {host}",
+            ),
+            (
+                "npm",
+                "registry rate limit",
+                "E429",
+                "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/{pkg} (attempt {n})",
+            ),
+            (
+                "cargo",
+                "index download rate limited",
+                "HTTP 429",
+                "error: failed to download from `https://index.crates.io/{pkg}`: HTTP 429 after {n} retries",
+            ),
+            (
+                "nginx",
+                "limiting requests",
+                "limit_req",
+                "limiting requests, excess: {n}.{n} by zone \"{zone}\", client: {ip}, server: {host}",
+            ),
+            (
+                "git,docker",
+                "pull rate limit reached",
+                "toomanyrequests",
+                "toomanyrequests: You have reached your pull rate limit for {image} ({n} pulls per 6 hours)",
+            ),
+            (
+                "pip,python",
+                "too many requests from the index",
+                "429",
+                "HTTPError: 429 Client Error: Too Many Requests for url: https://pypi.example.org/simple/{pkg}/ (retry {n})",
+            ),
+            (
+                "kubectl,terraform",
+                "client-side throttling",
+                "rate: Wait",
+                "Error: rate: Wait(n={n}) would exceed context deadline while calling {class} on {host}",
+            ),
+            (
+                "postgres",
+                "too many clients already",
+                "53300",
+                "FATAL:  sorry, too many clients already (max_connections={n}, user {user}, db {db})",
+            ),
+            (
+                "node,kubectl",
+                "client-side throttling",
+                "throttling",
+                "Waited for {n}.{n}s due to client-side throttling, not priority and fairness, request: GET:https://{host}:{port}/api/v1/namespaces/{ns}/pods",
+            ),
         ],
         meaning: &[
             "{Tool} refused the call because {comp} counted more requests from `{svc}` than the configured budget allows in the current window.",
@@ -157,29 +227,118 @@ static CATEGORIES: &[Category] = &[
             "Cache identical requests",
             "Schedule batch jobs outside peak hours",
         ],
-        keys: &["rpm", "tpm", "max_retries", "retry_after_s", "backoff_factor", "max_parallel_requests", "burst", "window_s"],
+        keys: &[
+            "rpm",
+            "tpm",
+            "max_retries",
+            "retry_after_s",
+            "backoff_factor",
+            "max_parallel_requests",
+            "burst",
+            "window_s",
+        ],
     },
     Category {
         id: "auth",
         name: "Authentication and permissions",
         description: "Rejected credentials, expired tokens and missing permissions.",
         sigs: &[
-            ("*", "permission denied", "EACCES", "Error: EACCES: permission denied, open '{path}'"),
-            ("*", "missing credential key", "KeyError", "KeyError: '{key}' while loading credentials from {path} (line {n})"),
-            ("openai,litellm", "invalid api key", "AuthenticationError", "AuthenticationError: Incorrect API key provided: sk-{hex}...{n}. You can find your API key at https://platform.example.org/account/api-keys."),
-            ("kubectl", "must be logged in to the server", "Unauthorized", "error: You must be logged in to the server (Unauthorized) for context {ctx}-{n}"),
-            ("kubectl", "pods is forbidden", "Forbidden", "Error from server (Forbidden): pods is forbidden: User \"{user}\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}-{n}\""),
-            ("postgres", "password authentication failed", "28P01", "FATAL:  password authentication failed for user \"{user}\" (connection {n} from {ip})"),
-            ("aws-cli,terraform", "access denied", "AccessDenied", "An error occurred (AccessDenied) when calling the {Op} operation: User: arn:aws:iam::{acct}:user/{user} is not authorized to perform: s3:GetObject"),
-            ("aws-cli", "security token expired", "ExpiredToken", "An error occurred (ExpiredToken) when calling the {Op} operation: The security token included in the request is expired (profile {profile}-{n})"),
-            ("git", "permission to repository denied", "403", "remote: Permission to example/{repo}.git denied to {user}. fatal: unable to access 'https://github.com/example/{repo}.git/': The requested URL returned error: 403"),
-            ("git", "authentication failed", "Authentication failed", "fatal: Authentication failed for 'https://{host}/example/{repo}.git/' (credential helper {word}, attempt {n})"),
-            ("redis", "authentication required", "NOAUTH", "NOAUTH Authentication required. (db {n}, client {ip}:{port})"),
-            ("docker", "pull access denied", "pull access denied", "Error response from daemon: pull access denied for {image}, repository does not exist or may require 'docker login' (attempt {n})"),
-            ("npm,node", "unable to authenticate", "E401", "npm ERR! code E401 Unable to authenticate, need: Basic realm=\"{realm}\" (scope @{ident})"),
-            ("pip,python", "http 401 from the package index", "401", "ERROR: HTTP error 401 while getting https://pypi.example.org/packages/{pkg}-{ver}.tar.gz"),
-            ("nginx", "basic auth credentials missing", "401", "no user/password was provided for basic authentication, client: {ip}, server: {host}, request: \"GET /{route} HTTP/1.1\""),
-            ("cargo", "registry token rejected", "401", "error: failed to get `{pkg}` as a dependency: token rejected for `{realm}`, please run `cargo login --registry {word}` (status {n})"),
+            (
+                "*",
+                "permission denied",
+                "EACCES",
+                "Error: EACCES: permission denied, open '{path}'",
+            ),
+            (
+                "*",
+                "missing credential key",
+                "KeyError",
+                "KeyError: '{key}' while loading credentials from {path} (line {n})",
+            ),
+            (
+                "openai,litellm",
+                "invalid api key",
+                "AuthenticationError",
+                "AuthenticationError: Incorrect API key provided: sk-{hex}...{n}. You can find your API key at https://platform.example.org/account/api-keys.",
+            ),
+            (
+                "kubectl",
+                "must be logged in to the server",
+                "Unauthorized",
+                "error: You must be logged in to the server (Unauthorized) for context {ctx}-{n}",
+            ),
+            (
+                "kubectl",
+                "pods is forbidden",
+                "Forbidden",
+                "Error from server (Forbidden): pods is forbidden: User \"{user}\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}-{n}\"",
+            ),
+            (
+                "postgres",
+                "password authentication failed",
+                "28P01",
+                "FATAL:  password authentication failed for user \"{user}\" (connection {n} from {ip})",
+            ),
+            (
+                "aws-cli,terraform",
+                "access denied",
+                "AccessDenied",
+                "An error occurred (AccessDenied) when calling the {Op} operation: User: arn:aws:iam::{acct}:user/{user} is not authorized to perform: s3:GetObject",
+            ),
+            (
+                "aws-cli",
+                "security token expired",
+                "ExpiredToken",
+                "An error occurred (ExpiredToken) when calling the {Op} operation: The security token included in the request is expired (profile {profile}-{n})",
+            ),
+            (
+                "git",
+                "permission to repository denied",
+                "403",
+                "remote: Permission to example/{repo}.git denied to {user}. fatal: unable to access 'https://github.com/example/{repo}.git/': The requested URL returned error: 403",
+            ),
+            (
+                "git",
+                "authentication failed",
+                "Authentication failed",
+                "fatal: Authentication failed for 'https://{host}/example/{repo}.git/' (credential helper {word}, attempt {n})",
+            ),
+            (
+                "redis",
+                "authentication required",
+                "NOAUTH",
+                "NOAUTH Authentication required. (db {n}, client {ip}:{port})",
+            ),
+            (
+                "docker",
+                "pull access denied",
+                "pull access denied",
+                "Error response from daemon: pull access denied for {image}, repository does not exist or may require 'docker login' (attempt {n})",
+            ),
+            (
+                "npm,node",
+                "unable to authenticate",
+                "E401",
+                "npm ERR! code E401 Unable to authenticate, need: Basic realm=\"{realm}\" (scope @{ident})",
+            ),
+            (
+                "pip,python",
+                "http 401 from the package index",
+                "401",
+                "ERROR: HTTP error 401 while getting https://pypi.example.org/packages/{pkg}-{ver}.tar.gz",
+            ),
+            (
+                "nginx",
+                "basic auth credentials missing",
+                "401",
+                "no user/password was provided for basic authentication, client: {ip}, server: {host}, request: \"GET /{route} HTTP/1.1\"",
+            ),
+            (
+                "cargo",
+                "registry token rejected",
+                "401",
+                "error: failed to get `{pkg}` as a dependency: token rejected for `{realm}`, please run `cargo login --registry {word}` (status {n})",
+            ),
         ],
         meaning: &[
             "{Tool} reached {comp}, but the identity it presented for `{svc}` was rejected or lacks the permission needed for this operation.",
@@ -214,28 +373,111 @@ static CATEGORIES: &[Category] = &[
             "Synchronise the clock",
             "Scope the key to the right project",
         ],
-        keys: &["api_key_env", "token_file", "credentials_path", "role_arn", "auth_mode", "profile", "token_ttl_s"],
+        keys: &[
+            "api_key_env",
+            "token_file",
+            "credentials_path",
+            "role_arn",
+            "auth_mode",
+            "profile",
+            "token_ttl_s",
+        ],
     },
     Category {
         id: "network",
         name: "Network and connectivity",
         description: "Refused connections, timeouts, DNS and TLS failures between services.",
         sigs: &[
-            ("*", "connection refused", "ECONNREFUSED", "connect ECONNREFUSED {ip}:{port} (while calling {svc})"),
-            ("*", "connection refused", "connection refused", "dial tcp {ip}:{port}: connect: connection refused (host {host})"),
-            ("postgres,python", "could not connect to server", "OperationalError", "psycopg2.OperationalError: could not connect to server: Connection refused Is the server running on host \"{host}\" and accepting TCP/IP connections on port {port}?"),
-            ("python,pip,openai,litellm", "connect timeout", "ConnectTimeout", "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='{host}', port=443): Max retries exceeded with url: /{route} (Caused by ConnectTimeoutError)"),
-            ("node,npm", "dns lookup failed", "ENOTFOUND", "getaddrinfo ENOTFOUND {host} at GetAddrInfoReqWrap.onlookup (node:dns:{n}:{n})"),
-            ("nginx", "upstream timed out", "110", "upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: \"http://{ip}:{port}/{route}\""),
-            ("redis", "could not connect to redis", "Connection refused", "Could not connect to Redis at {host}:{port}: Connection refused"),
-            ("python,pip,openai,litellm", "certificate verify failed", "CERTIFICATE_VERIFY_FAILED", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate ({host}:{port})"),
-            ("kubectl", "unable to connect to the server", "i/o timeout", "Unable to connect to the server: dial tcp {ip}:{port}: i/o timeout (context {ctx})"),
-            ("git", "failed to connect to remote", "Couldn't connect to server", "fatal: unable to access 'https://{host}/example/{repo}.git/': Failed to connect to {host} port {port} after {n} ms: Couldn't connect to server"),
-            ("node,npm,openai", "socket hang up", "ECONNRESET", "Error: socket hang up at TLSSocket.socketOnEnd (node:_http_client:{n}:{n}) host {host}"),
-            ("docker", "registry request canceled", "Client.Timeout", "Error response from daemon: Get \"https://{host}/v2/\": net/http: request canceled while waiting for connection (Client.Timeout exceeded after {n}s)"),
-            ("aws-cli,terraform", "could not connect to the endpoint", "EndpointConnectionError", "Could not connect to the endpoint URL: \"https://{svc}.{region}.amazonaws.com/\" (timeout {n}s)"),
-            ("cargo", "couldn't connect to registry", "Couldn't connect", "error: failed to get `{pkg}` as a dependency: [7] Couldn't connect to server (Failed to connect to {host} port {port} after {n} ms)"),
-            ("litellm,openai", "api connection error", "APIConnectionError", "openai.APIConnectionError: Connection error. (base_url https://{host}/v1, attempt {n} of {n})"),
+            (
+                "*",
+                "connection refused",
+                "ECONNREFUSED",
+                "connect ECONNREFUSED {ip}:{port} (while calling {svc})",
+            ),
+            (
+                "*",
+                "connection refused",
+                "connection refused",
+                "dial tcp {ip}:{port}: connect: connection refused (host {host})",
+            ),
+            (
+                "postgres,python",
+                "could not connect to server",
+                "OperationalError",
+                "psycopg2.OperationalError: could not connect to server: Connection refused Is the server running on host \"{host}\" and accepting TCP/IP connections on port {port}?",
+            ),
+            (
+                "python,pip,openai,litellm",
+                "connect timeout",
+                "ConnectTimeout",
+                "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='{host}', port=443): Max retries exceeded with url: /{route} (Caused by ConnectTimeoutError)",
+            ),
+            (
+                "node,npm",
+                "dns lookup failed",
+                "ENOTFOUND",
+                "getaddrinfo ENOTFOUND {host} at GetAddrInfoReqWrap.onlookup (node:dns:{n}:{n})",
+            ),
+            (
+                "nginx",
+                "upstream timed out",
+                "110",
+                "upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: \"http://{ip}:{port}/{route}\"",
+            ),
+            (
+                "redis",
+                "could not connect to redis",
+                "Connection refused",
+                "Could not connect to Redis at {host}:{port}: Connection refused",
+            ),
+            (
+                "python,pip,openai,litellm",
+                "certificate verify failed",
+                "CERTIFICATE_VERIFY_FAILED",
+                "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate ({host}:{port})",
+            ),
+            (
+                "kubectl",
+                "unable to connect to the server",
+                "i/o timeout",
+                "Unable to connect to the server: dial tcp {ip}:{port}: i/o timeout (context {ctx})",
+            ),
+            (
+                "git",
+                "failed to connect to remote",
+                "Couldn't connect to server",
+                "fatal: unable to access 'https://{host}/example/{repo}.git/': Failed to connect to {host} port {port} after {n} ms: Couldn't connect to server",
+            ),
+            (
+                "node,npm,openai",
+                "socket hang up",
+                "ECONNRESET",
+                "Error: socket hang up at TLSSocket.socketOnEnd (node:_http_client:{n}:{n}) host {host}",
+            ),
+            (
+                "docker",
+                "registry request canceled",
+                "Client.Timeout",
+                "Error response from daemon: Get \"https://{host}/v2/\": net/http: request canceled while waiting for connection (Client.Timeout exceeded after {n}s)",
+            ),
+            (
+                "aws-cli,terraform",
+                "could not connect to the endpoint",
+                "EndpointConnectionError",
+                "Could not connect to the endpoint URL: \"https://{svc}.{region}.amazonaws.com/\" (timeout {n}s)",
+            ),
+            (
+                "cargo",
+                "couldn't connect to registry",
+                "Couldn't connect",
+                "error: failed to get `{pkg}` as a dependency: [7] Couldn't connect to server (Failed to connect to {host} port {port} after {n} ms)",
+            ),
+            (
+                "litellm,openai",
+                "api connection error",
+                "APIConnectionError",
+                "openai.APIConnectionError: Connection error. (base_url https://{host}/v1, attempt {n} of {n})",
+            ),
         ],
         meaning: &[
             "{Tool} tried to open a connection from `{svc}` to `{host}`, and the network path failed before {comp} could exchange a single request.",
@@ -270,29 +512,118 @@ static CATEGORIES: &[Category] = &[
             "Flush the stale DNS entry",
             "Wait for the dependency to be ready",
         ],
-        keys: &["connect_timeout_ms", "read_timeout_ms", "keepalive_s", "proxy_url", "dns_ttl_s", "max_connections", "ca_bundle", "host"],
+        keys: &[
+            "connect_timeout_ms",
+            "read_timeout_ms",
+            "keepalive_s",
+            "proxy_url",
+            "dns_ttl_s",
+            "max_connections",
+            "ca_bundle",
+            "host",
+        ],
     },
     Category {
         id: "config",
         name: "Configuration",
         description: "Settings that are rejected, ignored or misread at start-up.",
         sigs: &[
-            ("*", "missing required key", "KeyError", "KeyError: '{key}' in {path} line {n}"),
-            ("*", "yaml mapping values not allowed", "yaml", "yaml: line {n}: mapping values are not allowed in this context ({path})"),
-            ("*", "invalid value", "invalid value", "Invalid value for \"{key}\": expected integer, got '{word}' in {path}:{n}"),
-            ("cargo", "unknown field in manifest", "unknown field", "error: unknown field `{key}`, expected one of `name`, `version`, `edition` at line {n} column {n} in {file}.toml"),
-            ("terraform", "unsupported argument", "Unsupported argument", "Error: Unsupported argument on {file}.tf line {n}: An argument named \"{key}\" is not expected here."),
-            ("nginx", "unknown directive", "emerg", "nginx: [emerg] unknown directive \"{key}\" in /etc/nginx/conf.d/{file}.conf:{n}"),
-            ("kubectl", "unknown field in manifest", "ValidationError", "error: error validating \"{file}.yaml\": error validating data: ValidationError(Deployment.spec): unknown field \"{key}\" in io.k8s.api.apps.v1.DeploymentSpec (line {n})"),
-            ("python,pip,openai", "invalid literal for int", "ValueError", "ValueError: invalid literal for int() with base 10: '{word}' (setting {env}, line {n})"),
-            ("litellm", "invalid parameter for model", "BadRequestError", "litellm.exceptions.BadRequestError: {key} is not a valid parameter for model {model} (router config {path}, entry {n})"),
-            ("litellm", "fallback target not defined", "fallbacks", "ValueError: fallback model '{model}-{word}' for '{model}' is not defined in model_list ({path}, entry {n})"),
-            ("docker", "additional property not allowed", "Additional property", "services.{svc}.{key} Additional property {key} is not allowed (compose.yaml line {n})"),
-            ("postgres", "unrecognized configuration parameter", "42704", "FATAL:  unrecognized configuration parameter \"{key}\" in file \"{path}\" line {n}"),
-            ("redis", "bad directive in config file", "FATAL CONFIG FILE ERROR", "*** FATAL CONFIG FILE ERROR (Redis {ver}) *** Reading the configuration file, at line {n} >>> '{key} yes' Bad directive or wrong number of arguments"),
-            ("git", "bad config line", "bad config line", "fatal: bad config line {n} in file {path}"),
-            ("npm,node", "json parse error in package.json", "EJSONPARSE", "npm ERR! code EJSONPARSE npm ERR! JSON.parse Unexpected token } in JSON at position {n} while parsing '{pkg}'"),
-            ("aws-cli", "config profile not found", "ProfileNotFound", "The config profile ({profile}-{n}) could not be found in {path}"),
+            (
+                "*",
+                "missing required key",
+                "KeyError",
+                "KeyError: '{key}' in {path} line {n}",
+            ),
+            (
+                "*",
+                "yaml mapping values not allowed",
+                "yaml",
+                "yaml: line {n}: mapping values are not allowed in this context ({path})",
+            ),
+            (
+                "*",
+                "invalid value",
+                "invalid value",
+                "Invalid value for \"{key}\": expected integer, got '{word}' in {path}:{n}",
+            ),
+            (
+                "cargo",
+                "unknown field in manifest",
+                "unknown field",
+                "error: unknown field `{key}`, expected one of `name`, `version`, `edition` at line {n} column {n} in {file}.toml",
+            ),
+            (
+                "terraform",
+                "unsupported argument",
+                "Unsupported argument",
+                "Error: Unsupported argument on {file}.tf line {n}: An argument named \"{key}\" is not expected here.",
+            ),
+            (
+                "nginx",
+                "unknown directive",
+                "emerg",
+                "nginx: [emerg] unknown directive \"{key}\" in /etc/nginx/conf.d/{file}.conf:{n}",
+            ),
+            (
+                "kubectl",
+                "unknown field in manifest",
+                "ValidationError",
+                "error: error validating \"{file}.yaml\": error validating data: ValidationError(Deployment.spec): unknown field \"{key}\" in io.k8s.api.apps.v1.DeploymentSpec (line {n})",
+            ),
+            (
+                "python,pip,openai",
+                "invalid literal for int",
+                "ValueError",
+                "ValueError: invalid literal for int() with base 10: '{word}' (setting {env}, line {n})",
+            ),
+            (
+                "litellm",
+                "invalid parameter for model",
+                "BadRequestError",
+                "litellm.exceptions.BadRequestError: {key} is not a valid parameter for model {model} (router config {path}, entry {n})",
+            ),
+            (
+                "litellm",
+                "fallback target not defined",
+                "fallbacks",
+                "ValueError: fallback model '{model}-{word}' for '{model}' is not defined in model_list ({path}, entry {n})",
+            ),
+            (
+                "docker",
+                "additional property not allowed",
+                "Additional property",
+                "services.{svc}.{key} Additional property {key} is not allowed (compose.yaml line {n})",
+            ),
+            (
+                "postgres",
+                "unrecognized configuration parameter",
+                "42704",
+                "FATAL:  unrecognized configuration parameter \"{key}\" in file \"{path}\" line {n}",
+            ),
+            (
+                "redis",
+                "bad directive in config file",
+                "FATAL CONFIG FILE ERROR",
+                "*** FATAL CONFIG FILE ERROR (Redis {ver}) *** Reading the configuration file, at line {n} >>> '{key} yes' Bad directive or wrong number of arguments",
+            ),
+            (
+                "git",
+                "bad config line",
+                "bad config line",
+                "fatal: bad config line {n} in file {path}",
+            ),
+            (
+                "npm,node",
+                "json parse error in package.json",
+                "EJSONPARSE",
+                "npm ERR! code EJSONPARSE npm ERR! JSON.parse Unexpected token } in JSON at position {n} while parsing '{pkg}'",
+            ),
+            (
+                "aws-cli",
+                "config profile not found",
+                "ProfileNotFound",
+                "The config profile ({profile}-{n}) could not be found in {path}",
+            ),
         ],
         meaning: &[
             "{Tool} read its configuration for `{svc}` and stopped because one entry, `{key}`, is missing, misspelled or has a value of the wrong type.",
@@ -327,28 +658,112 @@ static CATEGORIES: &[Category] = &[
             "Set the variable the template expects",
             "Install the plugin that owns the setting",
         ],
-        keys: &["strict_mode", "schema_version", "include", "overrides", "log_level", "profile", "settings_file", "feature_flags"],
+        keys: &[
+            "strict_mode",
+            "schema_version",
+            "include",
+            "overrides",
+            "log_level",
+            "profile",
+            "settings_file",
+            "feature_flags",
+        ],
     },
     Category {
         id: "dependency",
         name: "Dependencies",
         description: "Version conflicts, missing modules and unresolvable requirements.",
         sigs: &[
-            ("*", "module not found", "ModuleNotFoundError", "ModuleNotFoundError: No module named '{module}' (python 3.{n}, {path})"),
-            ("npm,node", "unable to resolve dependency tree", "ERESOLVE", "npm ERR! ERESOLVE unable to resolve dependency tree: peer {pkg}@\"^{ver}\" from {pkg2}@{ver}"),
-            ("cargo", "failed to select a version", "version conflict", "error: failed to select a version for the requirement `{pkg} = \"^{ver}\"` (locked to {ver})"),
-            ("pip,python,litellm,openai", "no matching version", "No matching distribution", "ERROR: Could not find a version that satisfies the requirement {pkg}=={ver} (from versions: {ver}, {ver})"),
-            ("node,npm", "cannot find module", "MODULE_NOT_FOUND", "Error: Cannot find module '{module}' Require stack: - {path}:{n}"),
-            ("terraform", "provider version not available", "no available releases", "Error: Failed to query available provider packages: could not retrieve the list of available versions for provider example/{pkg}: no available releases match the given constraints ~> {ver}"),
-            ("python,litellm,openai", "cannot import name", "ImportError", "ImportError: cannot import name '{Class}' from '{module}' ({path}, line {n})"),
-            ("pip", "dependency resolver conflict", "ResolutionImpossible", "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. {pkg} {ver} requires {pkg2}>={ver}"),
-            ("docker,kubectl", "manifest unknown", "manifest unknown", "Error: failed to pull image {image}:{ver}: manifest unknown (platform linux/arm64, {n} layers)"),
-            ("git", "no url found for submodule", "submodule", "fatal: No url found for submodule path 'vendor/{pkg}' in .gitmodules (depth {n})"),
-            ("postgres", "extension not available", "58P01", "ERROR:  could not open extension control file \"/usr/share/postgresql/{n}/extension/{module}.control\": No such file or directory"),
-            ("redis", "module failed to load", "undefined symbol", "Module {module}.so failed to load: undefined symbol RedisModule_{Class} (redis {ver})"),
-            ("aws-cli", "botocore version incompatible", "ImportError", "ImportError: botocore {ver} is incompatible with awscli {ver} (required by {pkg})"),
-            ("nginx", "module version mismatch", "emerg", "nginx: [emerg] module \"/usr/lib/nginx/modules/ngx_{module}_module.so\" version {n} instead of {n}"),
-            ("litellm,openai", "attribute missing after upgrade", "AttributeError", "AttributeError: module '{module}' has no attribute '{Class}' (installed {pkg} {ver})"),
+            (
+                "*",
+                "module not found",
+                "ModuleNotFoundError",
+                "ModuleNotFoundError: No module named '{module}' (python 3.{n}, {path})",
+            ),
+            (
+                "npm,node",
+                "unable to resolve dependency tree",
+                "ERESOLVE",
+                "npm ERR! ERESOLVE unable to resolve dependency tree: peer {pkg}@\"^{ver}\" from {pkg2}@{ver}",
+            ),
+            (
+                "cargo",
+                "failed to select a version",
+                "version conflict",
+                "error: failed to select a version for the requirement `{pkg} = \"^{ver}\"` (locked to {ver})",
+            ),
+            (
+                "pip,python,litellm,openai",
+                "no matching version",
+                "No matching distribution",
+                "ERROR: Could not find a version that satisfies the requirement {pkg}=={ver} (from versions: {ver}, {ver})",
+            ),
+            (
+                "node,npm",
+                "cannot find module",
+                "MODULE_NOT_FOUND",
+                "Error: Cannot find module '{module}' Require stack: - {path}:{n}",
+            ),
+            (
+                "terraform",
+                "provider version not available",
+                "no available releases",
+                "Error: Failed to query available provider packages: could not retrieve the list of available versions for provider example/{pkg}: no available releases match the given constraints ~> {ver}",
+            ),
+            (
+                "python,litellm,openai",
+                "cannot import name",
+                "ImportError",
+                "ImportError: cannot import name '{Class}' from '{module}' ({path}, line {n})",
+            ),
+            (
+                "pip",
+                "dependency resolver conflict",
+                "ResolutionImpossible",
+                "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. {pkg} {ver} requires {pkg2}>={ver}",
+            ),
+            (
+                "docker,kubectl",
+                "manifest unknown",
+                "manifest unknown",
+                "Error: failed to pull image {image}:{ver}: manifest unknown (platform linux/arm64, {n} layers)",
+            ),
+            (
+                "git",
+                "no url found for submodule",
+                "submodule",
+                "fatal: No url found for submodule path 'vendor/{pkg}' in .gitmodules (depth {n})",
+            ),
+            (
+                "postgres",
+                "extension not available",
+                "58P01",
+                "ERROR:  could not open extension control file \"/usr/share/postgresql/{n}/extension/{module}.control\": No such file or directory",
+            ),
+            (
+                "redis",
+                "module failed to load",
+                "undefined symbol",
+                "Module {module}.so failed to load: undefined symbol RedisModule_{Class} (redis {ver})",
+            ),
+            (
+                "aws-cli",
+                "botocore version incompatible",
+                "ImportError",
+                "ImportError: botocore {ver} is incompatible with awscli {ver} (required by {pkg})",
+            ),
+            (
+                "nginx",
+                "module version mismatch",
+                "emerg",
+                "nginx: [emerg] module \"/usr/lib/nginx/modules/ngx_{module}_module.so\" version {n} instead of {n}",
+            ),
+            (
+                "litellm,openai",
+                "attribute missing after upgrade",
+                "AttributeError",
+                "AttributeError: module '{module}' has no attribute '{Class}' (installed {pkg} {ver})",
+            ),
         ],
         meaning: &[
             "{Tool} could not assemble a consistent set of packages for `{svc}`: `{pkg}` is missing, or the versions that are installed contradict each other.",
@@ -383,27 +798,106 @@ static CATEGORIES: &[Category] = &[
             "Install the optional extra",
             "Build from source for this platform",
         ],
-        keys: &["pin", "lockfile", "registry", "resolver", "index_url", "extras", "constraints_file", "platform"],
+        keys: &[
+            "pin",
+            "lockfile",
+            "registry",
+            "resolver",
+            "index_url",
+            "extras",
+            "constraints_file",
+            "platform",
+        ],
     },
     Category {
         id: "build",
         name: "Build and packaging",
         description: "Compilation, linking and image build failures.",
         sigs: &[
-            ("*", "gcc failed while building", "exit code", "error: command '/usr/bin/gcc' failed with exit code {n} while building {pkg}"),
-            ("cargo", "use of undeclared crate or module", "E0433", "error[E0433]: failed to resolve: use of undeclared crate or module `{module}` --> src/{file}.rs:{n}:{n}"),
-            ("cargo", "linking with cc failed", "linker error", "error: linking with `cc` failed: exit status: {n} note: /usr/bin/ld: cannot find -l{lib}"),
-            ("cargo", "custom build command failed", "build script", "error: failed to run custom build command for `{pkg} v{ver}` (exit status: {n})"),
-            ("npm,node", "typescript build failed", "ELIFECYCLE", "npm ERR! {pkg}@{ver} build: `tsc -p tsconfig.{word}.json` npm ERR! Exit status {n}"),
-            ("npm,node", "node-gyp build error", "gyp ERR!", "gyp ERR! build error gyp ERR! stack Error: `make` failed with exit code: {n} ({pkg})"),
-            ("docker", "image build step failed", "failed to solve", "failed to solve: process \"/bin/sh -c {runcmd}\" did not complete successfully: exit code: {n}"),
-            ("pip,python,litellm,openai", "failed building wheel", "bdist_wheel", "ERROR: Failed building wheel for {pkg} (setup.py exit code {n})"),
-            ("terraform", "dependency cycle", "Cycle", "Error: Cycle: module.{mod}.aws_{res}.{name}, module.{mod}.aws_{res}.{name}_{n}"),
-            ("kubectl", "no matches for kind", "no matches for kind", "error: unable to recognize \"{file}.yaml\": no matches for kind \"{Class}\" in version \"{word}.example.org/v{n}\""),
-            ("git", "patch does not apply", "patch failed", "error: cannot apply patch {hex} to '{path}' (hunk #{n} failed)"),
-            ("postgres", "function does not exist", "42883", "ERROR:  function {ident}(integer) does not exist LINE {n}: SELECT {ident}(id) FROM {db}"),
-            ("nginx", "directive not allowed here", "emerg", "nginx: [emerg] \"{key}\" directive is not allowed here in /etc/nginx/sites-enabled/{file}:{n}"),
-            ("redis,aws-cli", "make target failed", "Error 1", "make[{n}]: *** [Makefile:{n}: {file}.o] Error 1 (target {svc})"),
+            (
+                "*",
+                "gcc failed while building",
+                "exit code",
+                "error: command '/usr/bin/gcc' failed with exit code {n} while building {pkg}",
+            ),
+            (
+                "cargo",
+                "use of undeclared crate or module",
+                "E0433",
+                "error[E0433]: failed to resolve: use of undeclared crate or module `{module}` --> src/{file}.rs:{n}:{n}",
+            ),
+            (
+                "cargo",
+                "linking with cc failed",
+                "linker error",
+                "error: linking with `cc` failed: exit status: {n} note: /usr/bin/ld: cannot find -l{lib}",
+            ),
+            (
+                "cargo",
+                "custom build command failed",
+                "build script",
+                "error: failed to run custom build command for `{pkg} v{ver}` (exit status: {n})",
+            ),
+            (
+                "npm,node",
+                "typescript build failed",
+                "ELIFECYCLE",
+                "npm ERR! {pkg}@{ver} build: `tsc -p tsconfig.{word}.json` npm ERR! Exit status {n}",
+            ),
+            (
+                "npm,node",
+                "node-gyp build error",
+                "gyp ERR!",
+                "gyp ERR! build error gyp ERR! stack Error: `make` failed with exit code: {n} ({pkg})",
+            ),
+            (
+                "docker",
+                "image build step failed",
+                "failed to solve",
+                "failed to solve: process \"/bin/sh -c {runcmd}\" did not complete successfully: exit code: {n}",
+            ),
+            (
+                "pip,python,litellm,openai",
+                "failed building wheel",
+                "bdist_wheel",
+                "ERROR: Failed building wheel for {pkg} (setup.py exit code {n})",
+            ),
+            (
+                "terraform",
+                "dependency cycle",
+                "Cycle",
+                "Error: Cycle: module.{mod}.aws_{res}.{name}, module.{mod}.aws_{res}.{name}_{n}",
+            ),
+            (
+                "kubectl",
+                "no matches for kind",
+                "no matches for kind",
+                "error: unable to recognize \"{file}.yaml\": no matches for kind \"{Class}\" in version \"{word}.example.org/v{n}\"",
+            ),
+            (
+                "git",
+                "patch does not apply",
+                "patch failed",
+                "error: cannot apply patch {hex} to '{path}' (hunk #{n} failed)",
+            ),
+            (
+                "postgres",
+                "function does not exist",
+                "42883",
+                "ERROR:  function {ident}(integer) does not exist LINE {n}: SELECT {ident}(id) FROM {db}",
+            ),
+            (
+                "nginx",
+                "directive not allowed here",
+                "emerg",
+                "nginx: [emerg] \"{key}\" directive is not allowed here in /etc/nginx/sites-enabled/{file}:{n}",
+            ),
+            (
+                "redis,aws-cli",
+                "make target failed",
+                "Error 1",
+                "make[{n}]: *** [Makefile:{n}: {file}.o] Error 1 (target {svc})",
+            ),
         ],
         meaning: &[
             "{Tool} started building `{svc}` and one step exited with a non-zero status; everything after it was skipped.",
@@ -438,28 +932,112 @@ static CATEGORIES: &[Category] = &[
             "Pin the toolchain version",
             "Fix the include path",
         ],
-        keys: &["jobs", "target", "features", "cache_dir", "optimize", "toolchain", "build_args", "platform"],
+        keys: &[
+            "jobs",
+            "target",
+            "features",
+            "cache_dir",
+            "optimize",
+            "toolchain",
+            "build_args",
+            "platform",
+        ],
     },
     Category {
         id: "runtime",
         name: "Runtime crashes",
         description: "Out-of-memory kills, panics, unhandled exceptions and restarts.",
         sigs: &[
-            ("*", "process killed for memory", "OOM", "Killed: process {proc} (pid {n}) exceeded memory limit {n}Mi"),
-            ("node,npm", "heap out of memory", "heap limit", "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory ({n} MB, {proc})"),
-            ("cargo", "panicked at unwrap on none", "panic", "thread 'main' panicked at src/{file}.rs:{n}:{n}: called `Option::unwrap()` on a `None` value"),
-            ("python,litellm,openai,pip", "object is not subscriptable", "TypeError", "TypeError: '{Class}' object is not subscriptable (in {func}, line {n})"),
-            ("kubectl,docker", "container oomkilled", "OOMKilled", "OOMKilled: container {container} exceeded memory limit {n}Mi (exit code 137)"),
-            ("kubectl", "crash loop back-off", "CrashLoopBackOff", "Back-off restarting failed container {container} in pod {pod}-{hex} (restarts: {n})"),
-            ("node,npm,openai", "cannot read properties of undefined", "TypeError", "TypeError: Cannot read properties of undefined (reading '{key}') at {class} ({path}:{n}:{n})"),
-            ("python,litellm", "maximum recursion depth exceeded", "RecursionError", "RecursionError: maximum recursion depth exceeded while calling {func} ({n} frames)"),
-            ("postgres", "deadlock detected", "40P01", "ERROR:  deadlock detected DETAIL:  Process {n} waits for ShareLock on transaction {n}; blocked by process {n}."),
-            ("redis", "oom command not allowed", "OOM", "OOM command not allowed when used memory > 'maxmemory' (used {n} bytes, key {key})"),
-            ("nginx,git", "segmentation fault", "SIGSEGV", "segmentation fault (core dumped) {proc} pid {n} signal 11"),
-            ("terraform", "nil pointer dereference", "panic", "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV code=0x1 addr=0x{hex} pc=0x{hex}] in {class}"),
-            ("litellm,openai", "task cancelled", "CancelledError", "asyncio.exceptions.CancelledError in {class} after {n} ms (task {ident})"),
-            ("docker", "executable file not found", "OCI runtime create failed", "Error response from daemon: OCI runtime create failed: container_linux.go:{n}: starting container process caused: exec: \"{proc}\": executable file not found in $PATH"),
-            ("aws-cli,python", "unhandled exception in worker thread", "Exception", "Exception in thread ThreadPoolExecutor-{n}_{n}: RuntimeError: cannot schedule new futures after interpreter shutdown ({svc})"),
+            (
+                "*",
+                "process killed for memory",
+                "OOM",
+                "Killed: process {proc} (pid {n}) exceeded memory limit {n}Mi",
+            ),
+            (
+                "node,npm",
+                "heap out of memory",
+                "heap limit",
+                "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory ({n} MB, {proc})",
+            ),
+            (
+                "cargo",
+                "panicked at unwrap on none",
+                "panic",
+                "thread 'main' panicked at src/{file}.rs:{n}:{n}: called `Option::unwrap()` on a `None` value",
+            ),
+            (
+                "python,litellm,openai,pip",
+                "object is not subscriptable",
+                "TypeError",
+                "TypeError: '{Class}' object is not subscriptable (in {func}, line {n})",
+            ),
+            (
+                "kubectl,docker",
+                "container oomkilled",
+                "OOMKilled",
+                "OOMKilled: container {container} exceeded memory limit {n}Mi (exit code 137)",
+            ),
+            (
+                "kubectl",
+                "crash loop back-off",
+                "CrashLoopBackOff",
+                "Back-off restarting failed container {container} in pod {pod}-{hex} (restarts: {n})",
+            ),
+            (
+                "node,npm,openai",
+                "cannot read properties of undefined",
+                "TypeError",
+                "TypeError: Cannot read properties of undefined (reading '{key}') at {class} ({path}:{n}:{n})",
+            ),
+            (
+                "python,litellm",
+                "maximum recursion depth exceeded",
+                "RecursionError",
+                "RecursionError: maximum recursion depth exceeded while calling {func} ({n} frames)",
+            ),
+            (
+                "postgres",
+                "deadlock detected",
+                "40P01",
+                "ERROR:  deadlock detected DETAIL:  Process {n} waits for ShareLock on transaction {n}; blocked by process {n}.",
+            ),
+            (
+                "redis",
+                "oom command not allowed",
+                "OOM",
+                "OOM command not allowed when used memory > 'maxmemory' (used {n} bytes, key {key})",
+            ),
+            (
+                "nginx,git",
+                "segmentation fault",
+                "SIGSEGV",
+                "segmentation fault (core dumped) {proc} pid {n} signal 11",
+            ),
+            (
+                "terraform",
+                "nil pointer dereference",
+                "panic",
+                "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV code=0x1 addr=0x{hex} pc=0x{hex}] in {class}",
+            ),
+            (
+                "litellm,openai",
+                "task cancelled",
+                "CancelledError",
+                "asyncio.exceptions.CancelledError in {class} after {n} ms (task {ident})",
+            ),
+            (
+                "docker",
+                "executable file not found",
+                "OCI runtime create failed",
+                "Error response from daemon: OCI runtime create failed: container_linux.go:{n}: starting container process caused: exec: \"{proc}\": executable file not found in $PATH",
+            ),
+            (
+                "aws-cli,python",
+                "unhandled exception in worker thread",
+                "Exception",
+                "Exception in thread ThreadPoolExecutor-{n}_{n}: RuntimeError: cannot schedule new futures after interpreter shutdown ({svc})",
+            ),
         ],
         meaning: &[
             "`{svc}` started normally under {Tool} and then died while running: the process was killed, panicked or hit an unhandled exception.",
@@ -494,28 +1072,112 @@ static CATEGORIES: &[Category] = &[
             "Rebuild native extensions for the platform",
             "Add a backoff to the restart policy",
         ],
-        keys: &["memory_limit", "max_workers", "heap_mb", "restart_policy", "gc_interval_s", "batch_size", "max_items", "stack_size_kb"],
+        keys: &[
+            "memory_limit",
+            "max_workers",
+            "heap_mb",
+            "restart_policy",
+            "gc_interval_s",
+            "batch_size",
+            "max_items",
+            "stack_size_kb",
+        ],
     },
     Category {
         id: "storage",
         name: "Storage and state",
         description: "Full disks, read-only file systems, locks and corrupt state.",
         sigs: &[
-            ("*", "no space left on device", "ENOSPC", "OSError: [Errno 28] No space left on device: '{path}'"),
-            ("*", "read only file system", "EROFS", "Error: EROFS: read-only file system, open '{path}' (fd {n})"),
-            ("postgres", "could not write wal file", "No space left on device", "PANIC:  could not write to file \"pg_wal/xlogtemp.{n}\": No space left on device"),
-            ("redis", "unable to persist to disk", "MISCONF", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk ({path}, errno {n})"),
-            ("terraform", "state lock held", "ConditionalCheckFailedException", "Error: Error acquiring the state lock: ConditionalCheckFailedException, Lock Info: ID: {uuid}, Path: {bucket}/{key}.tfstate"),
-            ("git", "index lock exists", "index.lock", "fatal: Unable to create '{path}/.git/index.lock': File exists (pid {n})"),
-            ("docker", "overlay mount failed", "no space left on device", "Error response from daemon: error creating overlay mount to /var/lib/docker/overlay2/{hex}/merged: no space left on device ({n} inodes free)"),
-            ("postgres", "could not extend file", "53100", "pq: could not extend file \"base/{n}/{n}\": No space left on device (table {ident})"),
-            ("npm,node", "enospc during install", "ENOSPC", "npm ERR! code ENOSPC npm ERR! syscall write npm ERR! errno -28 path {path}"),
-            ("kubectl", "volume mount failed", "MountVolume", "MountVolume.SetUp failed for volume \"{vol}\" : persistentvolumeclaim \"{pvc}-{n}\" not found"),
-            ("cargo", "target directory full", "os error 28", "error: failed to write {path}/target/release/deps/{file}-{hex}.rlib: No space left on device (os error 28)"),
-            ("pip,python,litellm,openai", "database is locked", "OperationalError", "sqlite3.OperationalError: database is locked ({path}, waited {n} ms)"),
-            ("aws-cli", "upload failed disk full", "Errno 28", "upload failed: {file}.tar.gz to s3://{bucket}/{key}/ [Errno 28] No space left on device ({n} parts)"),
-            ("nginx", "client temp file write failed", "28", "pwrite() \"/var/cache/nginx/client_temp/{n}\" failed (28: No space left on device) while reading upstream"),
-            ("litellm,redis", "cache write failed", "ResponseError", "redis.exceptions.ResponseError: MISCONF errors writing to disk while caching {key} for {model} ({n} bytes)"),
+            (
+                "*",
+                "no space left on device",
+                "ENOSPC",
+                "OSError: [Errno 28] No space left on device: '{path}'",
+            ),
+            (
+                "*",
+                "read only file system",
+                "EROFS",
+                "Error: EROFS: read-only file system, open '{path}' (fd {n})",
+            ),
+            (
+                "postgres",
+                "could not write wal file",
+                "No space left on device",
+                "PANIC:  could not write to file \"pg_wal/xlogtemp.{n}\": No space left on device",
+            ),
+            (
+                "redis",
+                "unable to persist to disk",
+                "MISCONF",
+                "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk ({path}, errno {n})",
+            ),
+            (
+                "terraform",
+                "state lock held",
+                "ConditionalCheckFailedException",
+                "Error: Error acquiring the state lock: ConditionalCheckFailedException, Lock Info: ID: {uuid}, Path: {bucket}/{key}.tfstate",
+            ),
+            (
+                "git",
+                "index lock exists",
+                "index.lock",
+                "fatal: Unable to create '{path}/.git/index.lock': File exists (pid {n})",
+            ),
+            (
+                "docker",
+                "overlay mount failed",
+                "no space left on device",
+                "Error response from daemon: error creating overlay mount to /var/lib/docker/overlay2/{hex}/merged: no space left on device ({n} inodes free)",
+            ),
+            (
+                "postgres",
+                "could not extend file",
+                "53100",
+                "pq: could not extend file \"base/{n}/{n}\": No space left on device (table {ident})",
+            ),
+            (
+                "npm,node",
+                "enospc during install",
+                "ENOSPC",
+                "npm ERR! code ENOSPC npm ERR! syscall write npm ERR! errno -28 path {path}",
+            ),
+            (
+                "kubectl",
+                "volume mount failed",
+                "MountVolume",
+                "MountVolume.SetUp failed for volume \"{vol}\" : persistentvolumeclaim \"{pvc}-{n}\" not found",
+            ),
+            (
+                "cargo",
+                "target directory full",
+                "os error 28",
+                "error: failed to write {path}/target/release/deps/{file}-{hex}.rlib: No space left on device (os error 28)",
+            ),
+            (
+                "pip,python,litellm,openai",
+                "database is locked",
+                "OperationalError",
+                "sqlite3.OperationalError: database is locked ({path}, waited {n} ms)",
+            ),
+            (
+                "aws-cli",
+                "upload failed disk full",
+                "Errno 28",
+                "upload failed: {file}.tar.gz to s3://{bucket}/{key}/ [Errno 28] No space left on device ({n} parts)",
+            ),
+            (
+                "nginx",
+                "client temp file write failed",
+                "28",
+                "pwrite() \"/var/cache/nginx/client_temp/{n}\" failed (28: No space left on device) while reading upstream",
+            ),
+            (
+                "litellm,redis",
+                "cache write failed",
+                "ResponseError",
+                "redis.exceptions.ResponseError: MISCONF errors writing to disk while caching {key} for {model} ({n} bytes)",
+            ),
         ],
         meaning: &[
             "{Tool} tried to write state for `{svc}` and the storage layer refused: the volume is full, mounted read-only, or another process holds the lock.",
@@ -539,7 +1201,7 @@ static CATEGORIES: &[Category] = &[
             "Old images and build layers accumulate on `{host}` and consume the disk",
             "The data directory of `{svc}` sits on the root partition, which is only {n} GB",
             "Inodes run out before bytes do because `{svc}` writes millions of small `{noun}` files",
-            "Two jobs run `{cmd}` on the same state at the same time and race for the lock",
+            "Two `{svc}` jobs run `{cmd}` on the same state at the same time and race for the lock",
         ],
         fixes: &[
             "Rotate and cap the logs",
@@ -550,7 +1212,16 @@ static CATEGORIES: &[Category] = &[
             "Serialise jobs that share state",
             "Alert on disk usage before it is full",
         ],
-        keys: &["data_dir", "max_disk_gb", "retention_days", "fsync", "wal_size_mb", "lock_timeout_s", "log_max_size_mb", "volume"],
+        keys: &[
+            "data_dir",
+            "max_disk_gb",
+            "retention_days",
+            "fsync",
+            "wal_size_mb",
+            "lock_timeout_s",
+            "log_max_size_mb",
+            "volume",
+        ],
     },
 ];
 
@@ -559,219 +1230,743 @@ static TOOLS: &[Tool] = &[
         name: "litellm",
         display: "LiteLLM",
         weight: 14,
-        comps: &["the LiteLLM proxy", "the Router", "the fallback chain", "the cooldown tracker", "the spend logger", "the Redis cache", "the model_list loader"],
-        cmds: &["litellm --config {cfgpath} --detailed_debug", "curl -s http://localhost:4000/health/readiness", "curl -s http://localhost:4000/v1/models -H \"Authorization: Bearer $LITELLM_MASTER_KEY\"", "pip install -U 'litellm[proxy]=={ver}'", "docker logs --since {n}m litellm-proxy | grep -i {grepword}", "litellm --config {cfgpath} --num_workers {w}"],
+        comps: &[
+            "the LiteLLM proxy",
+            "the Router",
+            "the fallback chain",
+            "the cooldown tracker",
+            "the spend logger",
+            "the Redis cache",
+            "the model_list loader",
+        ],
+        cmds: &[
+            "litellm --config {cfgpath} --detailed_debug",
+            "curl -s http://localhost:4000/health/readiness",
+            "curl -s http://localhost:4000/v1/models -H \"Authorization: Bearer $LITELLM_MASTER_KEY\"",
+            "pip install -U 'litellm[proxy]=={ver}'",
+            "docker logs --since {n}m litellm-proxy | grep -i {grepword}",
+            "litellm --config {cfgpath} --num_workers {w}",
+        ],
         cfg_file: "config.yaml",
         cfg_root: "router_settings",
         env_prefix: "LITELLM",
-        topics: &["proxy-configs", "routing", "proxy-reliability", "proxy-caching", "virtual-keys", "rate-limit-tiers", "exception-mapping"],
+        topics: &[
+            "proxy-configs",
+            "routing",
+            "proxy-reliability",
+            "proxy-caching",
+            "virtual-keys",
+            "rate-limit-tiers",
+            "exception-mapping",
+        ],
     },
     Tool {
         name: "openai",
         display: "OpenAI SDK",
         weight: 9,
-        comps: &["the OpenAI client", "the retry middleware", "the httpx transport", "the streaming iterator", "the batch endpoint", "the Responses API"],
-        cmds: &["pip show openai", "python -c 'import openai; print(openai.__version__)'", "curl -s https://api.openai.com/v1/models -H \"Authorization: Bearer $OPENAI_API_KEY\" -o /dev/null -w '%{http_code}'", "OPENAI_LOG=debug python {file}.py", "pip install -U openai=={ver}"],
+        comps: &[
+            "the OpenAI client",
+            "the retry middleware",
+            "the httpx transport",
+            "the streaming iterator",
+            "the batch endpoint",
+            "the Responses API",
+        ],
+        cmds: &[
+            "pip show openai",
+            "python -c 'import openai; print(openai.__version__)'",
+            "curl -s https://api.openai.com/v1/models -H \"Authorization: Bearer $OPENAI_API_KEY\" -o /dev/null -w '%{http_code}'",
+            "OPENAI_LOG=debug python {file}.py",
+            "pip install -U openai=={ver}",
+        ],
         cfg_file: "settings.yaml",
         cfg_root: "openai_client",
         env_prefix: "OPENAI",
-        topics: &["error-codes", "rate-limits", "authentication", "timeouts", "streaming", "batch"],
+        topics: &[
+            "error-codes",
+            "rate-limits",
+            "authentication",
+            "timeouts",
+            "streaming",
+            "batch",
+        ],
     },
     Tool {
         name: "kubectl",
         display: "kubectl",
         weight: 10,
-        comps: &["the API server", "the kubelet", "the scheduler", "the ingress controller", "kube-proxy", "CoreDNS", "the admission webhook"],
-        cmds: &["kubectl describe pod {pod} -n {ns}", "kubectl logs deploy/{svc} -n {ns} --tail={n}", "kubectl get events -n {ns} --sort-by=.lastTimestamp", "kubectl rollout restart deployment/{svc} -n {ns}", "kubectl auth can-i get pods --as={user} -n {ns}", "kubectl config view --minify", "kubectl top pod -n {ns}"],
+        comps: &[
+            "the API server",
+            "the kubelet",
+            "the scheduler",
+            "the ingress controller",
+            "kube-proxy",
+            "CoreDNS",
+            "the admission webhook",
+        ],
+        cmds: &[
+            "kubectl describe pod {pod} -n {ns}",
+            "kubectl logs deploy/{svc} -n {ns} --tail={n}",
+            "kubectl get events -n {ns} --sort-by=.lastTimestamp",
+            "kubectl rollout restart deployment/{svc} -n {ns}",
+            "kubectl auth can-i get pods --as={user} -n {ns}",
+            "kubectl config view --minify",
+            "kubectl top pod -n {ns}",
+        ],
         cfg_file: "deployment.yaml",
         cfg_root: "spec",
         env_prefix: "KUBE",
-        topics: &["debug-pods", "rbac", "resource-limits", "dns", "ingress", "persistent-volumes"],
+        topics: &[
+            "debug-pods",
+            "rbac",
+            "resource-limits",
+            "dns",
+            "ingress",
+            "persistent-volumes",
+        ],
     },
     Tool {
         name: "docker",
         display: "Docker",
         weight: 10,
-        comps: &["the Docker daemon", "BuildKit", "the overlay2 storage driver", "the bridge network", "Docker Compose", "containerd"],
-        cmds: &["docker logs --tail {n} {container}", "docker inspect {container} --format '{{.State.ExitCode}}'", "docker system df", "docker network inspect {net}", "docker compose up -d --force-recreate {svc}", "docker builder prune --filter until={n}h"],
+        comps: &[
+            "the Docker daemon",
+            "BuildKit",
+            "the overlay2 storage driver",
+            "the bridge network",
+            "Docker Compose",
+            "containerd",
+        ],
+        cmds: &[
+            "docker logs --tail {n} {container}",
+            "docker inspect {container} --format '{{.State.ExitCode}}'",
+            "docker system df",
+            "docker network inspect {net}",
+            "docker compose up -d --force-recreate {svc}",
+            "docker builder prune --filter until={n}h",
+        ],
         cfg_file: "compose.yaml",
         cfg_root: "services",
         env_prefix: "DOCKER",
-        topics: &["compose-networking", "storage-drivers", "buildkit", "registry-auth", "resource-constraints", "logging"],
+        topics: &[
+            "compose-networking",
+            "storage-drivers",
+            "buildkit",
+            "registry-auth",
+            "resource-constraints",
+            "logging",
+        ],
     },
     Tool {
         name: "npm",
         display: "npm",
         weight: 8,
-        comps: &["the npm CLI", "the lockfile resolver", "the registry client", "node-gyp", "the npm cache", "lifecycle scripts"],
-        cmds: &["npm ls {pkg}", "npm cache verify", "npm config get registry", "npm install --legacy-peer-deps", "npm ci --prefer-offline --no-audit", "npm view {pkg} versions --json"],
+        comps: &[
+            "the npm CLI",
+            "the lockfile resolver",
+            "the registry client",
+            "node-gyp",
+            "the npm cache",
+            "lifecycle scripts",
+        ],
+        cmds: &[
+            "npm ls {pkg}",
+            "npm cache verify",
+            "npm config get registry",
+            "npm install --legacy-peer-deps",
+            "npm ci --prefer-offline --no-audit",
+            "npm view {pkg} versions --json",
+        ],
         cfg_file: ".github/workflows/build.yml",
         cfg_root: "jobs",
         env_prefix: "NPM_CONFIG",
-        topics: &["cli-install", "peer-dependencies", "registry", "scripts", "cache", "package-lock"],
+        topics: &[
+            "cli-install",
+            "peer-dependencies",
+            "registry",
+            "scripts",
+            "cache",
+            "package-lock",
+        ],
     },
     Tool {
         name: "cargo",
         display: "Cargo",
         weight: 7,
-        comps: &["the cargo resolver", "rustc", "the linker", "build scripts", "the registry index", "the target directory"],
-        cmds: &["cargo tree -i {pkg}", "cargo update -p {pkg} --precise {ver}", "cargo clean -p {pkg}", "cargo build -vv", "RUST_BACKTRACE=1 cargo run --bin {svc}", "cargo metadata --format-version 1 | jq '.packages | length'"],
+        comps: &[
+            "the cargo resolver",
+            "rustc",
+            "the linker",
+            "build scripts",
+            "the registry index",
+            "the target directory",
+        ],
+        cmds: &[
+            "cargo tree -i {pkg}",
+            "cargo update -p {pkg} --precise {ver}",
+            "cargo clean -p {pkg}",
+            "cargo build -vv",
+            "RUST_BACKTRACE=1 cargo run --bin {svc}",
+            "cargo metadata --format-version 1 | jq '.packages | length'",
+        ],
         cfg_file: ".github/workflows/ci.yml",
         cfg_root: "jobs",
         env_prefix: "CARGO",
-        topics: &["resolver", "build-scripts", "registries", "profiles", "features", "config"],
+        topics: &[
+            "resolver",
+            "build-scripts",
+            "registries",
+            "profiles",
+            "features",
+            "config",
+        ],
     },
     Tool {
         name: "pip",
         display: "pip",
         weight: 7,
-        comps: &["the pip resolver", "the wheel cache", "setuptools", "the virtualenv", "the package index", "build isolation"],
-        cmds: &["pip install --no-cache-dir {pkg}=={ver}", "pip check", "python -m pip debug --verbose", "pip download {pkg} --no-deps -d /tmp/wheels", "pip index versions {pkg}", "pip install --upgrade pip setuptools wheel"],
+        comps: &[
+            "the pip resolver",
+            "the wheel cache",
+            "setuptools",
+            "the virtualenv",
+            "the package index",
+            "build isolation",
+        ],
+        cmds: &[
+            "pip install --no-cache-dir {pkg}=={ver}",
+            "pip check",
+            "python -m pip debug --verbose",
+            "pip download {pkg} --no-deps -d /tmp/wheels",
+            "pip index versions {pkg}",
+            "pip install --upgrade pip setuptools wheel",
+        ],
         cfg_file: ".gitlab-ci.yml",
         cfg_root: "variables",
         env_prefix: "PIP",
-        topics: &["dependency-resolution", "build-isolation", "index-url", "caching", "requirements-files", "wheels"],
+        topics: &[
+            "dependency-resolution",
+            "build-isolation",
+            "index-url",
+            "caching",
+            "requirements-files",
+            "wheels",
+        ],
     },
     Tool {
         name: "terraform",
         display: "Terraform",
         weight: 6,
-        comps: &["the provider plugin", "the state backend", "the dependency graph", "the plan renderer", "the module installer", "the dependency lock file"],
-        cmds: &["terraform init -upgrade", "terraform providers lock -platform=linux_amd64", "terraform state list | grep {word}", "terraform force-unlock {uuid}", "TF_LOG=DEBUG terraform plan -out=tfplan", "terraform validate"],
+        comps: &[
+            "the provider plugin",
+            "the state backend",
+            "the dependency graph",
+            "the plan renderer",
+            "the module installer",
+            "the dependency lock file",
+        ],
+        cmds: &[
+            "terraform init -upgrade",
+            "terraform providers lock -platform=linux_amd64",
+            "terraform state list | grep {word}",
+            "terraform force-unlock {uuid}",
+            "TF_LOG=DEBUG terraform plan -out=tfplan",
+            "terraform validate",
+        ],
         cfg_file: ".terraform-ci.yml",
         cfg_root: "terraform",
         env_prefix: "TF",
-        topics: &["state-locking", "provider-requirements", "backends-s3", "modules", "cli-init", "debugging"],
+        topics: &[
+            "state-locking",
+            "provider-requirements",
+            "backends-s3",
+            "modules",
+            "cli-init",
+            "debugging",
+        ],
     },
     Tool {
         name: "postgres",
         display: "PostgreSQL",
         weight: 7,
-        comps: &["the postmaster", "autovacuum", "the WAL writer", "pg_hba.conf", "PgBouncer", "the planner"],
-        cmds: &["psql -h {host} -U {user} -c 'select 1'", "pg_isready -h {host} -p {port}", "psql -c \"select pid, state, wait_event from pg_stat_activity where datname = '{db}'\"", "df -h /var/lib/postgresql", "pg_ctl reload -D /var/lib/postgresql/data", "psql -c 'show max_connections'"],
+        comps: &[
+            "the postmaster",
+            "autovacuum",
+            "the WAL writer",
+            "pg_hba.conf",
+            "PgBouncer",
+            "the planner",
+        ],
+        cmds: &[
+            "psql -h {host} -U {user} -c 'select 1'",
+            "pg_isready -h {host} -p {port}",
+            "psql -c \"select pid, state, wait_event from pg_stat_activity where datname = '{db}'\"",
+            "df -h /var/lib/postgresql",
+            "pg_ctl reload -D /var/lib/postgresql/data",
+            "psql -c 'show max_connections'",
+        ],
         cfg_file: "values.yaml",
         cfg_root: "postgresql",
         env_prefix: "PG",
-        topics: &["runtime-config-connection", "client-authentication", "wal-configuration", "routine-vacuuming", "monitoring-stats", "locking"],
+        topics: &[
+            "runtime-config-connection",
+            "client-authentication",
+            "wal-configuration",
+            "routine-vacuuming",
+            "monitoring-stats",
+            "locking",
+        ],
     },
     Tool {
         name: "redis",
         display: "Redis",
         weight: 5,
-        comps: &["the Redis server", "the RDB snapshotter", "the AOF rewriter", "Sentinel", "the cluster bus", "the eviction policy"],
-        cmds: &["redis-cli -h {host} -p {port} ping", "redis-cli info memory | grep used_memory_human", "redis-cli config get maxmemory-policy", "redis-cli --bigkeys", "redis-cli client list | wc -l", "redis-cli cluster info"],
+        comps: &[
+            "the Redis server",
+            "the RDB snapshotter",
+            "the AOF rewriter",
+            "Sentinel",
+            "the cluster bus",
+            "the eviction policy",
+        ],
+        cmds: &[
+            "redis-cli -h {host} -p {port} ping",
+            "redis-cli info memory | grep used_memory_human",
+            "redis-cli config get maxmemory-policy",
+            "redis-cli --bigkeys",
+            "redis-cli client list | wc -l",
+            "redis-cli cluster info",
+        ],
         cfg_file: "values.yaml",
         cfg_root: "redis",
         env_prefix: "REDIS",
-        topics: &["persistence", "eviction", "acl", "clients", "cluster-spec", "sentinel"],
+        topics: &[
+            "persistence",
+            "eviction",
+            "acl",
+            "clients",
+            "cluster-spec",
+            "sentinel",
+        ],
     },
     Tool {
         name: "nginx",
         display: "nginx",
         weight: 5,
-        comps: &["the upstream module", "the worker processes", "the TLS terminator", "the limit_req zone", "the proxy buffer", "the resolver"],
-        cmds: &["nginx -t", "nginx -s reload", "tail -n {n} /var/log/nginx/error.log", "curl -sv https://{host}/healthz", "openssl s_client -connect {host}:443 -servername {host}", "ss -ltnp | grep nginx"],
+        comps: &[
+            "the upstream module",
+            "the worker processes",
+            "the TLS terminator",
+            "the limit_req zone",
+            "the proxy buffer",
+            "the resolver",
+        ],
+        cmds: &[
+            "nginx -t",
+            "nginx -s reload",
+            "tail -n {n} /var/log/nginx/error.log",
+            "curl -sv https://{host}/healthz",
+            "openssl s_client -connect {host}:443 -servername {host}",
+            "ss -ltnp | grep nginx",
+        ],
         cfg_file: "ingress-values.yaml",
         cfg_root: "controller",
         env_prefix: "NGINX",
-        topics: &["http-upstream", "http-limit-req", "http-proxy", "ssl", "core-module", "debugging-log"],
+        topics: &[
+            "http-upstream",
+            "http-limit-req",
+            "http-proxy",
+            "ssl",
+            "core-module",
+            "debugging-log",
+        ],
     },
     Tool {
         name: "git",
         display: "Git",
         weight: 5,
-        comps: &["the credential helper", "the packfile negotiator", "the index lock", "Git LFS", "the remote helper", "hooks"],
-        cmds: &["git config --show-origin --get credential.helper", "GIT_TRACE=1 GIT_CURL_VERBOSE=1 git fetch origin", "git remote -v", "git gc --prune=now", "git lfs env", "rm -f .git/index.lock"],
+        comps: &[
+            "the credential helper",
+            "the packfile negotiator",
+            "the index lock",
+            "Git LFS",
+            "the remote helper",
+            "hooks",
+        ],
+        cmds: &[
+            "git config --show-origin --get credential.helper",
+            "GIT_TRACE=1 GIT_CURL_VERBOSE=1 git fetch origin",
+            "git remote -v",
+            "git gc --prune=now",
+            "git lfs env",
+            "rm -f .git/index.lock",
+        ],
         cfg_file: ".github/workflows/checkout.yml",
         cfg_root: "jobs",
         env_prefix: "GIT",
-        topics: &["git-config", "gitcredentials", "git-lfs", "git-gc", "git-submodule", "githooks"],
+        topics: &[
+            "git-config",
+            "gitcredentials",
+            "git-lfs",
+            "git-gc",
+            "git-submodule",
+            "githooks",
+        ],
     },
     Tool {
         name: "node",
         display: "Node.js",
         weight: 7,
-        comps: &["the V8 heap", "the event loop", "the module loader", "libuv", "the HTTP agent", "worker_threads"],
-        cmds: &["node --max-old-space-size={mb} {file}.js", "node --trace-warnings {file}.js", "node -p 'process.versions'", "NODE_DEBUG=http,net node {file}.js", "node --inspect {file}.js", "npx envinfo --system --binaries"],
+        comps: &[
+            "the V8 heap",
+            "the event loop",
+            "the module loader",
+            "libuv",
+            "the HTTP agent",
+            "worker_threads",
+        ],
+        cmds: &[
+            "node --max-old-space-size={mb} {file}.js",
+            "node --trace-warnings {file}.js",
+            "node -p 'process.versions'",
+            "NODE_DEBUG=http,net node {file}.js",
+            "node --inspect {file}.js",
+            "npx envinfo --system --binaries",
+        ],
         cfg_file: "ecosystem.config.yaml",
         cfg_root: "apps",
         env_prefix: "NODE",
-        topics: &["api-errors", "api-cli", "api-http", "api-modules", "api-dns", "guides-diagnostics"],
+        topics: &[
+            "api-errors",
+            "api-cli",
+            "api-http",
+            "api-modules",
+            "api-dns",
+            "guides-diagnostics",
+        ],
     },
     Tool {
         name: "python",
         display: "Python",
         weight: 8,
-        comps: &["the import system", "the GIL", "asyncio", "the garbage collector", "site-packages", "the virtual environment"],
-        cmds: &["python -X importtime -c 'import {module}'", "python -m pip list --outdated", "python -c 'import sys; print(sys.path)'", "PYTHONFAULTHANDLER=1 python -m {module}", "python -m venv .venv && . .venv/bin/activate", "python -X tracemalloc=25 {file}.py"],
+        comps: &[
+            "the import system",
+            "the GIL",
+            "asyncio",
+            "the garbage collector",
+            "site-packages",
+            "the virtual environment",
+        ],
+        cmds: &[
+            "python -X importtime -c 'import {module}'",
+            "python -m pip list --outdated",
+            "python -c 'import sys; print(sys.path)'",
+            "PYTHONFAULTHANDLER=1 python -m {module}",
+            "python -m venv .venv && . .venv/bin/activate",
+            "python -X tracemalloc=25 {file}.py",
+        ],
         cfg_file: "app-settings.yaml",
         cfg_root: "app",
         env_prefix: "PY",
-        topics: &["library-exceptions", "reference-import", "library-asyncio", "library-ssl", "using-cmdline", "library-venv"],
+        topics: &[
+            "library-exceptions",
+            "reference-import",
+            "library-asyncio",
+            "library-ssl",
+            "using-cmdline",
+            "library-venv",
+        ],
     },
     Tool {
         name: "aws-cli",
         display: "AWS CLI",
         weight: 6,
-        comps: &["the credential provider chain", "STS", "the retry handler", "the S3 transfer manager", "the SSO token cache", "the endpoint resolver"],
-        cmds: &["aws sts get-caller-identity", "aws configure list --profile {profile}", "aws s3 ls s3://{bucket} --region {region}", "aws sso login --profile {profile}", "aws --debug s3 cp {file}.tar.gz s3://{bucket}/ 2>&1 | tail -n {n}", "aws configure set retry_mode adaptive --profile {profile}"],
+        comps: &[
+            "the credential provider chain",
+            "STS",
+            "the retry handler",
+            "the S3 transfer manager",
+            "the SSO token cache",
+            "the endpoint resolver",
+        ],
+        cmds: &[
+            "aws sts get-caller-identity",
+            "aws configure list --profile {profile}",
+            "aws s3 ls s3://{bucket} --region {region}",
+            "aws sso login --profile {profile}",
+            "aws --debug s3 cp {file}.tar.gz s3://{bucket}/ 2>&1 | tail -n {n}",
+            "aws configure set retry_mode adaptive --profile {profile}",
+        ],
         cfg_file: "buildspec.yml",
         cfg_root: "env",
         env_prefix: "AWS",
-        topics: &["cli-configure-files", "cli-configure-sso", "cli-retries", "cli-usage-s3", "cli-troubleshooting", "cli-configure-envvars"],
+        topics: &[
+            "cli-configure-files",
+            "cli-configure-sso",
+            "cli-retries",
+            "cli-usage-s3",
+            "cli-troubleshooting",
+            "cli-configure-envvars",
+        ],
     },
 ];
 
 // Common words first: zpick favours the head, so these are Zipf-ish.
 static NOUNS: &[&str] = &[
-    "request", "connection", "worker", "cache", "token", "session", "client", "queue", "pool", "retry",
-    "timeout", "config", "model", "router", "proxy", "deployment", "handler", "schema", "index", "batch",
-    "shard", "replica", "lease", "budget", "quota", "webhook", "ledger", "invoice", "tenant", "cursor",
-    "snapshot", "manifest", "artifact", "pipeline", "sidecar", "gateway", "scheduler", "billing", "orders",
-    "search", "inventory", "payments", "audit", "metrics", "ingest", "export", "notify", "profile", "catalog",
-    "checkout", "ranking", "embeddings", "thumbnail", "mailer", "geocoder", "ledgerline", "reconcile",
-    "fanout", "watermark", "tombstone", "backfill", "heartbeat", "outbox", "saga", "digest", "bucket",
-    "partition", "segment", "chunk", "frame", "envelope", "receipt", "coupon", "voucher", "tariff",
+    "request",
+    "connection",
+    "worker",
+    "cache",
+    "token",
+    "session",
+    "client",
+    "queue",
+    "pool",
+    "retry",
+    "timeout",
+    "config",
+    "model",
+    "router",
+    "proxy",
+    "deployment",
+    "handler",
+    "schema",
+    "index",
+    "batch",
+    "shard",
+    "replica",
+    "lease",
+    "budget",
+    "quota",
+    "webhook",
+    "ledger",
+    "invoice",
+    "tenant",
+    "cursor",
+    "snapshot",
+    "manifest",
+    "artifact",
+    "pipeline",
+    "sidecar",
+    "gateway",
+    "scheduler",
+    "billing",
+    "orders",
+    "search",
+    "inventory",
+    "payments",
+    "audit",
+    "metrics",
+    "ingest",
+    "export",
+    "notify",
+    "profile",
+    "catalog",
+    "checkout",
+    "ranking",
+    "embeddings",
+    "thumbnail",
+    "mailer",
+    "geocoder",
+    "ledgerline",
+    "reconcile",
+    "fanout",
+    "watermark",
+    "tombstone",
+    "backfill",
+    "heartbeat",
+    "outbox",
+    "saga",
+    "digest",
+    "bucket",
+    "partition",
+    "segment",
+    "chunk",
+    "frame",
+    "envelope",
+    "receipt",
+    "coupon",
+    "voucher",
+    "tariff",
 ];
 static SYLL: &[&str] = &[
-    "ka", "lo", "mi", "ra", "ven", "tor", "sil", "nex", "dra", "pol", "qui", "zen", "bar", "cor", "fal",
-    "gri", "hal", "jun", "kel", "mor", "nor", "pax", "rel", "sto", "tam", "ul", "vor", "wen", "yar", "zel",
-    "bri", "cas", "dun", "eph", "fro", "gal", "hes", "ivo", "jas", "kru", "lyn", "mav", "nol", "orb",
+    "ka", "lo", "mi", "ra", "ven", "tor", "sil", "nex", "dra", "pol", "qui", "zen", "bar", "cor",
+    "fal", "gri", "hal", "jun", "kel", "mor", "nor", "pax", "rel", "sto", "tam", "ul", "vor",
+    "wen", "yar", "zel", "bri", "cas", "dun", "eph", "fro", "gal", "hes", "ivo", "jas", "kru",
+    "lyn", "mav", "nol", "orb",
 ];
 static METHODS: &[&str] = &[
-    "acquire", "release", "dispatch", "flush", "resolve", "connect", "refresh", "commit", "poll", "render",
-    "fetch", "encode", "load", "spawn", "drain", "retry", "schedule", "validate", "serialize", "rotate",
-    "reconcile", "checkpoint", "hydrate", "evict", "handshake", "negotiate", "compact", "shard", "replay",
+    "acquire",
+    "release",
+    "dispatch",
+    "flush",
+    "resolve",
+    "connect",
+    "refresh",
+    "commit",
+    "poll",
+    "render",
+    "fetch",
+    "encode",
+    "load",
+    "spawn",
+    "drain",
+    "retry",
+    "schedule",
+    "validate",
+    "serialize",
+    "rotate",
+    "reconcile",
+    "checkpoint",
+    "hydrate",
+    "evict",
+    "handshake",
+    "negotiate",
+    "compact",
+    "shard",
+    "replay",
 ];
 static ADJS: &[&str] = &[
-    "stale", "default", "shared", "cached", "expired", "missing", "wrong", "old", "partial", "empty",
-    "oversized", "misrouted", "duplicated", "orphaned", "unpinned", "throttled", "corrupted", "detached",
+    "stale",
+    "default",
+    "shared",
+    "cached",
+    "expired",
+    "missing",
+    "wrong",
+    "old",
+    "partial",
+    "empty",
+    "oversized",
+    "misrouted",
+    "duplicated",
+    "orphaned",
+    "unpinned",
+    "throttled",
+    "corrupted",
+    "detached",
 ];
 static ADVS: &[&str] = &[
-    "usually", "often", "sometimes", "occasionally", "frequently", "almost always", "rarely", "intermittently",
+    "usually",
+    "often",
+    "sometimes",
+    "occasionally",
+    "frequently",
+    "almost always",
+    "rarely",
+    "intermittently",
 ];
 static REGIONS: &[&str] = &[
-    "us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-south-1", "ap-northeast-1", "ca-central-1", "sa-east-1",
+    "us-east-1",
+    "eu-west-1",
+    "us-west-2",
+    "eu-central-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ca-central-1",
+    "sa-east-1",
 ];
-static ZONES: &[&str] = &["internal", "svc.cluster.local", "corp.example.net", "prod.example.io", "lan", "staging.example.io"];
+static ZONES: &[&str] = &[
+    "internal",
+    "svc.cluster.local",
+    "corp.example.net",
+    "prod.example.io",
+    "lan",
+    "staging.example.io",
+];
 static WHERE: &[&str] = &[
-    "Kubernetes", "a CI runner", "Docker Compose", "an ARM64 build agent", "a developer laptop", "an air-gapped cluster",
-    "a GitHub Actions runner", "a spot instance", "a Windows workstation under WSL2", "a serverless function",
-    "a bare-metal host", "an autoscaled node group", "a Raspberry Pi", "a GitLab shared runner", "a Nomad client",
+    "Kubernetes",
+    "a CI runner",
+    "Docker Compose",
+    "an ARM64 build agent",
+    "a developer laptop",
+    "an air-gapped cluster",
+    "a GitHub Actions runner",
+    "a spot instance",
+    "a Windows workstation under WSL2",
+    "a serverless function",
+    "a bare-metal host",
+    "an autoscaled node group",
+    "a Raspberry Pi",
+    "a GitLab shared runner",
+    "a Nomad client",
 ];
 static WHEN: &[&str] = &[
-    "after a restart", "during peak traffic", "on the first request after deploy", "after upgrading",
-    "only at night when batch jobs run", "after a node rotation", "right after a credentials rotation",
-    "under sustained load", "when the cache is cold", "a few minutes after start-up", "after the weekend",
-    "after a failover", "when a second replica joins",
+    "after a restart",
+    "during peak traffic",
+    "on the first request after deploy",
+    "after upgrading",
+    "only at night when batch jobs run",
+    "after a node rotation",
+    "right after a credentials rotation",
+    "under sustained load",
+    "when the cache is cold",
+    "a few minutes after start-up",
+    "after the weekend",
+    "after a failover",
+    "when a second replica joins",
 ];
-static PROVIDERS: &[&str] = &["OpenAI", "Azure", "Anthropic", "Bedrock", "Vertex", "Mistral", "Groq", "Cohere"];
-static MODELS: &[&str] = &["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "mistral-large", "llama-3-70b", "command-r", "gemini-1.5-pro", "o3-mini"];
-static OPS: &[&str] = &["GetObject", "PutObject", "AssumeRole", "ListBuckets", "DescribeInstances", "InvokeModel", "GetCallerIdentity", "CreateMultipartUpload"];
-static LIBS: &[&str] = &["ssl", "pq", "z", "crypto", "sqlite3", "ffi", "xml2", "zstd", "lzma", "uv"];
-static RUNCMDS: &[&str] = &["npm ci", "pip install -r requirements.txt", "cargo build --release", "apt-get install -y build-essential", "go build ./...", "make dist"];
-static RES: &[&str] = &["instance", "security_group", "iam_role", "s3_bucket", "lambda_function", "subnet", "route53_record"];
-static USERS: &[&str] = &["deploy", "ci-bot", "app", "svc-reader", "jenkins", "backup", "analytics", "www-data", "ops"];
+static PROVIDERS: &[&str] = &[
+    "OpenAI",
+    "Azure",
+    "Anthropic",
+    "Bedrock",
+    "Vertex",
+    "Mistral",
+    "Groq",
+    "Cohere",
+];
+static MODELS: &[&str] = &[
+    "gpt-4o",
+    "gpt-4o-mini",
+    "claude-3-5-sonnet",
+    "mistral-large",
+    "llama-3-70b",
+    "command-r",
+    "gemini-1.5-pro",
+    "o3-mini",
+];
+static OPS: &[&str] = &[
+    "GetObject",
+    "PutObject",
+    "AssumeRole",
+    "ListBuckets",
+    "DescribeInstances",
+    "InvokeModel",
+    "GetCallerIdentity",
+    "CreateMultipartUpload",
+];
+static LIBS: &[&str] = &[
+    "ssl", "pq", "z", "crypto", "sqlite3", "ffi", "xml2", "zstd", "lzma", "uv",
+];
+static RUNCMDS: &[&str] = &[
+    "npm ci",
+    "pip install -r requirements.txt",
+    "cargo build --release",
+    "apt-get install -y build-essential",
+    "go build ./...",
+    "make dist",
+];
+static RES: &[&str] = &[
+    "instance",
+    "security_group",
+    "iam_role",
+    "s3_bucket",
+    "lambda_function",
+    "subnet",
+    "route53_record",
+];
+static USERS: &[&str] = &[
+    "deploy",
+    "ci-bot",
+    "app",
+    "svc-reader",
+    "jenkins",
+    "backup",
+    "analytics",
+    "www-data",
+    "ops",
+];
 
 static MEANING_EXTRA: &[&str] = &[
     "In most reports the failure shows up {when}, and `{svc}` keeps logging it until {comp} is restarted.",
@@ -800,10 +1995,10 @@ static MEANING_EXTRA: &[&str] = &[
 
 static LOG_INTROS: &[&str] = &[
     "A typical log excerpt from `{svc}` on {where} looks like this:",
-    "This is what the failure looks like in the `{svc}` logs:",
-    "The relevant lines, captured with `{cmd}`, are:",
-    "Trimmed output from `{svc}` around the failure:",
-    "Reports from `{svc}` operators usually include output similar to the following:",
+    "This is what the failure looks like in the `{svc}` logs ({ident}):",
+    "The relevant lines from `{svc}`, captured with `{cmd}`, are:",
+    "Trimmed output from `{svc}` on `{host}` around the failure:",
+    "Reports from `{svc}` operators usually include output similar to the following, here from `{host}`:",
 ];
 
 static LOG_EXTRA: &[&str] = &[
@@ -818,7 +2013,7 @@ static LOG_EXTRA: &[&str] = &[
 static CAUSE_TAILS: &[&str] = &[
     " This is the most common cause on {where}, and `{host}` fits that pattern.",
     " For `{svc}` it shows up {when}.",
-    " `{cmd}` makes it visible.",
+    " `{cmd}` on `{host}` makes it visible.",
     " The log line right before the error names `{newid}`, which confirms it.",
     " It is easy to miss because {comp} only logs it at debug level, under `{newclass}`.",
     " Several reporters confirmed it with {Tool} {pver} and a setup like `{svc}`.",
@@ -832,7 +2027,7 @@ static FIX_BODIES: &[&str] = &[
     "This removes the mismatch between what `{svc}` sends and what {comp} expects.",
     "After the change, restart `{svc}` so the new value is read; {comp} does not reload it on the fly.",
     "Apply it on {where} as well as locally, otherwise the fix for `{svc}` only appears to work.",
-    "Keep the previous value of `{key}` in the commit message so the change is easy to revert.",
+    "Keep the previous value of `{key}` in the commit message for `{svc}` so the change is easy to revert.",
     "It addresses the cause directly instead of hiding the symptom behind more retries in `{class}`.",
     "Verify the effect by re-running `{cmd}`; the {errname} lines should stop within a few minutes.",
     "If `{newclass}` is shared by other services, coordinate the change with their owners first.",
@@ -855,10 +2050,10 @@ static STEPS: &[&str] = &[
     "Look at `{path}` and make sure the user running `{svc}` can read it.",
     "Repeat the request from inside the same container, pod or runner as `{svc}`.",
     "Temporarily raise the log level of `{class}` to debug and repeat the failing {noun}.",
-    "Compare a working and a failing host: diff their `{cfg_file}` and their `{env}` values.",
+    "Compare `{host}` with a working host: diff their `{cfg_file}` and their `{env}` values.",
     "Check the metrics of {gcomp} in front of `{svc}` for saturation at the time of the failure.",
     "Disable the retry wrapper `{newclass}` for one request so the original error is not masked.",
-    "If the error persists, capture `{cmd}` output and attach it to an issue together with your {Tool} version.",
+    "If the error persists, capture `{cmd}` output from `{host}` and attach it to an issue together with your {Tool} version.",
     "Roll back the last change to `{cfgkey}` in `{cfg_file}` and check whether {errname} disappears from the `{svc}` log.",
     "Count the failures per minute in the `{svc}` logs to tell a steady limit from a burst.",
     "Verify the time on `{host}`; clock skew of more than {n} seconds breaks several checks.",
@@ -867,7 +2062,7 @@ static STEPS: &[&str] = &[
 static PREVENT: &[&str] = &[
     "Add an alert on the `{ident}` metric so the next occurrence is caught before users report it.",
     "Pin {Tool} to a tested version and upgrade deliberately, reading the changelog for `{key}` changes.",
-    "Validate `{cfg_file}` in CI with `{cmd}` before every deploy.",
+    "Validate the `{svc}` copy of `{cfg_file}` in CI with `{cmd}` before every deploy.",
     "Document the expected value of `{env}` next to the deployment manifest of `{svc}`.",
     "Run a smoke test against `{host}` after every rollout of `{svc}`.",
     "Keep `{cfgkey}` for `{svc}` under version control and review changes to it like code.",
@@ -1046,7 +2241,9 @@ impl<'a> Page<'a> {
         w
     }
     fn newid(&mut self) -> String {
-        let prefixes = ["cfg", "tmp", "job", "ctx", "idx", "buf", "req", "evt", "opt", "ptr"];
+        let prefixes = [
+            "cfg", "tmp", "job", "ctx", "idx", "buf", "req", "evt", "opt", "ptr",
+        ];
         let p = self.rng.zpick(&prefixes);
         let n = self.noun();
         let s = self.syn();
@@ -1058,7 +2255,11 @@ impl<'a> Page<'a> {
     }
     fn newclass(&mut self) -> String {
         let a = camel(self.noun());
-        let b = if self.rng.chance(0.5) { camel(self.noun()) } else { camel(&self.syn()) };
+        let b = if self.rng.chance(0.5) {
+            camel(self.noun())
+        } else {
+            camel(&self.syn())
+        };
         let m = self.rng.zpick(METHODS);
         format!("{a}{b}.{m}")
     }
@@ -1107,10 +2308,18 @@ impl<'a> Page<'a> {
                 let v = self.cfg_value(k);
                 format!("{k}: {v}")
             }
-            "code" => self.rng.pick(&["1", "2", "127", "137", "139", "143", "255"]).to_string(),
+            "code" => self
+                .rng
+                .pick(&["1", "2", "127", "137", "139", "143", "255"])
+                .to_string(),
             "port" => {
                 if self.rng.chance(0.5) {
-                    self.rng.pick(&["5432", "6379", "443", "8080", "4000", "3000", "9200", "11434", "5000", "8443"]).to_string()
+                    self.rng
+                        .pick(&[
+                            "5432", "6379", "443", "8080", "4000", "3000", "9200", "11434", "5000",
+                            "8443",
+                        ])
+                        .to_string()
                 } else {
                     self.rng.range(1024, 65000).to_string()
                 }
@@ -1122,7 +2331,14 @@ impl<'a> Page<'a> {
             }
             "uuid" => {
                 let h = self.hex(32);
-                format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+                format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..32]
+                )
             }
             "reqid" => format!("req_{}", self.hex(12)),
             "ts" => self.timestamp(),
@@ -1133,11 +2349,23 @@ impl<'a> Page<'a> {
             "when" => self.rng.zpick(WHEN).to_string(),
             "where" => self.rng.zpick(WHERE).to_string(),
             "comp" => self.rng.zpick(self.tool.comps).to_string(),
-            "gcomp" => self.rng.pick(&[
-                "the load balancer", "the service mesh sidecar", "the DNS resolver", "the connection pool",
-                "the retry wrapper", "the health check", "the CI cache", "the secrets manager", "the reverse proxy",
-                "the job scheduler", "the metrics exporter", "the message queue",
-            ]).to_string(),
+            "gcomp" => self
+                .rng
+                .pick(&[
+                    "the load balancer",
+                    "the service mesh sidecar",
+                    "the DNS resolver",
+                    "the connection pool",
+                    "the retry wrapper",
+                    "the health check",
+                    "the CI cache",
+                    "the secrets manager",
+                    "the reverse proxy",
+                    "the job scheduler",
+                    "the metrics exporter",
+                    "the message queue",
+                ])
+                .to_string(),
             "newid" => self.newid(),
             "newclass" => self.newclass(),
             "provider" => self.rng.pick(PROVIDERS).to_string(),
@@ -1148,15 +2376,47 @@ impl<'a> Page<'a> {
             "res" => self.rng.pick(RES).to_string(),
             "Class" => camel(self.noun()) + &camel(&self.syn()),
             "func" => format!("{}_{}", self.rng.zpick(METHODS), self.noun()),
-            "proc" => format!("{}-{}", self.noun(), self.rng.zpick(&["worker", "server", "agent", "runner", "daemon"])),
+            "proc" => format!(
+                "{}-{}",
+                self.noun(),
+                self.rng
+                    .zpick(&["worker", "server", "agent", "runner", "daemon"])
+            ),
             "cmd" => {
                 let t = *self.rng.pick(self.tool.cmds);
                 self.fill(t)
             }
             "cfgkey" => self.rng.pick(self.cat.keys).to_string(),
             "cfgval" => self.cfg_value_any(),
-            "envval" => self.rng.pick(&["1", "true", "debug", "30", "0", "strict", "120", "false"]).to_string(),
-            "grepword" => self.errname.split_whitespace().next().unwrap_or("error").to_lowercase(),
+            "envval" => {
+                let env = self.fixed["env"].clone();
+                let suffix = env.rsplit('_').next().unwrap_or("");
+                match suffix {
+                    "URL" => format!(
+                        "https://{}:{}",
+                        self.fixed["host"],
+                        self.rng.pick(&["443", "8443", "4000", "8080"])
+                    ),
+                    "HOST" => self.fixed["host"].clone(),
+                    "TIMEOUT" => self.rng.pick(&["30", "60", "120", "300", "5"]).to_string(),
+                    "LIMIT" => (self.rng.range(1, 50) * 20).to_string(),
+                    "PATH" => self.fixed["path"].clone(),
+                    "MODE" => self
+                        .rng
+                        .pick(&["strict", "debug", "compat", "lenient"])
+                        .to_string(),
+                    _ => self
+                        .rng
+                        .pick(&["1", "true", "debug", "0", "false"])
+                        .to_string(),
+                }
+            }
+            "grepword" => self
+                .errname
+                .split_whitespace()
+                .next()
+                .unwrap_or("error")
+                .to_lowercase(),
             "ctxphrase" => {
                 let t = *self.rng.pick(&[
                     "calling `{class}` from {where}",
@@ -1181,31 +2441,60 @@ impl<'a> Page<'a> {
         if key.ends_with("_ms") {
             return (self.rng.range(2, 120) * 500).to_string();
         }
-        if key.ends_with("_s") || key.ends_with("_days") || key.ends_with("_gb") || key.ends_with("_mb") || key.ends_with("_kb") {
+        if key.ends_with("_s")
+            || key.ends_with("_days")
+            || key.ends_with("_gb")
+            || key.ends_with("_mb")
+            || key.ends_with("_kb")
+        {
             return self.rng.range(5, 600).to_string();
         }
         match key {
-            "rpm" | "tpm" | "burst" | "max_connections" | "max_parallel_requests" | "max_items" | "batch_size" => {
-                (self.rng.range(1, 200) * 10).to_string()
-            }
+            "rpm"
+            | "tpm"
+            | "burst"
+            | "max_connections"
+            | "max_parallel_requests"
+            | "max_items"
+            | "batch_size" => (self.rng.range(1, 200) * 10).to_string(),
             "max_retries" | "jobs" | "max_workers" => self.rng.range(1, 8).to_string(),
             "backoff_factor" => format!("{}.{}", self.rng.below(3), self.rng.range(1, 9)),
             "fsync" | "strict_mode" | "optimize" => self.rng.pick(&["true", "false"]).to_string(),
             "memory_limit" => format!("{}Mi", 256 * self.rng.range(1, 16)),
             "heap_mb" => (512 * self.rng.range(1, 8)).to_string(),
-            "restart_policy" => self.rng.pick(&["on-failure", "unless-stopped", "always"]).to_string(),
+            "restart_policy" => self
+                .rng
+                .pick(&["on-failure", "unless-stopped", "always"])
+                .to_string(),
             "api_key_env" => format!("os.environ/{}", self.fixed["env"]),
-            "token_file" | "credentials_path" | "settings_file" | "ca_bundle" | "data_dir" | "cache_dir" | "lockfile" | "constraints_file" => {
+            "token_file" | "credentials_path" | "settings_file" | "ca_bundle" | "data_dir"
+            | "cache_dir" | "lockfile" | "constraints_file" => {
                 let n = self.noun();
                 let ext = *self.rng.pick(&["json", "pem", "yaml", "txt", "lock"]);
                 format!("/etc/{}/{}.{}", self.fixed["svc"], n, ext)
             }
-            "role_arn" => format!("arn:aws:iam::{}:role/{}", self.fixed["acct"], self.fixed["svc"]),
-            "proxy_url" | "registry" | "index_url" => format!("https://{}.{}/", self.noun(), self.rng.pick(ZONES)),
+            "role_arn" => format!(
+                "arn:aws:iam::{}:role/{}",
+                self.fixed["acct"], self.fixed["svc"]
+            ),
+            "proxy_url" | "registry" | "index_url" => {
+                format!("https://{}.{}/", self.noun(), self.rng.pick(ZONES))
+            }
             "host" => self.fixed["host"].clone(),
-            "log_level" | "auth_mode" | "resolver" => self.rng.pick(&["debug", "info", "strict", "lenient", "oidc", "static"]).to_string(),
+            "log_level" | "auth_mode" | "resolver" => self
+                .rng
+                .pick(&["debug", "info", "strict", "lenient", "oidc", "static"])
+                .to_string(),
             "pin" | "toolchain" | "schema_version" => format!("\"{}\"", self.fixed["pver"]),
-            "target" | "platform" => self.rng.pick(&["x86_64-unknown-linux-gnu", "linux/arm64", "linux/amd64", "aarch64-apple-darwin"]).to_string(),
+            "target" | "platform" => self
+                .rng
+                .pick(&[
+                    "x86_64-unknown-linux-gnu",
+                    "linux/arm64",
+                    "linux/amd64",
+                    "aarch64-apple-darwin",
+                ])
+                .to_string(),
             _ => format!("{}_{}", self.noun(), self.rng.range(1, 99)),
         }
     }
@@ -1235,7 +2524,9 @@ impl<'a> Page<'a> {
             let after = &after[1..];
             let close = after.find('}');
             let name = close.map(|c| &after[..c]);
-            let valid = name.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            let valid = name.is_some_and(|n| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
             if valid {
                 let name = name.unwrap();
                 let re = if regex { slot_regex(name) } else { None };
@@ -1264,7 +2555,6 @@ impl<'a> Page<'a> {
         }
         out
     }
-
 }
 
 // ---------------------------------------------------------------------------
@@ -1306,7 +2596,9 @@ fn sig_templates(tool: &Tool, cat: &Category) -> Vec<SigT> {
 }
 
 fn has_numeric_slot(t: &str) -> bool {
-    ["{n}", "{port}", "{ip}", "{ver}"].iter().any(|x| t.contains(x))
+    ["{n}", "{port}", "{ip}", "{ver}"]
+        .iter()
+        .any(|x| t.contains(x))
 }
 
 fn choose_tool(rng: &mut Rng) -> &'static Tool {
@@ -1333,7 +2625,13 @@ fn gen_page(
     let templates = sig_templates(tool, cat);
     let first_t = *rng.pick(&templates);
     let (phrase, errname, _) = first_t;
-    let mut p = Page { rng, tool, cat, errname, fixed: HashMap::new() };
+    let mut p = Page {
+        rng,
+        tool,
+        cat,
+        errname,
+        fixed: HashMap::new(),
+    };
 
     // Page-level identifiers; several embed the page index so they are unique.
     let start = days_from_civil(2024, 1, 1);
@@ -1342,23 +2640,86 @@ fn gen_page(
     let updated = fmt_date(updated_days);
     let n1 = *p.rng.pick(NOUNS);
     let s1 = p.syn();
-    let svc_base = if p.rng.chance(0.25) { s1.clone() } else { n1.to_string() };
-    let svc = format!("{svc_base}-{}", p.rng.pick(&["api", "worker", "service", "gateway", "consumer", "scheduler", "web", "sync", "indexer", "bridge", "cron", "proxy"]));
+    let svc_base = if p.rng.chance(0.25) {
+        s1.clone()
+    } else {
+        n1.to_string()
+    };
+    let svc = format!(
+        "{svc_base}-{}",
+        p.rng.pick(&[
+            "api",
+            "worker",
+            "service",
+            "gateway",
+            "consumer",
+            "scheduler",
+            "web",
+            "sync",
+            "indexer",
+            "bridge",
+            "cron",
+            "proxy"
+        ])
+    );
     let host = format!("{}-{}{}.{}", p.noun(), s1, i, p.rng.zpick(ZONES));
-    let ident = format!("{}_{}_{}", p.rng.zpick(&["cfg", "ctr", "job", "evt", "err", "req"]), p.noun(), i);
+    let ident = format!(
+        "{}_{}_{}",
+        p.rng.zpick(&["cfg", "ctr", "job", "evt", "err", "req"]),
+        p.noun(),
+        i
+    );
     let class = p.newclass();
-    let env = format!("{}_{}_{}", tool.env_prefix, p.noun().to_uppercase(), p.rng.zpick(&["URL", "KEY", "TIMEOUT", "HOST", "TOKEN", "LIMIT", "PATH", "MODE"]));
+    let env = format!(
+        "{}_{}_{}",
+        tool.env_prefix,
+        p.rng.pick(NOUNS).to_uppercase(),
+        p.rng.zpick(&[
+            "URL", "KEY", "TIMEOUT", "HOST", "TOKEN", "LIMIT", "PATH", "MODE"
+        ])
+    );
     let file = format!("{}_{}", p.noun(), p.syn());
-    let path = format!("/{}/{}/{}-{}.{}", p.rng.zpick(&["srv", "var/lib", "etc", "home/app", "opt", "data", "tmp"]), svc, p.noun(), i, p.rng.pick(&["json", "yaml", "conf", "db", "log", "toml"]));
-    let key = format!("{}_{}", p.rng.pick(NOUNS), p.rng.pick(&["base", "id", "url", "limit", "key", "name", "timeout", "mode", "size", "region"]));
+    let path = format!(
+        "/{}/{}/{}-{}.{}",
+        p.rng
+            .zpick(&["srv", "var/lib", "etc", "home/app", "opt", "data", "tmp"]),
+        svc,
+        p.noun(),
+        i,
+        p.rng.pick(&["json", "yaml", "conf", "db", "log", "toml"])
+    );
+    let key = format!(
+        "{}_{}",
+        p.rng.pick(NOUNS),
+        p.rng.pick(&[
+            "base", "id", "url", "limit", "key", "name", "timeout", "mode", "size", "region"
+        ])
+    );
     let pkg = format!("{}-{}", p.syn(), p.noun());
     let pkg2 = format!("{}{}", p.noun(), p.syn());
     let module = format!("{}_{}", p.noun(), p.syn());
-    let ip = format!("10.{}.{}.{}", p.rng.below(256), p.rng.below(256), p.rng.range(2, 254));
+    let ip = format!(
+        "10.{}.{}.{}",
+        p.rng.below(256),
+        p.rng.below(256),
+        p.rng.range(2, 254)
+    );
     let pver = p.version();
     let acct = format!("{:012}", p.rng.next() % 1_000_000_000_000);
-    let user = format!("{}{}", p.rng.zpick(USERS), if p.rng.chance(0.5) { format!("-{}", p.syn()) } else { String::new() });
-    let ns = format!("{}-{}", n1, p.rng.zpick(&["prod", "staging", "dev", "system", "jobs"]));
+    let user = format!(
+        "{}{}",
+        p.rng.zpick(USERS),
+        if p.rng.chance(0.5) {
+            format!("-{}", p.syn())
+        } else {
+            String::new()
+        }
+    );
+    let ns = format!(
+        "{}-{}",
+        n1,
+        p.rng.zpick(&["prod", "staging", "dev", "system", "jobs"])
+    );
     let fixed = [
         ("Tool", tool.display.to_string()),
         ("tool", tool.name.to_string()),
@@ -1381,25 +2742,54 @@ fn gen_page(
         ("acct", acct),
         ("user", user),
         ("ns", ns.clone()),
+        (
+            "port",
+            if p.rng.chance(0.6) {
+                p.rng
+                    .pick(&[
+                        "5432", "6379", "443", "8080", "4000", "3000", "9200", "11434", "5000",
+                        "8443",
+                    ])
+                    .to_string()
+            } else {
+                p.rng.range(1024, 65000).to_string()
+            },
+        ),
         ("pod", format!("{svc}-{}", p.hex(6))),
         ("container", format!("{svc}-{}", p.rng.range(1, 9))),
         ("image", format!("example/{svc}")),
         ("repo", format!("{}-{}", s1, n1)),
         ("ctx", format!("{}-{}", p.rng.pick(REGIONS), p.syn())),
-        ("profile", format!("{}-{}", p.syn(), p.rng.pick(&["prod", "dev", "admin", "ci"]))),
+        (
+            "profile",
+            format!(
+                "{}-{}",
+                p.syn(),
+                p.rng.pick(&["prod", "dev", "admin", "ci"])
+            ),
+        ),
         ("bucket", format!("{}-{}-{}", p.noun(), p.syn(), i)),
         ("region", p.rng.pick(REGIONS).to_string()),
-        ("db", format!("{}_{}", n1, p.rng.pick(&["prod", "main", "app", "events"]))),
+        (
+            "db",
+            format!("{}_{}", n1, p.rng.pick(&["prod", "main", "app", "events"])),
+        ),
         ("net", format!("{}_default", s1)),
         ("zone", format!("{}_{}", p.noun(), p.syn())),
         ("realm", format!("{}.example.org", p.syn())),
-        ("route", format!("v{}/{}/{}", p.rng.range(1, 3), p.noun(), p.noun())),
+        (
+            "route",
+            format!("v{}/{}/{}", p.rng.range(1, 3), p.noun(), p.noun()),
+        ),
         ("mod", p.syn()),
         ("name", format!("{}_{}", p.noun(), p.syn())),
         ("vol", format!("{}-data", p.syn())),
         ("pvc", format!("{}-{}", svc, p.noun())),
         ("cfg_file", tool.cfg_file.to_string()),
-        ("cfgpath", format!("/etc/{}/{}", svc, tool.cfg_file.rsplit('/').next().unwrap())),
+        (
+            "cfgpath",
+            format!("/etc/{}/{}", svc, tool.cfg_file.rsplit('/').next().unwrap()),
+        ),
     ];
     for (k, v) in fixed {
         p.fixed.insert(k, v);
@@ -1481,11 +2871,35 @@ fn gen_page(
 
     // --- sources ---
     let nsrc = 2 + p.rng.below(3);
-    let kinds_primary = ["issue", "issue", "issue", "docs", "docs", "pull", "changelog", "source"];
-    let kinds_any = ["issue", "issue", "docs", "pull", "changelog", "source", "forum", "blog", "docs", "issue"];
+    let kinds_primary = [
+        "issue",
+        "issue",
+        "issue",
+        "docs",
+        "docs",
+        "pull",
+        "changelog",
+        "source",
+    ];
+    let kinds_any = [
+        "issue",
+        "issue",
+        "docs",
+        "pull",
+        "changelog",
+        "source",
+        "forum",
+        "blog",
+        "docs",
+        "issue",
+    ];
     let mut sources: Vec<Source> = Vec::new();
     for s in 0..nsrc {
-        let kind: &'static str = if s == 0 { *p.rng.pick(&kinds_primary) } else { *p.rng.pick(&kinds_any) };
+        let kind: &'static str = if s == 0 {
+            *p.rng.pick(&kinds_primary)
+        } else {
+            *p.rng.pick(&kinds_any)
+        };
         let src_date_days = updated_days - (p.rng.unit() * p.rng.unit() * 1100.0) as i64;
         let mut date = Some(fmt_date(src_date_days.min(updated_days)));
         let gh = format!("https://github.com/example/{}", tool.name);
@@ -1501,7 +2915,13 @@ fn gen_page(
                 (format!("pr-{n}"), format!("{gh}/pull/{n}"), p.fill(t))
             }
             "docs" => {
-                let topic = *p.rng.zpick(tool.topics);
+                let mut topic = *p.rng.zpick(tool.topics);
+                for _ in 0..8 {
+                    if !sources.iter().any(|x| x.id == format!("docs-{topic}")) {
+                        break;
+                    }
+                    topic = *p.rng.pick(tool.topics);
+                }
                 let pretty = topic.split('-').map(camel).collect::<Vec<_>>().join(" ");
                 (
                     format!("docs-{topic}"),
@@ -1510,7 +2930,11 @@ fn gen_page(
                 )
             }
             "changelog" => {
-                let v = if p.rng.chance(0.6) { pver.clone() } else { p.version() };
+                let v = if p.rng.chance(0.6) {
+                    pver.clone()
+                } else {
+                    p.version()
+                };
                 (
                     format!("changelog-v{}", v.replace('.', "-")),
                     format!("{gh}/releases/tag/v{v}"),
@@ -1521,7 +2945,12 @@ fn gen_page(
                 if p.rng.chance(0.4) {
                     date = None;
                 }
-                let f = format!("{}/{}.{}", p.rng.pick(&["src", "lib", "pkg", "internal"]), p.noun(), p.rng.pick(&["py", "rs", "go", "ts", "c"]));
+                let f = format!(
+                    "{}/{}.{}",
+                    p.rng.pick(&["src", "lib", "pkg", "internal"]),
+                    p.noun(),
+                    p.rng.pick(&["py", "rs", "go", "ts", "c"])
+                );
                 (
                     format!("src-{}", slugify(&f)),
                     format!("{gh}/blob/main/{f}"),
@@ -1532,14 +2961,25 @@ fn gen_page(
                 let n = p.rng.range(1000, 99999);
                 let t = *p.rng.pick(SRC_FORUM_TITLES);
                 let title = p.fill(t);
-                (format!("forum-{n}"), format!("https://forum.example.org/t/{}/{n}", slugify(&title)), title)
+                (
+                    format!("forum-{n}"),
+                    format!("https://forum.example.org/t/{}/{n}", slugify(&title)),
+                    title,
+                )
             }
             _ => {
                 let t = *p.rng.pick(SRC_BLOG_TITLES);
                 let title = p.fill(t);
                 let s = slugify(&title);
                 let (y, _, _) = civil_from_days(src_date_days.min(updated_days));
-                (format!("blog-{}", s.split('-').take(3).collect::<Vec<_>>().join("-")), format!("https://blog.example.org/{y}/{s}"), title)
+                (
+                    format!(
+                        "blog-{}",
+                        s.split('-').take(3).collect::<Vec<_>>().join("-")
+                    ),
+                    format!("https://blog.example.org/{y}/{s}"),
+                    title,
+                )
             }
         };
         let mut suffix = 2;
@@ -1549,8 +2989,18 @@ fn gen_page(
             suffix += 1;
         }
         // Avoid identical URLs within a page (e.g. the same docs topic twice).
-        let url = if sources.iter().any(|x| x.url == url) { format!("{url}#{id}") } else { url };
-        sources.push(Source { id, url, title, date, kind });
+        let url = if sources.iter().any(|x| x.url == url) {
+            format!("{url}#{id}")
+        } else {
+            url
+        };
+        sources.push(Source {
+            id,
+            url,
+            title,
+            date,
+            kind,
+        });
     }
 
     // --- related ---
@@ -1679,7 +3129,10 @@ fn gen_page(
         if !tail.is_empty() && !seen_sentences.insert(tail.clone()) {
             tail.clear();
         }
-        let ids: Vec<String> = cites[j].iter().map(|&s| format!("@{}", sources[s].id)).collect();
+        let ids: Vec<String> = cites[j]
+            .iter()
+            .map(|&s| format!("@{}", sources[s].id))
+            .collect();
         text.push('.');
         text.push_str(&tail);
         writeln!(body, "- {} [{}]", text, ids.join("; ")).unwrap();
@@ -1719,7 +3172,12 @@ fn gen_page(
                 for ci in picked {
                     used_cmds.push(ci);
                     if p.rng.chance(0.4) {
-                        let c_t = *p.rng.pick(&["# check {noun} state first", "# run on {host}", "# expect no {errname} afterwards", "# as {user}"]);
+                        let c_t = *p.rng.pick(&[
+                            "# check {noun} state first",
+                            "# run on {host}",
+                            "# expect no {errname} afterwards",
+                            "# as {user}",
+                        ]);
                         let c = p.fill(c_t);
                         body.push_str(&c);
                         body.push('\n');
@@ -1733,19 +3191,34 @@ fn gen_page(
             1 => {
                 body.push_str(lead.trim());
                 body.push_str("\n\n");
-                let intro_t = *p.rng.pick(&[
+                let intros = [
                     "In `{cfg_file}` for `{svc}`:",
                     "The relevant part of `{cfg_file}` after the change ({newid}):",
                     "For example, in the `{svc}` section of `{cfg_file}`:",
                     "A working `{cfg_file}` excerpt from `{host}`:",
-                ]);
-                let intro = p.fill(intro_t);
+                    "Set it in `{cfg_file}` ({ident}):",
+                ];
+                let mut intro = String::new();
+                for k in p.rng.distinct(intros.len(), intros.len()) {
+                    let c = p.fill(intros[k]);
+                    if seen_sentences.insert(c.clone()) {
+                        intro = c;
+                        break;
+                    }
+                }
                 writeln!(body, "{intro}\n\n```yaml").unwrap();
                 writeln!(body, "{}:", tool.cfg_root).unwrap();
-                let sub = if tool.cfg_root == "services" || tool.cfg_root == "jobs" || tool.cfg_root == "apps" {
+                let sub = if tool.cfg_root == "services"
+                    || tool.cfg_root == "jobs"
+                    || tool.cfg_root == "apps"
+                {
                     svc.clone()
                 } else {
-                    format!("{}_{}", p.noun(), p.rng.pick(&["settings", "options", "limits", "policy"]))
+                    format!(
+                        "{}_{}",
+                        p.noun(),
+                        p.rng.pick(&["settings", "options", "limits", "policy"])
+                    )
                 };
                 writeln!(body, "  {sub}:").unwrap();
                 let nk = 2 + p.rng.below(3);
@@ -1763,8 +3236,14 @@ fn gen_page(
                 body.push_str("```\n\n");
             }
             _ => {
-                let inl_t = *p.rng.pick(FIX_INLINE);
-                let inl = p.fill(inl_t);
+                let mut inl = String::new();
+                for k in p.rng.distinct(FIX_INLINE.len(), FIX_INLINE.len()) {
+                    let c = p.fill(FIX_INLINE[k]);
+                    if seen_sentences.insert(c.clone()) {
+                        inl = c;
+                        break;
+                    }
+                }
                 body.push_str(&inl);
                 body.push(' ');
                 body.push_str(lead.trim());
@@ -1819,7 +3298,11 @@ fn gen_page(
     }
 
     out.push_str(&body);
-    Generated { tool: tool.name, slug, text: out }
+    Generated {
+        tool: tool.name,
+        slug,
+        text: out,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1834,7 +3317,12 @@ fn config_toml() -> String {
     s.push_str("description = \"A synthetic troubleshooting knowledge base: errors from fifteen tools, each cause backed by a linked source.\"\n");
     s.push_str("language = \"en\"\n");
     for c in CATEGORIES {
-        write!(s, "\n[[categories]]\nid = \"{}\"\nname = \"{}\"\ndescription = \"{}\"\n", c.id, c.name, c.description).unwrap();
+        write!(
+            s,
+            "\n[[categories]]\nid = \"{}\"\nname = \"{}\"\ndescription = \"{}\"\n",
+            c.id, c.name, c.description
+        )
+        .unwrap();
     }
     s
 }
@@ -1903,7 +3391,10 @@ fn main() {
     }
     for t in TOOLS {
         if let Err(e) = fs::create_dir_all(content.join(t.name)) {
-            eprintln!("error: cannot create {}: {e}", content.join(t.name).display());
+            eprintln!(
+                "error: cannot create {}: {e}",
+                content.join(t.name).display()
+            );
             exit(1);
         }
     }
@@ -1922,7 +3413,10 @@ fn main() {
     // Drop tool directories that stayed empty (tiny N).
     for t in TOOLS {
         let dir = content.join(t.name);
-        if fs::read_dir(&dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
+        if fs::read_dir(&dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false)
+        {
             let _ = fs::remove_dir(&dir);
         }
     }

@@ -81,20 +81,31 @@ impl SiteConfig {
     }
 
     pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let mut config: SiteConfig = toml::from_str(&file.text).map_err(|e| vec![toml_diagnostic(file, &e)])?;
+        let mut config: SiteConfig =
+            toml::from_str(&file.text).map_err(|e| vec![toml_diagnostic(file, &e)])?;
         let mut diags = Vec::new();
         let at = |key: &str| key_span(file, key);
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             diags.push(
-                Diagnostic::error("bad-config", file, at("base_url"), "`base_url` must be an absolute http(s) URL")
-                    .with_help("e.g. base_url = \"https://errors.example.org/\""),
+                Diagnostic::error(
+                    "bad-config",
+                    file,
+                    at("base_url"),
+                    "`base_url` must be an absolute http(s) URL",
+                )
+                .with_help("e.g. base_url = \"https://errors.example.org/\""),
             );
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
         if let Err(message) = check_output_dir(&config.output_dir) {
-            diags.push(Diagnostic::error("bad-config", file, at("output_dir"), message));
+            diags.push(Diagnostic::error(
+                "bad-config",
+                file,
+                at("output_dir"),
+                message,
+            ));
         }
         let mut seen = std::collections::HashSet::new();
         for category in &config.categories {
@@ -103,11 +114,18 @@ impl SiteConfig {
                     "bad-config",
                     file,
                     key_span(file, &format!("\"{}\"", category.id)),
-                    format!("category id `{}` must be unique lowercase kebab-case", category.id),
+                    format!(
+                        "category id `{}` must be unique lowercase kebab-case",
+                        category.id
+                    ),
                 ));
             }
         }
-        if diags.is_empty() { Ok(config) } else { Err(diags) }
+        if diags.is_empty() {
+            Ok(config)
+        } else {
+            Err(diags)
+        }
     }
 
     pub fn output_path(&self, root: &Path) -> PathBuf {
@@ -123,14 +141,20 @@ impl SiteConfig {
 /// that holds nothing else of the site.
 fn check_output_dir(dir: &str) -> std::result::Result<(), String> {
     let path = Path::new(dir);
-    let plain = !dir.is_empty()
-        && path.components().all(|c| matches!(c, Component::Normal(_)));
-    let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let plain = !dir.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    let first = path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
     if !plain {
-        return Err(format!("`output_dir = \"{dir}\"` must be a subdirectory of the site (no `..`, no absolute path)"));
+        return Err(format!(
+            "`output_dir = \"{dir}\"` must be a subdirectory of the site (no `..`, no absolute path)"
+        ));
     }
     if first.is_some_and(|f| SOURCE_DIRS.contains(&f.as_str())) {
-        return Err(format!("`output_dir = \"{dir}\"` would overwrite the site's sources"));
+        return Err(format!(
+            "`output_dir = \"{dir}\"` would overwrite the site's sources"
+        ));
     }
     Ok(())
 }
@@ -158,10 +182,20 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys: {}", known.join(", ")),
         };
-        return Diagnostic::error("unknown-field", file, span, format!("unknown key `{name}` in {CONFIG_FILE}"))
-            .with_help(help);
+        return Diagnostic::error(
+            "unknown-field",
+            file,
+            span,
+            format!("unknown key `{name}` in {CONFIG_FILE}"),
+        )
+        .with_help(help);
     }
-    Diagnostic::error("config-syntax", file, span, format!("invalid {CONFIG_FILE}: {message}"))
+    Diagnostic::error(
+        "config-syntax",
+        file,
+        span,
+        format!("invalid {CONFIG_FILE}: {message}"),
+    )
 }
 
 #[cfg(test)]
@@ -175,7 +209,14 @@ mod tests {
     #[test]
     fn defaults_and_trailing_slash() {
         let c = parse("title = \"t\"\nbase_url = \"https://x.org\"\n").unwrap();
-        assert_eq!((c.base_url.as_str(), c.output_dir.as_str(), c.language.as_str()), ("https://x.org/", "public", "en"));
+        assert_eq!(
+            (
+                c.base_url.as_str(),
+                c.output_dir.as_str(),
+                c.language.as_str()
+            ),
+            ("https://x.org/", "public", "en")
+        );
     }
 
     #[test]
@@ -188,7 +229,8 @@ mod tests {
     #[test]
     fn output_dir_cannot_clobber_sources() {
         for dir in ["..", "/tmp/x", ".", "content", "static/out", ""] {
-            let text = format!("title = \"t\"\nbase_url = \"https://x.org\"\noutput_dir = \"{dir}\"\n");
+            let text =
+                format!("title = \"t\"\nbase_url = \"https://x.org\"\noutput_dir = \"{dir}\"\n");
             assert!(parse(&text).is_err(), "{dir}");
         }
     }

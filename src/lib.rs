@@ -4,6 +4,10 @@
 //! them, [`render`] produces the files, [`output`] writes them atomically; [`build`] sequences
 //! the stages.
 
+// A `Diagnostic` is the error value of many stages; it is returned on the failure path only,
+// so its size (about 130 bytes) does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod config;
 pub mod content;

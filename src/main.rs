@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use errbook::{BuildOptions, BuildOutcome, report};
 
 #[derive(Parser)]
-#[command(name = "errbook", version, about = "A static site generator for error-troubleshooting knowledge bases")]
+#[command(
+    name = "errbook",
+    version,
+    about = "A static site generator for error-troubleshooting knowledge bases"
+)]
 struct Cli {
     /// The site's directory (holds errbook.toml and content/).
     #[arg(long, global = false, default_value = ".")]
@@ -48,17 +52,25 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
     match &cli.command {
         Command::Build => {
             let started = std::time::Instant::now();
-            let outcome = errbook::build(&BuildOptions { root: cli.root.clone() })?;
+            let outcome = errbook::build(&BuildOptions {
+                root: cli.root.clone(),
+            })?;
             let mut stderr = report::stderr();
             match outcome {
                 BuildOutcome::Built(built) => {
                     let _ = report::human(&built.diagnostics, &cli.root, &mut stderr);
+                    let stages: Vec<String> = built
+                        .timings
+                        .iter()
+                        .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+                        .collect();
                     eprintln!(
-                        "built {} pages ({} files) into {} in {} ms",
+                        "built {} pages ({} files) into {} in {} ms ({})",
                         built.pages,
                         built.files,
                         built.output_dir.display(),
-                        started.elapsed().as_millis()
+                        started.elapsed().as_millis(),
+                        stages.join(", ")
                     );
                     Ok(OK)
                 }

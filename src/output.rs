@@ -44,7 +44,10 @@ const STAGING_MARK: &str = ".errbook-staging-";
 
 /// Writes `output` to `dir`, replacing what was there only once everything is written.
 pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = dir
         .file_name()
         .ok_or_else(|| Error::new(format!("invalid output directory {}", dir.display())))?
@@ -52,7 +55,10 @@ pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
         .into_owned();
     fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::new(format!("the output path {} exists and is not a directory", dir.display())));
+        return Err(Error::new(format!(
+            "the output path {} exists and is not a directory",
+            dir.display()
+        )));
     }
     remove_stale_staging(parent, &name);
 
@@ -93,8 +99,12 @@ fn write_tree(output: &Output, staging: &Path) -> Result<()> {
     output.files.par_iter().try_for_each(|file| {
         let path = staging.join(&file.path);
         match &file.contents {
-            Contents::Bytes(bytes) => fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e)),
-            Contents::Copy(from) => fs::copy(from, &path).map(drop).map_err(|e| Error::io("copy", from, e)),
+            Contents::Bytes(bytes) => {
+                fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+            }
+            Contents::Copy(from) => fs::copy(from, &path)
+                .map(drop)
+                .map_err(|e| Error::io("copy", from, e)),
         }
     })
 }
@@ -144,8 +154,15 @@ mod tests {
         write_atomically(&output(&[("a/index.html", "one"), ("old.txt", "x")]), &dir).unwrap();
         write_atomically(&output(&[("a/index.html", "two")]), &dir).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a/index.html")).unwrap(), "two");
-        assert!(!dir.join("old.txt").exists(), "files of an earlier build must not linger");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(
+            !dir.join("old.txt").exists(),
+            "files of an earlier build must not linger"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -155,7 +172,10 @@ mod tests {
         let dir = tmp.path().join("public");
         write_atomically(&output(&[("index.html", "good")]), &dir).unwrap();
         let bad = Output {
-            files: vec![OutputFile::new("x.css", Contents::Copy(tmp.path().join("missing.css")))],
+            files: vec![OutputFile::new(
+                "x.css",
+                Contents::Copy(tmp.path().join("missing.css")),
+            )],
         };
         assert!(write_atomically(&bad, &dir).is_err());
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "good");

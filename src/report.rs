@@ -6,7 +6,10 @@ use std::path::Path;
 
 use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity as Level};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, Config, termcolor::{ColorChoice, StandardStream, WriteColor}};
+use codespan_reporting::term::{
+    self, Config,
+    termcolor::{ColorChoice, StandardStream, WriteColor},
+};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
@@ -14,12 +17,20 @@ use crate::source::SourceFile;
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
 pub fn stderr() -> StandardStream {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    StandardStream::stderr(if color { ColorChoice::Auto } else { ColorChoice::Never })
+    StandardStream::stderr(if color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    })
 }
 
 /// Prints every diagnostic, grouped by file and ordered by position, then a summary line.
 /// Source lines are read back from `root`, so any stage's diagnostics can be shown.
-pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &mut dyn WriteColor) -> std::io::Result<()> {
+pub fn human(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     let mut sorted = diagnostics.to_vec();
     Diagnostic::sort(&mut sorted);
     let mut files = SimpleFiles::new();
@@ -37,7 +48,9 @@ pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &mut dyn WriteColor) 
             Severity::Warning => Level::Warning,
             Severity::Info => Level::Note,
         };
-        let mut rendered = Rendered::new(level).with_code(d.rule).with_message(&d.message);
+        let mut rendered = Rendered::new(level)
+            .with_code(d.rule)
+            .with_message(&d.message);
         let text_len = files.get(id).map(|f| f.source().len()).unwrap_or(0);
         match &d.span {
             Some(span) if span.end <= text_len => {
@@ -45,7 +58,8 @@ pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &mut dyn WriteColor) 
             }
             _ => {
                 // No usable span (e.g. an invalid UTF-8 file): point at the line:col alone.
-                rendered = rendered.with_notes(vec![format!("at {}:{}:{}", d.file, d.line, d.column)]);
+                rendered =
+                    rendered.with_notes(vec![format!("at {}:{}:{}", d.file, d.line, d.column)]);
             }
         }
         if let Some(help) = &d.help {
@@ -60,8 +74,14 @@ pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &mut dyn WriteColor) 
 
 /// `error: 3 errors, 1 warning in 2 files`.
 pub fn summary(diagnostics: &[Diagnostic], out: &mut dyn WriteColor) -> std::io::Result<()> {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     if errors + warnings == 0 {
         return Ok(());
     }
@@ -78,5 +98,9 @@ pub fn summary(diagnostics: &[Diagnostic], out: &mut dyn WriteColor) -> std::io:
 
 fn counts(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }

@@ -21,7 +21,9 @@ pub fn new_page(root: &Path, name: &str, today: jiff::civil::Date) -> Result<Pat
         }
     }
     if RESERVED_TOOLS.contains(&tool) {
-        return Err(Error::new(format!("`{tool}` is reserved for the site's own pages")));
+        return Err(Error::new(format!(
+            "`{tool}` is reserved for the site's own pages"
+        )));
     }
     let dir = root.join("content").join(tool);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
@@ -33,7 +35,10 @@ pub fn new_page(root: &Path, name: &str, today: jiff::civil::Date) -> Result<Pat
         .open(&path)
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::new(format!("{} already exists; not overwriting it", path.display()))
+                Error::new(format!(
+                    "{} already exists; not overwriting it",
+                    path.display()
+                ))
             } else {
                 Error::io("create", &path, e)
             }

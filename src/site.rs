@@ -35,7 +35,11 @@ impl Site {
                         "duplicate-slug",
                         &page.file,
                         0..0,
-                        format!("the slug `{}` is also used by {}", page.slug, other.file.display_path()),
+                        format!(
+                            "the slug `{}` is also used by {}",
+                            page.slug,
+                            other.file.display_path()
+                        ),
                     )
                     .with_help("slugs are unique across the site; rename one of the files"),
                 );
@@ -58,7 +62,10 @@ impl Site {
                         "bad-category",
                         &page.file,
                         category.span.clone(),
-                        format!("category `{}` is not declared in errbook.toml", category.value),
+                        format!(
+                            "category `{}` is not declared in errbook.toml",
+                            category.value
+                        ),
                     )
                     .with_help(help),
                 );
@@ -66,7 +73,13 @@ impl Site {
             for target in &page.front.related {
                 let slug = target.value.rsplit('/').next().unwrap_or_default();
                 match by_slug.get(slug) {
-                    Some(&other) if other != index && pages[other].path().trim_end_matches('/').ends_with(target.value.as_str()) => {
+                    Some(&other)
+                        if other != index
+                            && pages[other]
+                                .path()
+                                .trim_end_matches('/')
+                                .ends_with(target.value.as_str()) =>
+                    {
                         if !related[index].contains(&other) {
                             related[index].push(other);
                             backlinks[other].push(index);
@@ -120,7 +133,10 @@ impl Site {
         let mut order: Vec<usize> = (0..self.pages.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&self.pages[a].front, &self.pages[b].front);
-            pb.updated.value.cmp(&pa.updated.value).then_with(|| pa.title.value.cmp(&pb.title.value))
+            pb.updated
+                .value
+                .cmp(&pa.updated.value)
+                .then_with(|| pa.title.value.cmp(&pb.title.value))
         });
         order
     }

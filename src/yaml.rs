@@ -184,7 +184,10 @@ enum Frame {
 pub fn parse(file: &SourceFile, range: Range<usize>, limits: Limits) -> Result<Node, YamlError> {
     let text = &file.text[range.clone()];
     let first_line = file.line_col(range.start).0;
-    let at = |m: &Marker| file.offset_of(first_line + m.line() - 1, m.col()).min(range.end);
+    let at = |m: &Marker| {
+        file.offset_of(first_line + m.line() - 1, m.col())
+            .min(range.end)
+    };
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
@@ -197,7 +200,11 @@ pub fn parse(file: &SourceFile, range: Range<usize>, limits: Limits) -> Result<N
             // The scanner has its own bound on flow nesting; report it like ours.
             let too_deep = e.info().contains("recursion limit");
             YamlError {
-                rule: if too_deep { "yaml-too-deep" } else { "yaml-syntax" },
+                rule: if too_deep {
+                    "yaml-too-deep"
+                } else {
+                    "yaml-syntax"
+                },
                 message: e.info().to_string(),
                 span: offset..offset,
             }
@@ -374,7 +381,8 @@ mod tests {
 
     #[test]
     fn scalars_follow_the_core_schema() {
-        let root = parse_str("a: 12\nb: '12'\nc: true\nd: ~\ne: 2026-01-02\nf: 1.5\ng: yes\n").unwrap();
+        let root =
+            parse_str("a: 12\nb: '12'\nc: true\nd: ~\ne: 2026-01-02\nf: 1.5\ng: yes\n").unwrap();
         let kind = |k: &str| root.get(k).unwrap().kind();
         assert_eq!(kind("a"), "a number");
         assert_eq!(kind("b"), "a string");
@@ -408,7 +416,9 @@ mod tests {
     fn deep_nesting_is_refused_without_recursion() {
         let text = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
         assert_eq!(parse_str(&text).unwrap_err().rule, "yaml-too-deep");
-        let block: String = (0..2_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let block: String = (0..2_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
         assert_eq!(parse_str(&block).unwrap_err().rule, "yaml-too-deep");
         let shallow: String = (0..10).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         assert!(parse_str(&shallow).is_ok());

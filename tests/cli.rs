@@ -14,7 +14,11 @@ fn site(case: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join(case), tmp.path());
     if !tmp.path().join("errbook.toml").exists() {
-        fs::copy(fixtures().join("site.toml"), tmp.path().join("errbook.toml")).unwrap();
+        fs::copy(
+            fixtures().join("site.toml"),
+            tmp.path().join("errbook.toml"),
+        )
+        .unwrap();
     }
     tmp
 }
@@ -53,7 +57,8 @@ fn diagnostic_lines(stderr: &str) -> Vec<String> {
     let lines: Vec<&str> = stderr.lines().collect();
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let is_header = (line.starts_with("error[") || line.starts_with("warning[")) && line.contains("]: ");
+        let is_header =
+            (line.starts_with("error[") || line.starts_with("warning[")) && line.contains("]: ");
         if !is_header {
             continue;
         }
@@ -79,7 +84,12 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -110,23 +120,49 @@ fn valid_site_builds_every_output() {
 
     let page = read(public.join("demo/quota-exceeded/index.html"));
     // Front-matter strings are escaped, never injected.
-    assert!(page.contains("quota exceeded&quot; &lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        page.contains("quota exceeded&quot; &lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(!page.contains("<script>alert(1)"));
-    assert!(page.contains("<code>DemoError: quota exceeded for key</code>"), "signature box");
+    assert!(
+        page.contains("<code>DemoError: quota exceeded for key</code>"),
+        "signature box"
+    );
     assert!(page.contains("retry after \\d+ seconds"), "regex signature");
-    assert!(page.contains("data-copy=\"DemoError: quota exceeded for key\""), "copy button");
-    assert!(page.contains("<strong>daily</strong>"), "inline markdown in summary");
-    assert!(page.contains("<a href=\"#source-gh-12\" title=\"Quota errors are not retried\">1</a>"), "citation link");
+    assert!(
+        page.contains("data-copy=\"DemoError: quota exceeded for key\""),
+        "copy button"
+    );
+    assert!(
+        page.contains("<strong>daily</strong>"),
+        "inline markdown in summary"
+    );
+    assert!(
+        page.contains("<a href=\"#source-gh-12\" title=\"Quota errors are not retried\">1</a>"),
+        "citation link"
+    );
     assert!(page.contains("id=\"source-docs-limits\""), "source anchor");
     assert!(page.contains("<a href=\"https://github.com/example/demo/issues/12\" rel=\"noopener\">Quota errors are not retried</a>"));
-    assert!(page.contains("<time datetime=\"2026-09-01\">"), "source date");
+    assert!(
+        page.contains("<time datetime=\"2026-09-01\">"),
+        "source date"
+    );
     assert!(page.contains("<h2 id=\"causes\">"), "section anchors");
-    assert!(page.contains("<h3 id=\"give-the-batch-job-its-own-key\">"), "heading anchors");
+    assert!(
+        page.contains("<h3 id=\"give-the-batch-job-its-own-key\">"),
+        "heading anchors"
+    );
     assert!(page.contains("class=\"hl-"), "highlighted code");
     assert!(page.contains("<table>"), "tables");
-    assert!(page.contains("<link rel=\"canonical\" href=\"https://kb.example.test/demo/quota-exceeded/\">"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://kb.example.test/demo/quota-exceeded/\">"
+    ));
     assert!(page.contains("<meta property=\"og:title\""));
-    assert!(page.contains("href=\"../../css/errbook.css\""), "relative links work from any path");
+    assert!(
+        page.contains("href=\"../../css/errbook.css\""),
+        "relative links work from any path"
+    );
 
     // JSON-LD: a TechArticle and an FAQPage.
     let start = page.find("<script type=\"application/ld+json\">").unwrap();
@@ -138,26 +174,48 @@ fn valid_site_builds_every_output() {
     assert_eq!(graph[0]["dateModified"], "2026-10-01");
     assert_eq!(graph[0]["citation"].as_array().unwrap().len(), 2);
     assert_eq!(graph[1]["@type"], "FAQPage");
-    assert_eq!(graph[1]["mainEntity"][0]["name"], "Does the quota reset at midnight UTC?");
-    assert_eq!(graph[1]["mainEntity"][0]["acceptedAnswer"]["text"], "Yes, for the free plan.");
+    assert_eq!(
+        graph[1]["mainEntity"][0]["name"],
+        "Does the quota reset at midnight UTC?"
+    );
+    assert_eq!(
+        graph[1]["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Yes, for the free plan."
+    );
 
     // Related errors are linked both ways.
     assert!(page.contains("href=\"../../demo/bad-key/\">Demo API rejects the key</a>"));
     let other = read(public.join("demo/bad-key/index.html"));
-    assert!(other.contains("href=\"../../demo/quota-exceeded/\">"), "backlink");
+    assert!(
+        other.contains("href=\"../../demo/quota-exceeded/\">"),
+        "backlink"
+    );
 
     let sitemap = read(public.join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://kb.example.test/demo/quota-exceeded/</loc>\n    <lastmod>2026-10-01</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://kb.example.test/demo/quota-exceeded/</loc>\n    <lastmod>2026-10-01</lastmod>"
+    ));
     assert!(sitemap.contains("<loc>https://kb.example.test/category/config/</loc>"));
     let feed = read(public.join("atom.xml"));
     let newest = feed.find("demo/bad-key/").unwrap();
-    assert!(newest < feed.find("demo/quota-exceeded/").unwrap(), "feed is newest first");
+    assert!(
+        newest < feed.find("demo/quota-exceeded/").unwrap(),
+        "feed is newest first"
+    );
     assert!(feed.contains("<updated>2026-11-02T00:00:00Z</updated>"));
-    assert!(read(public.join("robots.txt")).contains("Sitemap: https://kb.example.test/sitemap.xml"));
+    assert!(
+        read(public.join("robots.txt")).contains("Sitemap: https://kb.example.test/sitemap.xml")
+    );
     let home = read(public.join("index.html"));
-    assert!(home.contains("href=\"demo/\">demo</a>"), "tools on the home page");
+    assert!(
+        home.contains("href=\"demo/\">demo</a>"),
+        "tools on the home page"
+    );
     assert!(home.contains("href=\"category/rate-limit/\">Rate limits</a>"));
-    assert!(read(public.join("404.html")).contains("href=\"/css/errbook.css\""), "404 links are absolute");
+    assert!(
+        read(public.join("404.html")).contains("href=\"/css/errbook.css\""),
+        "404 links are absolute"
+    );
     assert_eq!(read(public.join("custom.txt")), "User-agent: custom\n");
 }
 
@@ -180,7 +238,10 @@ fn each_bad_input_gets_its_exact_diagnostic() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(code), "{name}: {err}");
         assert_eq!(diagnostic_lines(&err), want, "{name}: full output:\n{err}");
-        assert!(!tmp.path().join("public").exists(), "{name}: a failed build wrote output");
+        assert!(
+            !tmp.path().join("public").exists(),
+            "{name}: a failed build wrote output"
+        );
     }
 }
 
@@ -191,12 +252,24 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let public = tmp.path().join("public");
     let before = snapshot(&public);
     let page = tmp.path().join("content/demo/bad-key.md");
-    fs::write(&page, read(&page).replace("title: Demo API rejects the key", "title: [unclosed")).unwrap();
+    fs::write(
+        &page,
+        read(&page).replace("title: Demo API rejects the key", "title: [unclosed"),
+    )
+    .unwrap();
     let out = errbook(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(snapshot(&public), before);
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("staging")), "{leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !leftovers
+            .iter()
+            .any(|n| n.to_string_lossy().contains("staging")),
+        "{leftovers:?}"
+    );
 }
 
 #[test]
@@ -226,7 +299,10 @@ fn a_site_template_overrides_one_block() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let page = read(tmp.path().join("public/demo/bad-key/index.html"));
     assert!(page.contains("<p>Team footer</p>"));
-    assert!(page.contains("<h2 id=\"causes\">"), "the rest of the default page stays");
+    assert!(
+        page.contains("<h2 id=\"causes\">"),
+        "the rest of the default page stays"
+    );
     assert!(!read(tmp.path().join("public/index.html")).contains("Team footer"));
 }
 
@@ -234,11 +310,18 @@ fn a_site_template_overrides_one_block() {
 fn config_errors_are_located_and_a_missing_config_cannot_run() {
     let tmp = site("build/valid");
     let config = tmp.path().join("errbook.toml");
-    fs::write(&config, read(&config).replacen("description = ", "descripton = ", 1)).unwrap();
+    fs::write(
+        &config,
+        read(&config).replacen("description = ", "descripton = ", 1),
+    )
+    .unwrap();
     let out = errbook(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert_eq!(diagnostic_lines(&err), ["errbook.toml:4:1: error[unknown-field]: unknown key `descripton` in errbook.toml"]);
+    assert_eq!(
+        diagnostic_lines(&err),
+        ["errbook.toml:4:1: error[unknown-field]: unknown key `descripton` in errbook.toml"]
+    );
     assert!(err.contains("did you mean `description`?"), "{err}");
 
     fs::remove_file(&config).unwrap();
@@ -253,16 +336,32 @@ fn new_scaffolds_a_page_and_refuses_to_overwrite() {
     let out = errbook(tmp.path(), &["new", "demo/timeout-on-upload"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = read(tmp.path().join("content/demo/timeout-on-upload.md"));
-    for section in ["## What this error means", "## Causes", "## Fixes", "## Step-by-step troubleshooting", "## How to prevent it", "## FAQ"] {
+    for section in [
+        "## What this error means",
+        "## Causes",
+        "## Fixes",
+        "## Step-by-step troubleshooting",
+        "## How to prevent it",
+        "## FAQ",
+    ] {
         assert!(text.contains(section), "{section}");
     }
-    assert!(text.contains("# The evidence."), "front matter is commented");
+    assert!(
+        text.contains("# The evidence."),
+        "front matter is commented"
+    );
     fs::write(tmp.path().join("content/demo/timeout-on-upload.md"), "mine").unwrap();
     let again = errbook(tmp.path(), &["new", "demo/timeout-on-upload"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already exists"));
-    assert_eq!(read(tmp.path().join("content/demo/timeout-on-upload.md")), "mine");
-    assert_eq!(errbook(tmp.path(), &["new", "Demo/x"]).status.code(), Some(2));
+    assert_eq!(
+        read(tmp.path().join("content/demo/timeout-on-upload.md")),
+        "mine"
+    );
+    assert_eq!(
+        errbook(tmp.path(), &["new", "Demo/x"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -275,8 +374,18 @@ fn the_bundled_knowledge_base_builds_cleanly() {
     fs::copy(repo.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
     let out = errbook(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(diagnostic_lines(&stderr(&out)).is_empty(), "{}", stderr(&out));
-    let pages = fs::read_dir(tmp.path().join("content/litellm")).unwrap().count();
+    assert!(
+        diagnostic_lines(&stderr(&out)).is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    let pages = fs::read_dir(tmp.path().join("content/litellm"))
+        .unwrap()
+        .count();
     assert!(pages >= 3);
-    assert!(tmp.path().join("public/litellm/rate-limit-error-not-falling-back/index.html").exists());
+    assert!(
+        tmp.path()
+            .join("public/litellm/rate-limit-error-not-falling-back/index.html")
+            .exists()
+    );
 }

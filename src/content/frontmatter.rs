@@ -29,8 +29,10 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let text = &file.text;
     let mut lines = line_spans(text);
     let Some(first) = lines.next() else {
-        return Err(Diagnostic::error("no-front-matter", file, 0..0, "the file is empty")
-            .with_help(FENCE_HELP));
+        return Err(
+            Diagnostic::error("no-front-matter", file, 0..0, "the file is empty")
+                .with_help(FENCE_HELP),
+        );
     };
     if !is_fence(&text[first.clone()]) {
         return Err(Diagnostic::error(
@@ -138,26 +140,34 @@ pub fn parse(
     let fields = d.fields(&root, PAGE_KEYS, "page")?;
     let title = d.required_string(&fields, "title", &whole);
     let tool = d.required_string(&fields, "tool", &whole);
-    if let Some(tool) = &tool {
-        if tool.value != tool_dir {
-            d.error(
-                "tool-mismatch",
-                tool.span.clone(),
-                format!(
-                    "`tool: {}` does not match the page's directory `content/{tool_dir}/`",
-                    tool.value
-                ),
-                Some("move the page into the tool's directory, or correct `tool`"),
-            );
-        }
+    if let Some(tool) = &tool
+        && tool.value != tool_dir
+    {
+        d.error(
+            "tool-mismatch",
+            tool.span.clone(),
+            format!(
+                "`tool: {}` does not match the page's directory `content/{tool_dir}/`",
+                tool.value
+            ),
+            Some("move the page into the tool's directory, or correct `tool`"),
+        );
     }
     let category = d.required_string(&fields, "category", &whole);
-    let signatures = d.required(&fields, "signatures", &whole).and_then(|n| d.signatures(n));
+    let signatures = d
+        .required(&fields, "signatures", &whole)
+        .and_then(|n| d.signatures(n));
     let summary = d.required_string(&fields, "summary", &whole);
     let quick_fix = d.required_string(&fields, "quick_fix", &whole);
-    let updated = d.required(&fields, "updated", &whole).and_then(|n| d.date(n, "updated"));
-    let validator = fields.get("validator").and_then(|n| d.string(n, "validator"));
-    let sources = d.required(&fields, "sources", &whole).and_then(|n| d.sources(n));
+    let updated = d
+        .required(&fields, "updated", &whole)
+        .and_then(|n| d.date(n, "updated"));
+    let validator = fields
+        .get("validator")
+        .and_then(|n| d.string(n, "validator"));
+    let sources = d
+        .required(&fields, "sources", &whole)
+        .and_then(|n| d.sources(n));
     let related = match fields.get("related") {
         Some(n) if !n.is_null() => d.list(n, "related").map(|items| {
             items

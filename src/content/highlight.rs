@@ -18,7 +18,9 @@ fn syntaxes() -> &'static SyntaxSet {
 /// A highlighted `<pre>` block; unknown languages are escaped plain text.
 pub fn code_block(code: &str, lang: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    let lang_attr = lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+');
+    let lang_attr = lang
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+');
     out.push_str("<pre class=\"code\"");
     if !lang.is_empty() && lang_attr {
         out.push_str(" data-lang=\"");
@@ -37,8 +39,11 @@ pub fn code_block(code: &str, lang: &str) -> String {
         Some(syntax) => {
             let mut generator =
                 ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-            let highlighted = LinesWithEndings::from(code)
-                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+            let highlighted = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
             if highlighted {
                 out.push_str(&generator.finalize());
             } else {

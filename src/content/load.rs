@@ -35,7 +35,8 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
     {
-        let entry = entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
+        let entry =
+            entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
             let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
             paths.push(relative.to_path_buf());
@@ -56,7 +57,13 @@ fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) 
     let bytes = match std::fs::read(root.join(relative)) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let d = Diagnostic::file_error("unreadable-file", &shown, 1, 1, format!("could not read the file: {e}"));
+            let d = Diagnostic::file_error(
+                "unreadable-file",
+                &shown,
+                1,
+                1,
+                format!("could not read the file: {e}"),
+            );
             return (None, vec![d]);
         }
     };
@@ -65,12 +72,20 @@ fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) 
         Err(e) => return (None, vec![invalid_utf8(&shown, e)]),
     };
     let file = SourceFile::new(relative.clone(), text);
-    let mut parts = relative.iter().skip(1).map(|p| p.to_string_lossy().into_owned());
+    let mut parts = relative
+        .iter()
+        .skip(1)
+        .map(|p| p.to_string_lossy().into_owned());
     let (tool, name) = match (parts.next(), parts.next(), parts.next()) {
         (Some(tool), Some(name), None) => (tool, name),
         _ => {
-            let d = Diagnostic::error("misplaced-page", &file, 0..0, "a page must be at content/<tool>/<slug>.md")
-                .with_help("move the file into its tool's directory");
+            let d = Diagnostic::error(
+                "misplaced-page",
+                &file,
+                0..0,
+                "a page must be at content/<tool>/<slug>.md",
+            )
+            .with_help("move the file into its tool's directory");
             return (None, vec![d]);
         }
     };
@@ -79,19 +94,33 @@ fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) 
     for (what, value) in [("tool directory", &tool), ("page slug", &slug)] {
         if !is_kebab(value) {
             diags.push(
-                Diagnostic::error("bad-slug", &file, 0..0, format!("the {what} `{value}` is not lowercase kebab-case"))
-                    .with_help("use only a-z, 0-9 and single hyphens, e.g. `no-deployments-available`"),
+                Diagnostic::error(
+                    "bad-slug",
+                    &file,
+                    0..0,
+                    format!("the {what} `{value}` is not lowercase kebab-case"),
+                )
+                .with_help("use only a-z, 0-9 and single hyphens, e.g. `no-deployments-available`"),
             );
         }
     }
     if RESERVED_TOOLS.contains(&tool.as_str()) {
         diags.push(
-            Diagnostic::error("bad-slug", &file, 0..0, format!("`content/{tool}/` is reserved for the site's own pages"))
-                .with_help("rename the tool directory"),
+            Diagnostic::error(
+                "bad-slug",
+                &file,
+                0..0,
+                format!("`content/{tool}/` is reserved for the site's own pages"),
+            )
+            .with_help("rename the tool directory"),
         );
     }
     let page = parse_page(file, tool, slug, &mut diags);
-    let page = if diags.iter().any(Diagnostic::is_error) { None } else { page };
+    let page = if diags.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        page
+    };
     (page, diags)
 }
 
@@ -126,7 +155,8 @@ pub fn is_kebab(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn invalid_utf8(path: &str, err: std::string::FromUtf8Error) -> Diagnostic {
@@ -134,13 +164,22 @@ fn invalid_utf8(path: &str, err: std::string::FromUtf8Error) -> Diagnostic {
     let valid = err.utf8_error().valid_up_to();
     let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
     let line = prefix.matches('\n').count() + 1;
-    let column = prefix.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    let column = prefix
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
     Diagnostic::file_error(
         "invalid-utf8",
         path,
         line,
         column,
-        format!("the file is not valid UTF-8 (byte 0x{:02x} at offset {valid})", bytes[valid]),
+        format!(
+            "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
+            bytes[valid]
+        ),
     )
     .with_help("save the file as UTF-8")
 }

@@ -178,12 +178,21 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
     let mut used_ids = HashSet::new();
     assign_heading_ids(&mut events, &mut used_ids, &mut body.anchors);
 
-    let mut builder = SectionBuilder::new(SectionKind::Preamble, String::new(), String::new(), base..range.end);
+    let mut builder = SectionBuilder::new(
+        SectionKind::Preamble,
+        String::new(),
+        String::new(),
+        base..range.end,
+    );
     let mut i = 0;
     while i < events.len() {
         let (event, span) = (&events[i].0, events[i].1.clone());
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                ..
+            }) => {
                 let end = find_end(&events, i);
                 let title = plain_text(&events[i + 1..end]);
                 let id = id.as_deref().unwrap_or_default().to_string();
@@ -204,10 +213,9 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                 i = end + 1;
                 continue;
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if !is_external(dest_url) {
-                    body.internal_links.push(Spanned::new(dest_url.to_string(), span.clone()));
-                }
+            Event::Start(Tag::Link { dest_url, .. }) if !is_external(dest_url) => {
+                body.internal_links
+                    .push(Spanned::new(dest_url.to_string(), span.clone()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let end = find_end(&events, i);
@@ -233,7 +241,10 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                     });
                 }
                 builder.mark_code();
-                builder.push(Event::Html(highlight::code_block(&code, &fence.lang).into()), span);
+                builder.push(
+                    Event::Html(highlight::code_block(&code, &fence.lang).into()),
+                    span,
+                );
                 i = end + 1;
                 continue;
             }
@@ -471,7 +482,10 @@ impl<'a> SectionBuilder<'a> {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H3)) => self.in_sub_heading = false,
             Event::Text(t) | Event::Code(t) if self.in_sub_heading => {
-                if let Some(Item { title: Some(title), .. }) = &mut self.sub {
+                if let Some(Item {
+                    title: Some(title), ..
+                }) = &mut self.sub
+                {
                     title.push_str(t);
                 }
             }
@@ -490,10 +504,10 @@ impl<'a> SectionBuilder<'a> {
     }
 
     fn finish_block(&mut self) {
-        if let Some(block) = self.block.take() {
-            if !block.value.trim().is_empty() {
-                self.section.blocks.push(block);
-            }
+        if let Some(block) = self.block.take()
+            && !block.value.trim().is_empty()
+        {
+            self.section.blocks.push(block);
         }
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
             if !target.text.ends_with(' ') && !target.text.is_empty() {
@@ -511,7 +525,8 @@ impl<'a> SectionBuilder<'a> {
 
     fn finish(mut self, body: &mut Body) {
         self.finish_sub();
-        let is_empty_preamble = self.section.kind == SectionKind::Preamble && self.events.is_empty();
+        let is_empty_preamble =
+            self.section.kind == SectionKind::Preamble && self.events.is_empty();
         html::push_html(&mut self.section.html, self.events.into_iter());
         if !is_empty_preamble {
             body.sections.push(self.section);
@@ -537,7 +552,9 @@ pub fn inline_text(text: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             _ => {}
         }
@@ -571,7 +588,15 @@ mod tests {
         let md = "Intro.\n\n## Causes\n\n- First cause [@gh-1].\n- Second [@gh-1; @docs].\n\n## Fixes\n\n### Raise the limit\n\nSet `rpm: 10`.\n\n## FAQ\n\n### Why?\n\nBecause.\n";
         let b = body(md, &[source("gh-1"), source("docs")]);
         let kinds: Vec<_> = b.sections.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, [SectionKind::Preamble, SectionKind::Causes, SectionKind::Fixes, SectionKind::Faq]);
+        assert_eq!(
+            kinds,
+            [
+                SectionKind::Preamble,
+                SectionKind::Causes,
+                SectionKind::Fixes,
+                SectionKind::Faq
+            ]
+        );
         let causes = b.section(SectionKind::Causes).unwrap();
         assert_eq!(causes.items().len(), 2);
         assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
@@ -581,7 +606,10 @@ mod tests {
         assert_eq!(fix.title.as_deref(), Some("Raise the limit"));
         assert!(fix.has_code);
         let faq = &b.section(SectionKind::Faq).unwrap().items()[0];
-        assert_eq!((faq.title.as_deref(), faq.text.as_str()), (Some("Why?"), "Because."));
+        assert_eq!(
+            (faq.title.as_deref(), faq.text.as_str()),
+            (Some("Why?"), "Because.")
+        );
         assert_eq!(b.citations.len(), 3);
         assert_eq!(b.citations[0].span.clone(), 33..40);
     }
@@ -609,12 +637,18 @@ mod tests {
 
     #[test]
     fn inline_html_is_escaped() {
-        assert_eq!(inline_html("use `x` <img src=x>"), "use <code>x</code> &lt;img src=x&gt;");
+        assert_eq!(
+            inline_html("use `x` <img src=x>"),
+            "use <code>x</code> &lt;img src=x&gt;"
+        );
     }
 
     #[test]
     fn slugify_makes_kebab_case() {
-        assert_eq!(slugify("Step-by-step troubleshooting"), "step-by-step-troubleshooting");
+        assert_eq!(
+            slugify("Step-by-step troubleshooting"),
+            "step-by-step-troubleshooting"
+        );
         assert_eq!(slugify("What's `rpm`?"), "what-s-rpm");
     }
 }

@@ -35,7 +35,10 @@ pub fn for_page(site: &Site, index: usize) -> String {
             .iter()
             .map(|(q, a)| json!({"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}))
             .collect();
-        vec![article, json!({"@type": "FAQPage", "@id": format!("{url}#faq"), "mainEntity": questions})]
+        vec![
+            article,
+            json!({"@type": "FAQPage", "@id": format!("{url}#faq"), "mainEntity": questions}),
+        ]
     };
     let doc = json!({"@context": "https://schema.org", "@graph": graph});
     // `</script>` or `<!--` inside a string would end the element early.

@@ -43,7 +43,13 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             Err(d) => diags.push(d),
         }
     }
-    for result in [renderer.home(), renderer.not_found(), renderer.sitemap(), renderer.feed(), renderer.robots()] {
+    for result in [
+        renderer.home(),
+        renderer.not_found(),
+        renderer.sitemap(),
+        renderer.feed(),
+        renderer.robots(),
+    ] {
         match result {
             Ok(file) => files.push(file),
             Err(d) => diags.push(d),
@@ -53,13 +59,26 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
         let title = format!("{tool} errors");
         let description = format!("Every {tool} error in {}.", site.config.title);
         let list = renderer.listing("tool", &title, &description, &indexes);
-        push(renderer.render_to(&format!("{}index.html", tool_path(tool)), "list.html", 1, &list), &mut files, &mut diags);
+        push(
+            renderer.render_to(
+                &format!("{}index.html", tool_path(tool)),
+                "list.html",
+                1,
+                &list,
+            ),
+            &mut files,
+            &mut diags,
+        );
     }
     for category in &site.config.categories {
         let indexes = site.in_category(&category.id);
         let list = renderer.listing("category", &category.name, &category.description, &indexes);
         let path = format!("{}index.html", category_path(&category.id));
-        push(renderer.render_to(&path, "list.html", 2, &list), &mut files, &mut diags);
+        push(
+            renderer.render_to(&path, "list.html", 2, &list),
+            &mut files,
+            &mut diags,
+        );
     }
     if !diags.is_empty() {
         diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
@@ -70,7 +89,11 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
     Ok(output)
 }
 
-fn push(result: Result<OutputFile, Diagnostic>, files: &mut Vec<OutputFile>, diags: &mut Vec<Diagnostic>) {
+fn push(
+    result: Result<OutputFile, Diagnostic>,
+    files: &mut Vec<OutputFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
     match result {
         Ok(file) => files.push(file),
         Err(d) => diags.push(d),
@@ -78,7 +101,13 @@ fn push(result: Result<OutputFile, Diagnostic>, files: &mut Vec<OutputFile>, dia
 }
 
 fn internal(e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::file_error("template-error", "templates", 1, 1, format!("could not prepare template data: {e}"))
+    Diagnostic::file_error(
+        "template-error",
+        "templates",
+        1,
+        1,
+        format!("could not prepare template data: {e}"),
+    )
 }
 
 struct Renderer<'a> {
@@ -107,8 +136,18 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn render_to(&self, path: &str, template: &str, depth: usize, list: &ListView) -> Result<OutputFile, Diagnostic> {
-        let canonical = format!("{}{}", self.site.config.base_url, path.trim_end_matches("index.html"));
+    fn render_to(
+        &self,
+        path: &str,
+        template: &str,
+        depth: usize,
+        list: &ListView,
+    ) -> Result<OutputFile, Diagnostic> {
+        let canonical = format!(
+            "{}{}",
+            self.site.config.base_url,
+            path.trim_end_matches("index.html")
+        );
         let mut ctx = self.context(depth, Some(canonical), list.description);
         ctx.insert("list", list);
         self.file(path, template, &ctx)
@@ -127,10 +166,24 @@ impl<'a> Renderer<'a> {
         self.file(&format!("{}index.html", view.path), "page.html", &ctx)
     }
 
-    fn listing(&self, kind: &'a str, title: &'a str, description: &'a str, indexes: &[usize]) -> ListView<'a> {
-        let mut pages: Vec<PageLink> = indexes.iter().map(|&i| page_link(self.site, &self.site.pages[i])).collect();
-        pages.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
-        ListView { kind, title, description, pages }
+    fn listing(
+        &self,
+        kind: &'a str,
+        title: &'a str,
+        description: &'a str,
+        indexes: &[usize],
+    ) -> ListView<'a> {
+        let mut pages: Vec<PageLink> = indexes
+            .iter()
+            .map(|&i| page_link(self.site, &self.site.pages[i]))
+            .collect();
+        pages.sort_by_key(|p| p.title.to_lowercase());
+        ListView {
+            kind,
+            title,
+            description,
+            pages,
+        }
     }
 
     fn recent(&self, n: usize) -> Vec<PageLink<'a>> {
@@ -143,7 +196,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = self.context(0, Some(self.site.config.base_url.clone()), &self.site.config.description);
+        let mut ctx = self.context(
+            0,
+            Some(self.site.config.base_url.clone()),
+            &self.site.config.description,
+        );
         ctx.insert("recent", &self.recent(RECENT_ON_HOME));
         self.file("index.html", "index.html", &ctx)
     }
@@ -162,16 +219,28 @@ impl<'a> Renderer<'a> {
             lastmod: Option<String>,
         }
         let base = &self.site.config.base_url;
-        let mut entries = vec![Entry { loc: base.clone(), lastmod: None }];
+        let mut entries = vec![Entry {
+            loc: base.clone(),
+            lastmod: None,
+        }];
         for tool in self.site.tools().keys() {
-            entries.push(Entry { loc: format!("{base}{}", tool_path(tool)), lastmod: None });
+            entries.push(Entry {
+                loc: format!("{base}{}", tool_path(tool)),
+                lastmod: None,
+            });
         }
         for category in &self.site.config.categories {
-            entries.push(Entry { loc: format!("{base}{}", category_path(&category.id)), lastmod: None });
+            entries.push(Entry {
+                loc: format!("{base}{}", category_path(&category.id)),
+                lastmod: None,
+            });
         }
         for page in &self.site.pages {
             let lastmod = Some(page.front.updated.value.to_string());
-            entries.push(Entry { loc: format!("{base}{}", page.path()), lastmod });
+            entries.push(Entry {
+                loc: format!("{base}{}", page.path()),
+                lastmod,
+            });
         }
         let mut ctx = self.context(0, None, "");
         ctx.insert("entries", &entries);
@@ -180,7 +249,9 @@ impl<'a> Renderer<'a> {
 
     fn feed(&self) -> Result<OutputFile, Diagnostic> {
         let entries = self.recent(RECENT_IN_FEED);
-        let updated = entries.first().map_or_else(|| "1970-01-01".to_string(), |p| p.updated.clone());
+        let updated = entries
+            .first()
+            .map_or_else(|| "1970-01-01".to_string(), |p| p.updated.clone());
         let mut ctx = self.context(0, None, "");
         ctx.insert("entries", &entries);
         ctx.insert("feed_updated", &format!("{updated}T00:00:00Z"));
@@ -204,17 +275,26 @@ fn base_path(base_url: &str) -> String {
 /// The theme's static files, the highlighting stylesheet, then the site's `static/`, which
 /// may replace any of them but not a generated page.
 fn add_static(output: &mut Output, root: &Path) -> Result<(), Diagnostic> {
-    let generated: std::collections::HashSet<String> = output.files.iter().map(|f| f.path.clone()).collect();
+    let generated: std::collections::HashSet<String> =
+        output.files.iter().map(|f| f.path.clone()).collect();
     for (path, text) in theme::STATIC {
-        output.files.push(OutputFile::new(path, Contents::Bytes(text.as_bytes().to_vec())));
+        output.files.push(OutputFile::new(
+            path,
+            Contents::Bytes(text.as_bytes().to_vec()),
+        ));
     }
-    output.files.push(OutputFile::new(theme::HIGHLIGHT_CSS, Contents::Bytes(highlight::stylesheet().into_bytes())));
+    output.files.push(OutputFile::new(
+        theme::HIGHLIGHT_CSS,
+        Contents::Bytes(highlight::stylesheet().into_bytes()),
+    ));
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());
     }
     for entry in WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Diagnostic::file_error("unreadable-file", "static", 1, 1, e.to_string()))?;
+        let entry = entry.map_err(|e| {
+            Diagnostic::file_error("unreadable-file", "static", 1, 1, e.to_string())
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -230,7 +310,10 @@ fn add_static(output: &mut Output, root: &Path) -> Result<(), Diagnostic> {
             .with_help("rename or move the static file"));
         }
         output.files.retain(|f| f.path != path);
-        output.files.push(OutputFile::new(&path, Contents::Copy(entry.path().to_path_buf())));
+        output.files.push(OutputFile::new(
+            &path,
+            Contents::Copy(entry.path().to_path_buf()),
+        ));
     }
     Ok(())
 }

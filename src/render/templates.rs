@@ -23,7 +23,10 @@ impl Templates {
         let mut sources: Vec<(String, String)> = theme::TEMPLATES
             .iter()
             .flat_map(|(name, text)| {
-                [(name.to_string(), text.to_string()), (format!("errbook/{name}"), text.to_string())]
+                [
+                    (name.to_string(), text.to_string()),
+                    (format!("errbook/{name}"), text.to_string()),
+                ]
             })
             .collect();
         let mut files: Vec<SourceFile> = Vec::new();
@@ -72,7 +75,12 @@ impl Templates {
     }
 
     /// Renders a template, turning tera's error chain into a diagnostic on the template.
-    pub fn render(&self, name: &str, context: &tera::Context, site_root: &Path) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        site_root: &Path,
+    ) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| {
             let file = site_root.join("templates").join(name);
             let files = std::fs::read_to_string(&file)
@@ -118,10 +126,20 @@ fn template_diagnostic(err: &tera::Error, files: &[SourceFile]) -> Diagnostic {
         }
     };
     let first_line = message.lines().next().unwrap_or_default().to_string();
-    let detail: Vec<&str> = message.lines().skip(1).filter(|l| !l.trim().is_empty()).collect();
+    let detail: Vec<&str> = message
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let mut diag = Diagnostic::file_error("template-error", &path, line, column, first_line);
     if !detail.is_empty() {
-        diag = diag.with_help(detail.join(" ").split_whitespace().collect::<Vec<_>>().join(" "));
+        diag = diag.with_help(
+            detail
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
     }
     diag
 }
@@ -137,6 +155,8 @@ fn missing_template_position(message: &str, file: &SourceFile) -> Option<(usize,
 /// tera's parse errors read `--> 3:14`.
 fn tera_position(message: &str) -> Option<(usize, usize)> {
     let rest = &message[message.find("--> ")? + 4..];
-    let mut parts = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let mut parts = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }

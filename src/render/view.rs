@@ -195,7 +195,10 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 date: s.date.as_ref().map(|d| d.value.to_string()),
             })
             .collect(),
-        related: linked.into_iter().map(|i| page_link(site, &site.pages[i])).collect(),
+        related: linked
+            .into_iter()
+            .map(|i| page_link(site, &site.pages[i]))
+            .collect(),
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
     }
