@@ -2237,8 +2237,7 @@ impl<'a> Page<'a> {
         s
     }
     fn noun(&mut self) -> &'static str {
-        let w = *self.rng.zpick(NOUNS);
-        w
+        Clone::clone(self.rng.zpick(NOUNS))
     }
     fn newid(&mut self) -> String {
         let prefixes = [
@@ -2896,9 +2895,9 @@ fn gen_page(
     let mut sources: Vec<Source> = Vec::new();
     for s in 0..nsrc {
         let kind: &'static str = if s == 0 {
-            *p.rng.pick(&kinds_primary)
+            Clone::clone(p.rng.pick(&kinds_primary))
         } else {
-            *p.rng.pick(&kinds_any)
+            Clone::clone(p.rng.pick(&kinds_any))
         };
         let src_date_days = updated_days - (p.rng.unit() * p.rng.unit() * 1100.0) as i64;
         let mut date = Some(fmt_date(src_date_days.min(updated_days)));
@@ -3383,11 +3382,11 @@ fn write_file(path: &Path, text: &str) {
 fn main() {
     let (n, out) = parse_args();
     let content = out.join("content");
-    if content.exists() {
-        if let Err(e) = fs::remove_dir_all(&content) {
-            eprintln!("error: cannot remove {}: {e}", content.display());
-            exit(1);
-        }
+    if content.exists()
+        && let Err(e) = fs::remove_dir_all(&content)
+    {
+        eprintln!("error: cannot remove {}: {e}", content.display());
+        exit(1);
     }
     for t in TOOLS {
         if let Err(e) = fs::create_dir_all(content.join(t.name)) {
