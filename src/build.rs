@@ -7,8 +7,8 @@ use crate::config::SiteConfig;
 use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::output::write_atomically;
-use crate::render::{Templates, render};
+use crate::output::Staging;
+use crate::render::{RenderError, Templates, render};
 use crate::site::Site;
 
 /// What `errbook build` needs to know.
@@ -75,20 +75,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
-    let output = match render(&site, &templates) {
-        Ok(output) => output,
-        Err(more) => {
+    let output_dir = site.config.output_path(root);
+    let staging = Staging::begin(&output_dir)?;
+    // On any failure `staging` is dropped, which removes it; the previous output stays.
+    let files = match render(&site, &templates, &staging) {
+        Ok(files) => files,
+        Err(RenderError::Io(e)) => return Err(e),
+        Err(RenderError::Diagnostics(more)) => {
             diags.extend(more);
             return Ok(BuildOutcome::Failed(diags));
         }
     };
-    lap("render", &mut timings);
-    let output_dir = site.config.output_path(root);
-    write_atomically(&output, &output_dir)?;
-    lap("write", &mut timings);
+    lap("render and write", &mut timings);
+    staging.commit()?;
+    lap("swap", &mut timings);
     Ok(BuildOutcome::Built(BuildReport {
         pages: site.pages.len(),
-        files: output.files.len(),
+        files,
         output_dir,
         diagnostics: diags,
         timings,

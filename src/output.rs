@@ -2,7 +2,6 @@
 //! beside the output and swapped in at the end, so a failed or interrupted build leaves the
 //! previous output exactly as it was.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -10,17 +9,10 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// Every file of a built site, by path relative to the output directory.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub files: Vec<OutputFile>,
-}
-
-#[derive(Debug)]
-pub struct OutputFile {
-    /// Relative path with `/` separators, e.g. `litellm/no-deployments/index.html`.
-    pub path: String,
-    pub contents: Contents,
+/// Where rendered files go: a staging directory for `build`; an in-memory snapshot for `serve`.
+pub trait Sink: Sync {
+    /// Stores one file at a relative path with `/` separators, e.g. `litellm/x/index.html`.
+    fn put(&self, path: &str, contents: Contents) -> Result<()>;
 }
 
 #[derive(Debug)]
@@ -30,48 +22,77 @@ pub enum Contents {
     Copy(PathBuf),
 }
 
-impl OutputFile {
-    pub fn new(path: &str, contents: Contents) -> Self {
-        OutputFile {
-            path: path.to_string(),
-            contents,
+/// Marks directories that errbook made while building, so a later build can clear them away.
+const STAGING_MARK: &str = ".errbook-staging-";
+
+/// A fresh directory beside the output that receives the new site. [`Staging::commit`] swaps
+/// it in; dropping it uncommitted removes it, leaving the previous output untouched.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares a staging directory for `target`, clearing leftovers of killed builds.
+    pub fn begin(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .ok_or_else(|| Error::new(format!("invalid output directory {}", target.display())))?
+            .to_string_lossy()
+            .into_owned();
+        fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        if target.exists() && !target.is_dir() {
+            return Err(Error::new(format!(
+                "the output path {} exists and is not a directory",
+                target.display()
+            )));
+        }
+        remove_stale_staging(parent, &name);
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+        fs::create_dir(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Puts the new site in place of the old one.
+    pub fn commit(mut self) -> Result<()> {
+        swap_in(&self.dir, &self.target)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
 }
 
-/// Marks directories that errbook made while building, so a later build can clear them away.
-const STAGING_MARK: &str = ".errbook-staging-";
-
-/// Writes `output` to `dir`, replacing what was there only once everything is written.
-pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .ok_or_else(|| Error::new(format!("invalid output directory {}", dir.display())))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::new(format!(
-            "the output path {} exists and is not a directory",
-            dir.display()
-        )));
+impl Sink for Staging {
+    fn put(&self, path: &str, contents: Contents) -> Result<()> {
+        let dest = self.dir.join(path);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        match contents {
+            Contents::Bytes(bytes) => {
+                fs::write(&dest, bytes).map_err(|e| Error::io("write", &dest, e))
+            }
+            Contents::Copy(from) => fs::copy(&from, &dest)
+                .map(drop)
+                .map_err(|e| Error::io("copy", &from, e)),
+        }
     }
-    remove_stale_staging(parent, &name);
-
-    let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| Error::io("remove", &staging, e))?;
-    }
-    fs::create_dir(&staging).map_err(|e| Error::io("create", &staging, e))?;
-    if let Err(e) = write_tree(output, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap_in(&staging, dir)
 }
 
 /// Leftovers of builds that were killed before they finished.
@@ -86,29 +107,6 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     }
 }
 
-fn write_tree(output: &Output, staging: &Path) -> Result<()> {
-    let dirs: BTreeSet<&str> = output
-        .files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
-    }
-    output.files.par_iter().try_for_each(|file| {
-        let path = staging.join(&file.path);
-        match &file.contents {
-            Contents::Bytes(bytes) => {
-                fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
-            }
-            Contents::Copy(from) => fs::copy(from, &path)
-                .map(drop)
-                .map_err(|e| Error::io("copy", from, e)),
-        }
-    })
-}
-
 /// Puts the staging directory in place of `dir`. On Linux the two are exchanged in one
 /// `renameat2(RENAME_EXCHANGE)`, so there is no moment without a complete site.
 fn swap_in(staging: &Path, dir: &Path) -> Result<()> {
@@ -120,7 +118,7 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<()> {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, dir, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the previous site.
-            let _ = fs::remove_dir_all(staging);
+            remove_tree(staging);
             return Ok(());
         }
     }
@@ -130,29 +128,44 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<()> {
         let _ = fs::rename(&old, dir);
         return Err(Error::io("move the new site to", dir, e));
     }
-    let _ = fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
+}
+
+/// Removes a previous site, its top-level entries in parallel: on a large site deleting
+/// thousands of page directories is a good part of a rebuild.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.par_iter().for_each(|path| {
+            let _ = if path.is_dir() {
+                fs::remove_dir_all(path)
+            } else {
+                fs::remove_file(path)
+            };
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn output(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(p, t)| OutputFile::new(p, Contents::Bytes(t.as_bytes().to_vec())))
-                .collect(),
+    fn write(dir: &Path, files: &[(&str, &str)]) -> Result<()> {
+        let staging = Staging::begin(dir)?;
+        for (path, text) in files {
+            staging.put(path, Contents::Bytes(text.as_bytes().to_vec()))?;
         }
+        staging.commit()
     }
 
     #[test]
     fn replaces_the_whole_directory() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
-        write_atomically(&output(&[("a/index.html", "one"), ("old.txt", "x")]), &dir).unwrap();
-        write_atomically(&output(&[("a/index.html", "two")]), &dir).unwrap();
+        write(&dir, &[("a/index.html", "one"), ("old.txt", "x")]).unwrap();
+        write(&dir, &[("a/index.html", "two")]).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a/index.html")).unwrap(), "two");
         assert!(
             !dir.join("old.txt").exists(),
@@ -170,15 +183,30 @@ mod tests {
     fn a_failed_write_keeps_the_previous_site() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
-        write_atomically(&output(&[("index.html", "good")]), &dir).unwrap();
-        let bad = Output {
-            files: vec![OutputFile::new(
-                "x.css",
-                Contents::Copy(tmp.path().join("missing.css")),
-            )],
-        };
-        assert!(write_atomically(&bad, &dir).is_err());
+        write(&dir, &[("index.html", "good")]).unwrap();
+        {
+            let staging = Staging::begin(&dir).unwrap();
+            staging
+                .put("new.html", Contents::Bytes(b"half".to_vec()))
+                .unwrap();
+            let missing = Contents::Copy(tmp.path().join("missing.css"));
+            assert!(staging.put("x.css", missing).is_err());
+        }
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "good");
+        assert!(!dir.join("new.html").exists());
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging is removed"
+        );
+    }
+
+    #[test]
+    fn stale_staging_of_a_killed_build_is_cleared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        fs::create_dir(tmp.path().join(".public.errbook-staging-1")).unwrap();
+        write(&dir, &[("index.html", "x")]).unwrap();
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 }

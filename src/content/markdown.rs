@@ -74,6 +74,14 @@ pub struct Body {
     pub internal_links: Vec<Spanned<String>>,
     /// Every heading anchor id on the page.
     pub anchors: Vec<String>,
+    /// Fenced and indented code blocks, highlighted when the page is rendered.
+    pub code_blocks: Vec<CodeBlock>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub lang: String,
+    pub code: String,
 }
 
 impl Body {
@@ -90,8 +98,9 @@ pub struct Section {
     pub id: String,
     /// Span of the H2 heading (the whole body for the preamble).
     pub span: Range<usize>,
-    /// The section's content, without its H2.
-    pub html: String,
+    /// The section's content without its H2, with each code block left as a marker that
+    /// [`Section::html`] replaces, so that parsing (and `check`) never pays for highlighting.
+    html_parts: String,
     /// Top-level list items, e.g. one per cause.
     pub list_items: Vec<Item>,
     /// H3 subsections, e.g. one per fix or FAQ question.
@@ -100,7 +109,24 @@ pub struct Section {
     pub blocks: Vec<Spanned<String>>,
 }
 
+/// Separates code-block markers in `Section::html_parts`; markdown input cannot produce it
+/// (the parser replaces NUL with U+FFFD).
+const CODE_MARK: char = '\0';
+
 impl Section {
+    /// The section's HTML, code blocks highlighted.
+    pub fn html(&self, code_blocks: &[CodeBlock]) -> String {
+        let mut out = String::with_capacity(self.html_parts.len() * 2);
+        for (n, part) in self.html_parts.split(CODE_MARK).enumerate() {
+            if n % 2 == 0 {
+                out.push_str(part);
+            } else if let Some(block) = part.parse().ok().and_then(|i: usize| code_blocks.get(i)) {
+                out.push_str(&highlight::code_block(&block.code, &block.lang));
+            }
+        }
+        out
+    }
+
     /// The section's entries: its H3 subsections when it has any, else its list items.
     pub fn items(&self) -> &[Item] {
         if self.subsections.is_empty() {
@@ -241,10 +267,12 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                     });
                 }
                 builder.mark_code();
-                builder.push(
-                    Event::Html(highlight::code_block(&code, &fence.lang).into()),
-                    span,
-                );
+                let marker = format!("{CODE_MARK}{}{CODE_MARK}", body.code_blocks.len());
+                body.code_blocks.push(CodeBlock {
+                    lang: fence.lang,
+                    code,
+                });
+                builder.push(Event::Html(marker.into()), span);
                 i = end + 1;
                 continue;
             }
@@ -411,7 +439,7 @@ impl<'a> SectionBuilder<'a> {
                 title,
                 id,
                 span,
-                html: String::new(),
+                html_parts: String::new(),
                 list_items: Vec::new(),
                 subsections: Vec::new(),
                 blocks: Vec::new(),
@@ -527,7 +555,7 @@ impl<'a> SectionBuilder<'a> {
         self.finish_sub();
         let is_empty_preamble =
             self.section.kind == SectionKind::Preamble && self.events.is_empty();
-        html::push_html(&mut self.section.html, self.events.into_iter());
+        html::push_html(&mut self.section.html_parts, self.events.into_iter());
         if !is_empty_preamble {
             body.sections.push(self.section);
         }
@@ -600,8 +628,12 @@ mod tests {
         let causes = b.section(SectionKind::Causes).unwrap();
         assert_eq!(causes.items().len(), 2);
         assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
-        assert!(causes.html.contains("href=\"#source-gh-1\""));
-        assert!(causes.html.contains(">2</a>"));
+        assert!(
+            causes
+                .html(&b.code_blocks)
+                .contains("href=\"#source-gh-1\"")
+        );
+        assert!(causes.html(&b.code_blocks).contains(">2</a>"));
         let fix = &b.section(SectionKind::Fixes).unwrap().items()[0];
         assert_eq!(fix.title.as_deref(), Some("Raise the limit"));
         assert!(fix.has_code);
@@ -617,14 +649,14 @@ mod tests {
     #[test]
     fn unknown_citations_render_visibly() {
         let b = body("## Causes\n\n- x [@nope]\n", &[]);
-        assert!(b.sections[0].html.contains("cite-unknown"));
+        assert!(b.sections[0].html(&b.code_blocks).contains("cite-unknown"));
     }
 
     #[test]
     fn headings_get_unique_anchors() {
         let b = body("## FAQ\n\n### Same\n\n### Same\n", &[]);
         assert_eq!(b.anchors, ["faq", "same", "same-1"]);
-        assert!(b.sections[0].html.contains("id=\"same-1\""));
+        assert!(b.sections[0].html(&b.code_blocks).contains("id=\"same-1\""));
     }
 
     #[test]
@@ -633,6 +665,11 @@ mod tests {
         assert_eq!(b.examples[0].validator, "litellm-proxy");
         assert_eq!(b.examples[0].expect.as_deref(), Some("ok"));
         assert_eq!(b.examples[0].code, "a: 1\n");
+        let html = b.sections[0].html(&b.code_blocks);
+        assert!(
+            html.contains("<pre class=\"code\" data-lang=\"yaml\">"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ pub mod jsonld;
 pub mod templates;
 pub mod view;
 
-use std::path::Path;
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,7 +13,8 @@ use walkdir::WalkDir;
 
 use crate::content::highlight;
 use crate::diagnostic::Diagnostic;
-use crate::output::{Contents, Output, OutputFile};
+use crate::error::Error;
+use crate::output::{Contents, Sink};
 use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
@@ -24,80 +25,75 @@ use view::{PageLink, category_path, page_link, page_view, site_view, tool_path};
 const RECENT_ON_HOME: usize = 10;
 const RECENT_IN_FEED: usize = 20;
 
-/// Renders every file of the site. Template errors are diagnostics.
-pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+/// Why rendering stopped: problems in the site's templates, or a file that could not be written.
+#[derive(Debug)]
+pub enum RenderError {
+    Diagnostics(Vec<Diagnostic>),
+    Io(Error),
+}
+
+/// Renders every file of the site into `sink`, pages in parallel, and returns how many files
+/// were written. Nothing is buffered beyond one page per thread.
+pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usize, RenderError> {
+    let statics = static_files(site)?;
     let renderer = Renderer {
         site,
         templates,
-        site_value: tera::to_value(site_view(site)).map_err(|e| vec![internal(e)])?,
+        site_value: tera::to_value(site_view(site))
+            .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
     };
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| renderer.error_page(i))
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend([
+        Job::Home,
+        Job::NotFound,
+        Job::Sitemap,
+        Job::Feed,
+        Job::Robots,
+    ]);
+    jobs.extend(site.tools().into_keys().map(Job::Tool));
+    jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
+    let failures: Vec<RenderError> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (path, html) = match renderer.run(job) {
+                Ok(file) => file,
+                Err(d) => return Some(RenderError::Diagnostics(vec![d])),
+            };
+            sink.put(&path, Contents::Bytes(html.into_bytes()))
+                .err()
+                .map(RenderError::Io)
+        })
         .collect();
-    let mut files = Vec::with_capacity(pages.len() + 16);
     let mut diags = Vec::new();
-    for page in pages {
-        match page {
-            Ok(file) => files.push(file),
-            Err(d) => diags.push(d),
+    for failure in failures {
+        match failure {
+            RenderError::Io(e) => return Err(RenderError::Io(e)),
+            RenderError::Diagnostics(d) => diags.extend(d),
         }
-    }
-    for result in [
-        renderer.home(),
-        renderer.not_found(),
-        renderer.sitemap(),
-        renderer.feed(),
-        renderer.robots(),
-    ] {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diags.push(d),
-        }
-    }
-    for (tool, indexes) in site.tools() {
-        let title = format!("{tool} errors");
-        let description = format!("Every {tool} error in {}.", site.config.title);
-        let list = renderer.listing("tool", &title, &description, &indexes);
-        push(
-            renderer.render_to(
-                &format!("{}index.html", tool_path(tool)),
-                "list.html",
-                1,
-                &list,
-            ),
-            &mut files,
-            &mut diags,
-        );
-    }
-    for category in &site.config.categories {
-        let indexes = site.in_category(&category.id);
-        let list = renderer.listing("category", &category.name, &category.description, &indexes);
-        let path = format!("{}index.html", category_path(&category.id));
-        push(
-            renderer.render_to(&path, "list.html", 2, &list),
-            &mut files,
-            &mut diags,
-        );
     }
     if !diags.is_empty() {
+        // One broken template fails every page that uses it; report it once.
+        diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
         diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-        return Err(diags);
+        return Err(RenderError::Diagnostics(diags));
     }
-    let mut output = Output { files };
-    add_static(&mut output, &site.root).map_err(|d| vec![d])?;
-    Ok(output)
+    let count = jobs.len() + statics.len();
+    for (path, contents) in statics {
+        sink.put(&path, contents).map_err(RenderError::Io)?;
+    }
+    Ok(count)
 }
 
-fn push(
-    result: Result<OutputFile, Diagnostic>,
-    files: &mut Vec<OutputFile>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    match result {
-        Ok(file) => files.push(file),
-        Err(d) => diags.push(d),
-    }
+/// One file to render.
+enum Job<'a> {
+    Page(usize),
+    Home,
+    NotFound,
+    Sitemap,
+    Feed,
+    Robots,
+    Tool(&'a str),
+    Category(&'a str),
 }
 
 fn internal(e: impl std::fmt::Display) -> Diagnostic {
@@ -125,6 +121,35 @@ struct ListView<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    fn run(&self, job: &Job<'a>) -> Result<(String, String), Diagnostic> {
+        match *job {
+            Job::Page(index) => self.error_page(index),
+            Job::Home => self.home(),
+            Job::NotFound => self.not_found(),
+            Job::Sitemap => self.sitemap(),
+            Job::Feed => self.feed(),
+            Job::Robots => self.robots(),
+            Job::Tool(tool) => {
+                let title = format!("{tool} errors");
+                let description = format!("Every {tool} error in {}.", self.site.config.title);
+                let indexes = &self.site.tools()[tool];
+                let list = self.listing("tool", &title, &description, indexes);
+                self.render_to(&format!("{}index.html", tool_path(tool)), 1, &list)
+            }
+            Job::Category(id) => {
+                let category = self
+                    .site
+                    .config
+                    .category(id)
+                    .expect("jobs come from the config");
+                let indexes = self.site.in_category(id);
+                let list =
+                    self.listing("category", &category.name, &category.description, &indexes);
+                self.render_to(&format!("{}index.html", category_path(id)), 2, &list)
+            }
+        }
+    }
+
     /// A context with what every template gets; `depth` is how many directories below the
     /// site root the file is, so links stay relative and the site works from any path.
     fn context(&self, depth: usize, canonical: Option<String>, description: &str) -> Context {
@@ -139,10 +164,9 @@ impl<'a> Renderer<'a> {
     fn render_to(
         &self,
         path: &str,
-        template: &str,
         depth: usize,
         list: &ListView,
-    ) -> Result<OutputFile, Diagnostic> {
+    ) -> Result<(String, String), Diagnostic> {
         let canonical = format!(
             "{}{}",
             self.site.config.base_url,
@@ -150,15 +174,20 @@ impl<'a> Renderer<'a> {
         );
         let mut ctx = self.context(depth, Some(canonical), list.description);
         ctx.insert("list", list);
-        self.file(path, template, &ctx)
+        self.file(path, "list.html", &ctx)
     }
 
-    fn file(&self, path: &str, template: &str, ctx: &Context) -> Result<OutputFile, Diagnostic> {
+    fn file(
+        &self,
+        path: &str,
+        template: &str,
+        ctx: &Context,
+    ) -> Result<(String, String), Diagnostic> {
         let html = self.templates.render(template, ctx, &self.site.root)?;
-        Ok(OutputFile::new(path, Contents::Bytes(html.into_bytes())))
+        Ok((path.to_string(), html))
     }
 
-    fn error_page(&self, index: usize) -> Result<OutputFile, Diagnostic> {
+    fn error_page(&self, index: usize) -> Result<(String, String), Diagnostic> {
         let jsonld = jsonld::for_page(self.site, index);
         let view = page_view(self.site, index, jsonld);
         let mut ctx = self.context(2, Some(view.permalink.clone()), &view.summary_text);
@@ -195,7 +224,7 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn home(&self) -> Result<OutputFile, Diagnostic> {
+    fn home(&self) -> Result<(String, String), Diagnostic> {
         let mut ctx = self.context(
             0,
             Some(self.site.config.base_url.clone()),
@@ -206,13 +235,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// Hosts serve 404.html at any depth, so its links are absolute from the site's base path.
-    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+    fn not_found(&self) -> Result<(String, String), Diagnostic> {
         let mut ctx = self.context(0, None, &self.site.config.description);
         ctx.insert("root", &base_path(&self.site.config.base_url));
         self.file("404.html", "404.html", &ctx)
     }
 
-    fn sitemap(&self) -> Result<OutputFile, Diagnostic> {
+    fn sitemap(&self) -> Result<(String, String), Diagnostic> {
         #[derive(Serialize)]
         struct Entry {
             loc: String,
@@ -247,7 +276,7 @@ impl<'a> Renderer<'a> {
         self.file("sitemap.xml", "sitemap.xml", &ctx)
     }
 
-    fn feed(&self) -> Result<OutputFile, Diagnostic> {
+    fn feed(&self) -> Result<(String, String), Diagnostic> {
         let entries = self.recent(RECENT_IN_FEED);
         let updated = entries
             .first()
@@ -258,7 +287,7 @@ impl<'a> Renderer<'a> {
         self.file("atom.xml", "atom.xml", &ctx)
     }
 
-    fn robots(&self) -> Result<OutputFile, Diagnostic> {
+    fn robots(&self) -> Result<(String, String), Diagnostic> {
         self.file("robots.txt", "robots.txt", &self.context(0, None, ""))
     }
 }
@@ -274,48 +303,70 @@ fn base_path(base_url: &str) -> String {
 
 /// The theme's static files, the highlighting stylesheet, then the site's `static/`, which
 /// may replace any of them but not a generated page.
-fn add_static(output: &mut Output, root: &Path) -> Result<(), Diagnostic> {
-    let generated: std::collections::HashSet<String> =
-        output.files.iter().map(|f| f.path.clone()).collect();
-    for (path, text) in theme::STATIC {
-        output.files.push(OutputFile::new(
-            path,
-            Contents::Bytes(text.as_bytes().to_vec()),
-        ));
-    }
-    output.files.push(OutputFile::new(
-        theme::HIGHLIGHT_CSS,
+fn static_files(site: &Site) -> Result<Vec<(String, Contents)>, RenderError> {
+    let mut files: Vec<(String, Contents)> = theme::STATIC
+        .iter()
+        .map(|(path, text)| (path.to_string(), Contents::Bytes(text.as_bytes().to_vec())))
+        .collect();
+    files.push((
+        theme::HIGHLIGHT_CSS.to_string(),
         Contents::Bytes(highlight::stylesheet().into_bytes()),
     ));
-    let dir = root.join("static");
+    let dir = site.root.join("static");
     if !dir.is_dir() {
-        return Ok(());
+        return Ok(files);
     }
+    let generated = generated_paths(site);
     for entry in WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
-            Diagnostic::file_error("unreadable-file", "static", 1, 1, e.to_string())
+            RenderError::Io(Error::new(format!("could not read {}: {e}", dir.display())))
         })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let path = display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
         if generated.contains(&path) {
-            return Err(Diagnostic::file_error(
+            let diag = Diagnostic::file_error(
                 "static-collision",
                 &format!("static/{path}"),
                 1,
                 1,
                 format!("`static/{path}` would replace the generated `{path}`"),
             )
-            .with_help("rename or move the static file"));
+            .with_help("rename or move the static file");
+            return Err(RenderError::Diagnostics(vec![diag]));
         }
-        output.files.retain(|f| f.path != path);
-        output.files.push(OutputFile::new(
-            &path,
-            Contents::Copy(entry.path().to_path_buf()),
-        ));
+        files.retain(|(p, _)| *p != path);
+        files.push((path, Contents::Copy(entry.path().to_path_buf())));
     }
-    Ok(())
+    Ok(files)
+}
+
+/// Every path the templates produce.
+fn generated_paths(site: &Site) -> HashSet<String> {
+    let mut paths: HashSet<String> = [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    paths.extend(site.pages.iter().map(|p| format!("{}index.html", p.path())));
+    paths.extend(
+        site.tools()
+            .into_keys()
+            .map(|t| format!("{}index.html", tool_path(t))),
+    );
+    paths.extend(
+        site.config
+            .categories
+            .iter()
+            .map(|c| format!("{}index.html", category_path(&c.id))),
+    );
+    paths
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub struct SectionView<'a> {
     pub kind: &'static str,
     pub title: &'a str,
     pub id: &'a str,
-    pub html: &'a str,
+    pub html: String,
 }
 
 #[derive(Serialize)]
@@ -177,7 +177,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 kind: s.kind.name(),
                 title: &s.title,
                 id: &s.id,
-                html: &s.html,
+                html: s.html(&page.body.code_blocks),
             })
             .collect(),
         sources: front
