@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::check;
 use crate::config::SiteConfig;
 use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
@@ -36,8 +37,9 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Loads the configuration and every page, and assembles the site. Diagnostics from all
-/// stages are returned together; the site is `None` when the configuration is unusable.
+/// Loads the configuration and every page, assembles the site and runs every check.
+/// Diagnostics from all stages are returned together, sorted, with the configured levels;
+/// the site is `None` when the configuration is unusable.
 pub fn load_site(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
     let config = match SiteConfig::load(root)? {
         Ok(config) => config,
@@ -46,7 +48,18 @@ pub fn load_site(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
     let loaded = load_pages(root)?;
     let (site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
     diags.extend(loaded.diagnostics);
+    let diags = check::check(&site, check::today(), diags);
     Ok((Some(site), diags))
+}
+
+/// Everything `errbook check` reports: the site's pages and the templates.
+pub fn check_all(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+    let (site, mut diags) = load_site(root)?;
+    if let Err(more) = Templates::load(root) {
+        diags.extend(more);
+        Diagnostic::sort(&mut diags);
+    }
+    Ok((site, diags))
 }
 
 /// Builds the site into its output directory, atomically.
@@ -60,7 +73,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     };
 
     let (site, mut diags) = load_site(root)?;
-    lap("load", &mut timings);
+    lap("load and check", &mut timings);
     let templates = match Templates::load(root) {
         Ok(t) => Some(t),
         Err(more) => {

@@ -1,5 +1,6 @@
 //! The site configuration, `errbook.toml`.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -30,6 +31,34 @@ pub struct SiteConfig {
     /// shows the equivalent `errbook validate` command.
     #[serde(default)]
     pub validator_endpoint: Option<String>,
+    /// Rule levels: `rule-id = "error" | "warning" | "info" | "allow"`.
+    #[serde(default)]
+    pub lints: BTreeMap<String, String>,
+    #[serde(default)]
+    pub check: CheckSettings,
+}
+
+/// Thresholds of the quality and evidence rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// `stale-page` reports pages not updated for longer than this.
+    pub stale_after_days: i64,
+    /// `boilerplate` reports a paragraph found on at least this many pages.
+    pub boilerplate_pages: usize,
+    /// `near-duplicate-text` reports two paragraphs of a page whose overlap of word pairs
+    /// (Jaccard similarity) is at least this.
+    pub near_duplicate_similarity: f64,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            stale_after_days: 365,
+            boilerplate_pages: 3,
+            near_duplicate_similarity: 0.7,
+        }
+    }
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -40,7 +69,10 @@ const CONFIG_KEYS: &[&str] = &[
     "categories",
     "output_dir",
     "validator_endpoint",
+    "lints",
+    "check",
 ];
+const CHECK_KEYS: &[&str] = &["stale_after_days", "boilerplate_pages", "near_duplicate_similarity"];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +153,7 @@ impl SiteConfig {
                 ));
             }
         }
+        check_lints(file, &config.lints, &mut diags);
         if diags.is_empty() {
             Ok(config)
         } else {
@@ -134,6 +167,36 @@ impl SiteConfig {
 
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// Every `[lints]` entry names a rule whose level may change, and a level.
+fn check_lints(file: &SourceFile, lints: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
+    use crate::check::rules::{Level, RULES, find};
+    for (rule, level) in lints {
+        let at = key_span(file, rule);
+        match find(rule) {
+            None => {
+                let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+                let help = did_you_mean(rule, &ids)
+                    .map_or("see the rule list in the README".to_string(), |s| format!("did you mean `{s}`?"));
+                diags.push(
+                    Diagnostic::error("unknown-field", file, at, format!("unknown rule `{rule}` in [lints]"))
+                        .with_help(help),
+                );
+            }
+            Some(info) if !info.configurable => diags.push(Diagnostic::error(
+                "bad-config",
+                file,
+                at,
+                format!("`{rule}` reports a page errbook cannot read; its level cannot be changed"),
+            )),
+            Some(_) if Level::parse(level).is_none() => diags.push(
+                Diagnostic::error("bad-config", file, at, format!("unknown level `{level}` for `{rule}`"))
+                    .with_help("use \"error\", \"warning\", \"info\" or \"allow\""),
+            ),
+            Some(_) => {}
+        }
     }
 }
 
@@ -173,7 +236,9 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     // serde words it "unknown field `x`, expected one of ..."; we add a did-you-mean.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let known = if CATEGORY_KEYS.contains(&name) || rest.contains("`name`") {
+        let known = if rest.contains("`boilerplate_pages`") {
+            CHECK_KEYS
+        } else if rest.contains("`name`") {
             CATEGORY_KEYS
         } else {
             CONFIG_KEYS

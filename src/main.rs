@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use errbook::{BuildOptions, BuildOutcome, report};
+use errbook::{BuildOptions, BuildOutcome, Severity, report};
 
 #[derive(Parser)]
 #[command(
@@ -25,11 +25,28 @@ struct Cli {
 enum Command {
     /// Build the static site into the output directory (public/ by default).
     Build,
+    /// Check every page: structure, evidence, fixes and text quality.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Create content/<tool>/<slug>.md with every section and commented front matter.
     New {
         /// The page to create, as <tool>/<slug>.
         page: String,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
 }
 
 const OK: u8 = 0;
@@ -80,6 +97,26 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                     Ok(PROBLEMS)
                 }
             }
+        }
+        Command::Check { format, deny_warnings } => {
+            let (site, diagnostics) = errbook::build::check_all(&cli.root)?;
+            let checked = site.map_or(0, |s| s.pages.len());
+            match format {
+                Format::Human => {
+                    let mut stdout = report::stdout();
+                    let _ = report::human(&diagnostics, &cli.root, &mut stdout);
+                    if diagnostics.is_empty() {
+                        println!("checked {checked} pages: no problems");
+                    }
+                }
+                Format::Json => println!("{}", errbook::check::format::json(&diagnostics, checked)),
+                Format::Sarif => println!("{}", errbook::check::format::sarif(&diagnostics)),
+                Format::Github => print!("{}", errbook::check::format::github(&diagnostics)),
+            }
+            let failing = diagnostics.iter().any(|d| {
+                d.severity == Severity::Error || (*deny_warnings && d.severity == Severity::Warning)
+            });
+            Ok(if failing { PROBLEMS } else { OK })
         }
         Command::New { page } => {
             let today = jiff::ZonedDateTime::now().date();

@@ -389,3 +389,145 @@ fn the_bundled_knowledge_base_builds_cleanly() {
             .exists()
     );
 }
+
+/// `check --format json` as `path:line:col: severity[rule]: message` lines.
+fn check_lines(root: &Path, extra: &[&str]) -> (i32, Vec<String>) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = errbook(root, &args);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let lines = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}[{}]: {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), lines)
+}
+
+#[test]
+fn each_check_fixture_reports_exactly_its_diagnostics() {
+    let dir = fixtures().join("check");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 35, "fixtures went missing");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = read(case.join("expected.txt"));
+        let mut lines = expected.lines();
+        let code: i32 = lines.next().unwrap().parse().unwrap();
+        let want: Vec<&str> = lines.collect();
+        let tmp = site(&format!("check/{name}"));
+        let (got_code, got) = check_lines(tmp.path(), &[]);
+        assert_eq!(got, want, "check fixture {name}");
+        assert_eq!(got_code, code, "exit code of check fixture {name}");
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_triggers_it() {
+    let dir = fixtures().join("check");
+    let mut all = String::new();
+    for case in fs::read_dir(&dir).unwrap() {
+        all.push_str(&read(case.unwrap().path().join("expected.txt")));
+    }
+    for build_case in fs::read_dir(fixtures().join("build")).unwrap() {
+        let path = build_case.unwrap().path().join("expected.txt");
+        if path.exists() {
+            all.push_str(&read(path));
+        }
+    }
+    let untested: Vec<&str> = errbook::check::rules::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !all.contains(&format!("[{id}]")))
+        .filter(|id| !["unreadable-file", "config-syntax", "bad-config", "static-collision"].contains(id))
+        .collect();
+    assert!(untested.is_empty(), "rules without a fixture: {untested:?}");
+}
+
+#[test]
+fn the_seed_page_defects_are_caught() {
+    let tmp = site("check/seed");
+    let (code, lines) = check_lines(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    let page = "content/litellm/model-group-fallback.md";
+    for rule in ["duplicate-text", "near-duplicate-text", "boilerplate", "source-without-url", "uncited-cause", "unused-source", "fix-without-action"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(page) && l.contains(&format!("[{rule}]"))),
+            "{rule} not reported on the seed page: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn check_formats_levels_and_deny_warnings() {
+    let tmp = site("check/stale-page");
+    // A warning alone passes, unless warnings are denied.
+    assert_eq!(check_lines(tmp.path(), &[]).0, 0);
+    assert_eq!(check_lines(tmp.path(), &["--deny-warnings"]).0, 1);
+
+    let human = errbook(tmp.path(), &["check"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("warning[stale-page]: the page was last updated on 2020-01-01"), "{text}");
+    assert!(text.contains("┌─ content/demo/page.md:9:10"), "{text}");
+    assert!(text.contains("^^^^^^^^^^"), "caret under the value: {text}");
+    assert!(text.contains("warning: 0 errors, 1 warning in 1 file"), "{text}");
+
+    let sarif = errbook(tmp.path(), &["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "stale-page");
+    assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+
+    let github = errbook(tmp.path(), &["check", "--format", "github"]);
+    assert!(String::from_utf8_lossy(&github.stdout).starts_with("::warning file=content/demo/page.md,line=9,col=10,title=stale-page::"));
+
+    // [lints] raises, lowers or silences a rule.
+    let config = tmp.path().join("errbook.toml");
+    let base = read(&config);
+    fs::write(&config, format!("{base}\n[lints]\nstale-page = \"error\"\n")).unwrap();
+    let (code, lines) = check_lines(tmp.path(), &[]);
+    assert_eq!((code, lines.len()), (1, 1));
+    assert!(lines[0].contains("error[stale-page]"));
+    fs::write(&config, format!("{base}\n[lints]\nstale-page = \"allow\"\n")).unwrap();
+    assert_eq!(check_lines(tmp.path(), &["--deny-warnings"]), (0, vec![]));
+    fs::write(&config, format!("{base}\n[lints]\nstale-pages = \"allow\"\nyaml-syntax = \"allow\"\n")).unwrap();
+    let out = errbook(tmp.path(), &["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("unknown rule `stale-pages` in [lints]") && text.contains("did you mean `stale-page`?"), "{text}");
+    assert!(text.contains("its level cannot be changed"), "{text}");
+}
+
+#[test]
+fn build_runs_the_checks_and_fails_on_errors() {
+    let tmp = site("check/uncited-cause");
+    let out = errbook(tmp.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(diagnostic_lines(&stderr(&out)), ["content/demo/page.md:29:1: error[uncited-cause]: this cause cites no source"]);
+    assert!(!tmp.path().join("public").exists());
+    // Warnings are shown but do not fail the build.
+    let tmp = site("check/stale-page");
+    let out = errbook(tmp.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning[stale-page]"));
+}
+
+#[test]
+fn the_bundled_knowledge_base_checks_clean() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = errbook(repo, &["check", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -114,6 +114,11 @@ pub struct Section {
 const CODE_MARK: char = '\0';
 
 impl Section {
+    /// Whether anything at all follows the heading.
+    pub fn has_content(&self) -> bool {
+        !self.html_parts.trim().is_empty()
+    }
+
     /// The section's HTML, code blocks highlighted.
     pub fn html(&self, code_blocks: &[CodeBlock]) -> String {
         let mut out = String::with_capacity(self.html_parts.len() * 2);
@@ -149,6 +154,8 @@ pub struct Item {
     pub citations: Vec<String>,
     /// Contains a code block or inline code (a concrete command or config).
     pub has_code: bool,
+    /// The inline code spans inside, e.g. config keys.
+    pub code_spans: Vec<String>,
 }
 
 /// A fenced code block that a validator checks at build time.
@@ -524,6 +531,9 @@ impl<'a> SectionBuilder<'a> {
             Event::Text(t) => self.text(t),
             Event::Code(t) => {
                 self.mark_code();
+                for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
+                    target.code_spans.push(t.to_string());
+                }
                 self.text(t);
             }
             Event::SoftBreak | Event::HardBreak => self.text(" "),

@@ -1,0 +1,200 @@
+//! `signature-collision`: two pages whose signatures match the same text, so a pasted log
+//! would land on both.
+//!
+//! Each page's literal signatures are the sample texts. One Aho-Corasick automaton holds every
+//! literal signature and, for every regex, a run of text any match must contain; a single
+//! scan of each sample finds the candidates, and only those regexes run. No pair of pages is
+//! compared directly.
+
+use std::cell::OnceCell;
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::check::Context;
+use crate::content::Signature;
+use crate::diagnostic::Diagnostic;
+
+/// Shorter required runs would make most regexes candidates for most samples.
+const MIN_RUN: usize = 4;
+
+struct Owner {
+    page: usize,
+    signature: usize,
+}
+
+/// A regex compiled on first use: most never meet a candidate sample, and compiling every
+/// regex of a large site would cost more than the whole scan.
+struct LazyRegex<'a> {
+    pattern: &'a str,
+    compiled: OnceCell<Option<Regex>>,
+}
+
+impl LazyRegex<'_> {
+    fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| compile(self.pattern))
+            .as_ref()
+            .is_some_and(|re| re.is_match(text.as_bytes()))
+    }
+}
+
+/// ASCII classes compile several times faster than Unicode ones (`\w`, `\d`, `\S`), and
+/// error signatures are matched against ASCII-heavy text; patterns that need Unicode fall
+/// back to it.
+fn compile(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .or_else(|_| RegexBuilder::new(pattern).build())
+        .ok()
+}
+
+pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let pages = &cx.site.pages;
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owners: Vec<(Owner, Option<LazyRegex>)> = Vec::new();
+    let mut unfiltered: Vec<(Owner, LazyRegex)> = Vec::new();
+    let mut samples: Vec<(usize, &str)> = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        for (s, signature) in page.front.signatures.iter().enumerate() {
+            let owner = Owner { page: p, signature: s };
+            match &signature.value {
+                Signature::Literal(text) => {
+                    samples.push((p, text));
+                    patterns.push(text.clone());
+                    owners.push((owner, None));
+                }
+                Signature::Regex(pattern) => {
+                    let regex = LazyRegex { pattern, compiled: OnceCell::new() };
+                    match required_run(pattern) {
+                        Some(run) => {
+                            patterns.push(run);
+                            owners.push((owner, Some(regex)));
+                        }
+                        None => unfiltered.push((owner, regex)),
+                    }
+                }
+            }
+        }
+    }
+    let Ok(automaton) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns) else {
+        return;
+    };
+    let mut reported: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut report = |owner: &Owner, sample_page: usize, sample: &str, out: &mut Vec<Diagnostic>| {
+        if owner.page == sample_page || !reported.insert((owner.page, owner.signature, sample_page)) {
+            return;
+        }
+        let page = &pages[owner.page];
+        let other = &pages[sample_page];
+        let signature = &page.front.signatures[owner.signature];
+        out.push(
+            cx.report(
+                "signature-collision",
+                page,
+                signature.span.clone(),
+                format!(
+                    "this signature also matches `{sample}`, a signature of {}",
+                    other.file.display_path()
+                ),
+            )
+            .with_help("make the signatures specific enough that one error text matches one page"),
+        );
+    };
+    for &(sample_page, sample) in &samples {
+        for found in automaton.find_overlapping_iter(sample) {
+            let (owner, regex) = &owners[found.pattern().as_usize()];
+            if regex.as_ref().is_none_or(|re| re.is_match(sample)) {
+                report(owner, sample_page, sample, out);
+            }
+        }
+        for (owner, regex) in &unfiltered {
+            if regex.is_match(sample) {
+                report(owner, sample_page, sample, out);
+            }
+        }
+    }
+}
+
+/// The longest run of plain text outside any group or alternation that every match of
+/// `pattern` must contain, if one is long enough to be useful.
+fn required_run(pattern: &str) -> Option<String> {
+    if pattern.contains('|') || pattern.contains("(?i") || pattern.contains("(?x") {
+        return None;
+    }
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut depth = 0usize;
+    let mut chars = pattern.chars().peekable();
+    let flush = |run: &mut String, best: &mut String| {
+        if run.chars().count() > best.chars().count() {
+            *best = run.clone();
+        }
+        run.clear();
+    };
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() || e == ' ' => Some(e),
+                _ => None,
+            },
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            '[' => {
+                // Skip the class; it stands for one unknown character.
+                let mut escaped = false;
+                for d in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == ']' {
+                        break;
+                    }
+                }
+                None
+            }
+            '.' | '^' | '$' | '*' | '+' | '?' | '{' | '}' => None,
+            c => Some(c),
+        };
+        match literal {
+            Some(l) if depth == 0 => {
+                // A character made optional or repeatable by a quantifier is not required.
+                if matches!(chars.peek(), Some('?' | '*' | '{')) {
+                    flush(&mut run, &mut best);
+                } else {
+                    run.push(l);
+                }
+            }
+            _ => flush(&mut run, &mut best),
+        }
+    }
+    flush(&mut run, &mut best);
+    (best.chars().count() >= MIN_RUN).then_some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_run;
+
+    #[test]
+    fn required_runs() {
+        assert_eq!(
+            required_run(r"No deployments available for selected model, Try again in \d+ seconds").as_deref(),
+            Some("No deployments available for selected model, Try again in ")
+        );
+        assert_eq!(required_run(r"litellm\.RateLimitError: .*").as_deref(), Some("litellm.RateLimitError: "));
+        assert_eq!(required_run(r"colou?r name"), Some(" name".to_string()));
+        assert_eq!(required_run(r"(optional text)?abc"), None);
+        assert_eq!(required_run(r"a|b"), None);
+        assert_eq!(required_run(r"[abc]+xyz1"), Some("xyz1".to_string()));
+    }
+}
