@@ -2214,6 +2214,23 @@ struct Page<'a> {
     fixed: HashMap<&'static str, String>,
 }
 
+/// The literal escaped as a regex, with every run of digits replaced by `\d+`.
+fn numbers_to_regex(literal: &str) -> String {
+    let mut out = String::new();
+    let mut chars = literal.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                chars.next();
+            }
+            out.push_str(r"\d+");
+        } else {
+            out.push_str(&regex_escape(&c.to_string()));
+        }
+    }
+    out
+}
+
 /// Regex fragment that a numeric-ish slot becomes in a `{regex: …}` signature.
 fn slot_regex(name: &str) -> Option<&'static str> {
     match name {
@@ -2506,6 +2523,7 @@ impl<'a> Page<'a> {
 
     /// Like `fill`, but produce a regex: literal parts escaped, numeric slots
     /// become `\d+` and friends, other slots are escaped values.
+    #[allow(dead_code)]
     fn fill_regex(&mut self, t: &str) -> String {
         self.fill_inner(t, true)
     }
@@ -2838,8 +2856,10 @@ fn gen_page(
             used_t.push(t);
             (t, has_numeric_slot(t) && p.rng.chance(0.4))
         };
-        if as_regex {
-            let re = p.fill_regex(t);
+        if as_regex && !first_literal.is_empty() {
+            // A regex generalises this page's own first literal (its numbers become \d+), so
+            // it matches that error and not a sibling page's message of the same family.
+            let re = numbers_to_regex(&first_literal);
             sig_lines.push(format!("  - {{regex: {}}}", yq(&re)));
         } else {
             let mut lit = p.fill(t);

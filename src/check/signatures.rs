@@ -6,10 +6,10 @@
 //! scan of each sample finds the candidates, and only those regexes run. No pair of pages is
 //! compared directly.
 
-use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::check::Context;
@@ -28,7 +28,7 @@ struct Owner {
 /// regex of a large site would cost more than the whole scan.
 struct LazyRegex<'a> {
     pattern: &'a str,
-    compiled: OnceCell<Option<Regex>>,
+    compiled: OnceLock<Option<Regex>>,
 }
 
 impl LazyRegex<'_> {
@@ -67,7 +67,7 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                     owners.push((owner, None));
                 }
                 Signature::Regex(pattern) => {
-                    let regex = LazyRegex { pattern, compiled: OnceCell::new() };
+                    let regex = LazyRegex { pattern, compiled: OnceLock::new() };
                     match required_run(pattern) {
                         Some(run) => {
                             patterns.push(run);
@@ -82,39 +82,39 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(automaton) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns) else {
         return;
     };
-    let mut reported: HashSet<(usize, usize, usize)> = HashSet::new();
-    let mut report = |owner: &Owner, sample_page: usize, sample: &str, out: &mut Vec<Diagnostic>| {
-        if owner.page == sample_page || !reported.insert((owner.page, owner.signature, sample_page)) {
-            return;
-        }
-        let page = &pages[owner.page];
+    // Samples are scanned in parallel; each regex is compiled at most once, by whichever
+    // thread meets it first.
+    let mut hits: Vec<(usize, usize, usize, usize)> = samples
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(n, &(sample_page, sample))| {
+            let filtered = automaton.find_overlapping_iter(sample).filter_map(|found| {
+                let (owner, regex) = &owners[found.pattern().as_usize()];
+                regex.as_ref().is_none_or(|re| re.is_match(sample)).then_some(owner)
+            });
+            let rest = unfiltered.iter().filter(|(_, re)| re.is_match(sample)).map(|(owner, _)| owner);
+            filtered
+                .chain(rest)
+                .filter(move |owner| owner.page != sample_page)
+                .map(move |owner| (owner.page, owner.signature, sample_page, n))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    hits.sort_unstable();
+    hits.dedup_by_key(|(page, signature, sample_page, _)| (*page, *signature, *sample_page));
+    for (page, signature, sample_page, n) in hits {
+        let sample = samples[n].1;
+        let owner_page = &pages[page];
         let other = &pages[sample_page];
-        let signature = &page.front.signatures[owner.signature];
         out.push(
             cx.report(
                 "signature-collision",
-                page,
-                signature.span.clone(),
-                format!(
-                    "this signature also matches `{sample}`, a signature of {}",
-                    other.file.display_path()
-                ),
+                owner_page,
+                owner_page.front.signatures[signature].span.clone(),
+                format!("this signature also matches `{sample}`, a signature of {}", other.file.display_path()),
             )
             .with_help("make the signatures specific enough that one error text matches one page"),
         );
-    };
-    for &(sample_page, sample) in &samples {
-        for found in automaton.find_overlapping_iter(sample) {
-            let (owner, regex) = &owners[found.pattern().as_usize()];
-            if regex.as_ref().is_none_or(|re| re.is_match(sample)) {
-                report(owner, sample_page, sample, out);
-            }
-        }
-        for (owner, regex) in &unfiltered {
-            if regex.is_match(sample) {
-                report(owner, sample_page, sample, out);
-            }
-        }
     }
 }
 
