@@ -72,7 +72,11 @@ const CONFIG_KEYS: &[&str] = &[
     "lints",
     "check",
 ];
-const CHECK_KEYS: &[&str] = &["stale_after_days", "boilerplate_pages", "near_duplicate_similarity"];
+const CHECK_KEYS: &[&str] = &[
+    "stale_after_days",
+    "boilerplate_pages",
+    "near_duplicate_similarity",
+];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,10 +183,17 @@ fn check_lints(file: &SourceFile, lints: &BTreeMap<String, String>, diags: &mut 
             None => {
                 let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
                 let help = did_you_mean(rule, &ids)
-                    .map_or("see the rule list in the README".to_string(), |s| format!("did you mean `{s}`?"));
+                    .map_or("see the rule list in the README".to_string(), |s| {
+                        format!("did you mean `{s}`?")
+                    });
                 diags.push(
-                    Diagnostic::error("unknown-field", file, at, format!("unknown rule `{rule}` in [lints]"))
-                        .with_help(help),
+                    Diagnostic::error(
+                        "unknown-field",
+                        file,
+                        at,
+                        format!("unknown rule `{rule}` in [lints]"),
+                    )
+                    .with_help(help),
                 );
             }
             Some(info) if !info.configurable => diags.push(Diagnostic::error(
@@ -192,8 +203,13 @@ fn check_lints(file: &SourceFile, lints: &BTreeMap<String, String>, diags: &mut 
                 format!("`{rule}` reports a page errbook cannot read; its level cannot be changed"),
             )),
             Some(_) if Level::parse(level).is_none() => diags.push(
-                Diagnostic::error("bad-config", file, at, format!("unknown level `{level}` for `{rule}`"))
-                    .with_help("use \"error\", \"warning\", \"info\" or \"allow\""),
+                Diagnostic::error(
+                    "bad-config",
+                    file,
+                    at,
+                    format!("unknown level `{level}` for `{rule}`"),
+                )
+                .with_help("use \"error\", \"warning\", \"info\" or \"allow\""),
             ),
             Some(_) => {}
         }

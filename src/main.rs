@@ -98,7 +98,10 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                 }
             }
         }
-        Command::Check { format, deny_warnings } => {
+        Command::Check {
+            format,
+            deny_warnings,
+        } => {
             let (site, diagnostics) = errbook::build::check_all(&cli.root)?;
             let checked = site.map_or(0, |s| s.pages.len());
             match format {

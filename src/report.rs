@@ -27,7 +27,11 @@ pub fn stderr() -> StandardStream {
 /// Standard output, coloured on the same terms.
 pub fn stdout() -> StandardStream {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    StandardStream::stdout(if color { ColorChoice::Auto } else { ColorChoice::Never })
+    StandardStream::stdout(if color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    })
 }
 
 /// Prints every diagnostic, grouped by file and ordered by position, then a summary line.
@@ -62,8 +66,13 @@ pub fn human(
             Some(span) if span.end <= text_len => {
                 // The caret goes under the first line: a whole list item or section would
                 // bury the point in context.
-                let source = files.get(id).map(|f| f.source().as_str()).unwrap_or_default();
-                let line_end = source[span.start..].find(['\r', '\n']).map_or(source.len(), |i| span.start + i);
+                let source = files
+                    .get(id)
+                    .map(|f| f.source().as_str())
+                    .unwrap_or_default();
+                let line_end = source[span.start..]
+                    .find(['\r', '\n'])
+                    .map_or(source.len(), |i| span.start + i);
                 let end = span.end.min(line_end).max(span.start);
                 rendered = rendered.with_labels(vec![Label::primary(id, span.start..end)]);
             }

@@ -419,7 +419,10 @@ fn check_lines(root: &Path, extra: &[&str]) -> (i32, Vec<String>) {
 #[test]
 fn each_check_fixture_reports_exactly_its_diagnostics() {
     let dir = fixtures().join("check");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 35, "fixtures went missing");
     for case in cases {
@@ -452,7 +455,15 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         .iter()
         .map(|r| r.id)
         .filter(|id| !all.contains(&format!("[{id}]")))
-        .filter(|id| !["unreadable-file", "config-syntax", "bad-config", "static-collision"].contains(id))
+        .filter(|id| {
+            ![
+                "unreadable-file",
+                "config-syntax",
+                "bad-config",
+                "static-collision",
+            ]
+            .contains(id)
+        })
         .collect();
     assert!(untested.is_empty(), "rules without a fixture: {untested:?}");
 }
@@ -463,9 +474,19 @@ fn the_seed_page_defects_are_caught() {
     let (code, lines) = check_lines(tmp.path(), &[]);
     assert_eq!(code, 1);
     let page = "content/litellm/model-group-fallback.md";
-    for rule in ["duplicate-text", "near-duplicate-text", "boilerplate", "source-without-url", "uncited-cause", "unused-source", "fix-without-action"] {
+    for rule in [
+        "duplicate-text",
+        "near-duplicate-text",
+        "boilerplate",
+        "source-without-url",
+        "uncited-cause",
+        "unused-source",
+        "fix-without-action",
+    ] {
         assert!(
-            lines.iter().any(|l| l.starts_with(page) && l.contains(&format!("[{rule}]"))),
+            lines
+                .iter()
+                .any(|l| l.starts_with(page) && l.contains(&format!("[{rule}]"))),
             "{rule} not reported on the seed page: {lines:#?}"
         );
     }
@@ -480,34 +501,62 @@ fn check_formats_levels_and_deny_warnings() {
 
     let human = errbook(tmp.path(), &["check"]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("warning[stale-page]: the page was last updated on 2020-01-01"), "{text}");
+    assert!(
+        text.contains("warning[stale-page]: the page was last updated on 2020-01-01"),
+        "{text}"
+    );
     assert!(text.contains("┌─ content/demo/page.md:9:10"), "{text}");
     assert!(text.contains("^^^^^^^^^^"), "caret under the value: {text}");
-    assert!(text.contains("warning: 0 errors, 1 warning in 1 file"), "{text}");
+    assert!(
+        text.contains("warning: 0 errors, 1 warning in 1 file"),
+        "{text}"
+    );
 
     let sarif = errbook(tmp.path(), &["check", "--format", "sarif"]);
     let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "stale-page");
-    assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
 
     let github = errbook(tmp.path(), &["check", "--format", "github"]);
-    assert!(String::from_utf8_lossy(&github.stdout).starts_with("::warning file=content/demo/page.md,line=9,col=10,title=stale-page::"));
+    assert!(
+        String::from_utf8_lossy(&github.stdout)
+            .starts_with("::warning file=content/demo/page.md,line=9,col=10,title=stale-page::")
+    );
 
     // [lints] raises, lowers or silences a rule.
     let config = tmp.path().join("errbook.toml");
     let base = read(&config);
-    fs::write(&config, format!("{base}\n[lints]\nstale-page = \"error\"\n")).unwrap();
+    fs::write(
+        &config,
+        format!("{base}\n[lints]\nstale-page = \"error\"\n"),
+    )
+    .unwrap();
     let (code, lines) = check_lines(tmp.path(), &[]);
     assert_eq!((code, lines.len()), (1, 1));
     assert!(lines[0].contains("error[stale-page]"));
-    fs::write(&config, format!("{base}\n[lints]\nstale-page = \"allow\"\n")).unwrap();
+    fs::write(
+        &config,
+        format!("{base}\n[lints]\nstale-page = \"allow\"\n"),
+    )
+    .unwrap();
     assert_eq!(check_lines(tmp.path(), &["--deny-warnings"]), (0, vec![]));
-    fs::write(&config, format!("{base}\n[lints]\nstale-pages = \"allow\"\nyaml-syntax = \"allow\"\n")).unwrap();
+    fs::write(
+        &config,
+        format!("{base}\n[lints]\nstale-pages = \"allow\"\nyaml-syntax = \"allow\"\n"),
+    )
+    .unwrap();
     let out = errbook(tmp.path(), &["check"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text.contains("unknown rule `stale-pages` in [lints]") && text.contains("did you mean `stale-page`?"), "{text}");
+    assert!(
+        text.contains("unknown rule `stale-pages` in [lints]")
+            && text.contains("did you mean `stale-page`?"),
+        "{text}"
+    );
     assert!(text.contains("its level cannot be changed"), "{text}");
 }
 
@@ -516,7 +565,10 @@ fn build_runs_the_checks_and_fails_on_errors() {
     let tmp = site("check/uncited-cause");
     let out = errbook(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(diagnostic_lines(&stderr(&out)), ["content/demo/page.md:29:1: error[uncited-cause]: this cause cites no source"]);
+    assert_eq!(
+        diagnostic_lines(&stderr(&out)),
+        ["content/demo/page.md:29:1: error[uncited-cause]: this cause cites no source"]
+    );
     assert!(!tmp.path().join("public").exists());
     // Warnings are shown but do not fail the build.
     let tmp = site("check/stale-page");
@@ -529,5 +581,10 @@ fn build_runs_the_checks_and_fails_on_errors() {
 fn the_bundled_knowledge_base_checks_clean() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = errbook(repo, &["check", "--deny-warnings"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

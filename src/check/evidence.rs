@@ -15,8 +15,13 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
         for cause in causes.items() {
             if cause.citations.is_empty() {
                 out.push(
-                    cx.report("uncited-cause", page, cause.span.clone(), "this cause cites no source")
-                        .with_help("add the evidence it rests on as [@source-id], or remove the cause"),
+                    cx.report(
+                        "uncited-cause",
+                        page,
+                        cause.span.clone(),
+                        "this cause cites no source",
+                    )
+                    .with_help("add the evidence it rests on as [@source-id], or remove the cause"),
                 );
             }
         }
@@ -29,41 +34,74 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                 None => "add the source under `sources:` in the front matter".to_string(),
             };
             out.push(
-                cx.report("unknown-citation", page, citation.span.clone(), format!("`[@{}]` names no source of this page", citation.value))
-                    .with_help(help),
+                cx.report(
+                    "unknown-citation",
+                    page,
+                    citation.span.clone(),
+                    format!("`[@{}]` names no source of this page", citation.value),
+                )
+                .with_help(help),
             );
         }
     }
-    let cited: HashSet<&str> = page.body.citations.iter().map(|c| c.value.as_str()).collect();
+    let cited: HashSet<&str> = page
+        .body
+        .citations
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
     let today = cx.today;
     for source in &front.sources {
         if !cited.contains(source.id.value.as_str()) {
             out.push(
-                cx.report("unused-source", page, source.id.span.clone(), format!("source `{}` is never cited", source.id.value))
-                    .with_help("cite it where the page relies on it, or remove it"),
+                cx.report(
+                    "unused-source",
+                    page,
+                    source.id.span.clone(),
+                    format!("source `{}` is never cited", source.id.value),
+                )
+                .with_help("cite it where the page relies on it, or remove it"),
             );
         }
         match &source.url {
             None => out.push(
-                cx.report("source-without-url", page, source.id.span.clone(), format!("source `{}` has no url", source.id.value))
-                    .with_help("evidence a reader cannot open is not evidence: add `url:`"),
+                cx.report(
+                    "source-without-url",
+                    page,
+                    source.id.span.clone(),
+                    format!("source `{}` has no url", source.id.value),
+                )
+                .with_help("evidence a reader cannot open is not evidence: add `url:`"),
             ),
             Some(url) => {
                 if let Some(problem) = url_problem(&url.value) {
-                    out.push(cx.report("bad-url", page, url.span.clone(), format!("`{}` {problem}", url.value)));
+                    out.push(cx.report(
+                        "bad-url",
+                        page,
+                        url.span.clone(),
+                        format!("`{}` {problem}", url.value),
+                    ));
                 }
             }
         }
         if let Some(date) = &source.date {
             if date.value > today {
-                out.push(cx.report("source-date-in-future", page, date.span.clone(), format!("the source is dated {}, which is in the future", date.value)));
+                out.push(cx.report(
+                    "source-date-in-future",
+                    page,
+                    date.span.clone(),
+                    format!("the source is dated {}, which is in the future", date.value),
+                ));
             } else if date.value > front.updated.value {
                 out.push(
                     cx.report(
                         "source-after-updated",
                         page,
                         date.span.clone(),
-                        format!("the source is dated {}, after the page was last updated ({})", date.value, front.updated.value),
+                        format!(
+                            "the source is dated {}, after the page was last updated ({})",
+                            date.value, front.updated.value
+                        ),
                     )
                     .with_help("review the page against this source and move `updated` forward"),
                 );
@@ -72,7 +110,12 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let updated = &front.updated;
     if updated.value > today {
-        out.push(cx.report("updated-in-future", page, updated.span.clone(), format!("`updated: {}` is in the future", updated.value)));
+        out.push(cx.report(
+            "updated-in-future",
+            page,
+            updated.span.clone(),
+            format!("`updated: {}` is in the future", updated.value),
+        ));
     } else if let Ok(age) = today.since(updated.value) {
         let days = i64::from(age.get_days());
         if days > cx.settings.stale_after_days {
@@ -85,8 +128,15 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     let secondary = |k: SourceKind| matches!(k, SourceKind::Forum | SourceKind::Blog);
     if !front.sources.is_empty() && front.sources.iter().all(|s| secondary(s.kind.value)) {
         out.push(
-            cx.report("weak-evidence", page, front.sources[0].span.clone(), "every source is a forum or blog post")
-                .with_help("add a primary source: the tool's issue tracker, docs, changelog or source code"),
+            cx.report(
+                "weak-evidence",
+                page,
+                front.sources[0].span.clone(),
+                "every source is a forum or blog post",
+            )
+            .with_help(
+                "add a primary source: the tool's issue tracker, docs, changelog or source code",
+            ),
         );
     }
 }

@@ -17,14 +17,20 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                     "broken-example",
                     page,
                     example.span.clone(),
-                    format!("no validator `{}` to verify this example", example.validator),
+                    format!(
+                        "no validator `{}` to verify this example",
+                        example.validator
+                    ),
                 )
                 .with_help("remove `validate=` or name a validator that errbook has"),
             );
         } else if example.expect.is_none() {
-            out.push(
-                cx.report("broken-example", page, example.span.clone(), "a verified example needs `expect=<rule-id>` or `expect=ok`"),
-            );
+            out.push(cx.report(
+                "broken-example",
+                page,
+                example.span.clone(),
+                "a verified example needs `expect=<rule-id>` or `expect=ok`",
+            ));
         }
     }
 }

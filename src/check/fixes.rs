@@ -65,9 +65,17 @@ const STOP: &[&str] = &[
 
 impl Terms {
     fn of(item: &Item) -> Terms {
-        let text = format!("{} {}", item.title.as_deref().unwrap_or_default(), item.text);
+        let text = format!(
+            "{} {}",
+            item.title.as_deref().unwrap_or_default(),
+            item.text
+        );
         Terms {
-            code: item.code_spans.iter().map(|c| c.trim().to_lowercase()).collect(),
+            code: item
+                .code_spans
+                .iter()
+                .map(|c| c.trim().to_lowercase())
+                .collect(),
             citations: item.citations.iter().cloned().collect(),
             words: normalize(&text)
                 .split(' ')

@@ -9,8 +9,14 @@ use crate::check::rules::{Level, RULES};
 use crate::diagnostic::{Diagnostic, Severity};
 
 fn counts(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let files: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     (errors, warnings, files.len())
 }
@@ -113,7 +119,9 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
 
 /// Escaping of workflow command data, as the Actions toolkit does it.
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(text: &str) -> String {
@@ -125,8 +133,14 @@ mod tests {
     use super::*;
 
     fn diag() -> Diagnostic {
-        Diagnostic::file_error("unused-source", "content/a/b.md", 3, 5, "source `x` is never cited, 100%")
-            .with_help("cite it")
+        Diagnostic::file_error(
+            "unused-source",
+            "content/a/b.md",
+            3,
+            5,
+            "source `x` is never cited, 100%",
+        )
+        .with_help("cite it")
     }
 
     #[test]
@@ -143,18 +157,29 @@ mod tests {
         assert_eq!(log["version"], "2.1.0");
         let result = &log["runs"][0]["results"][0];
         assert_eq!(result["ruleId"], "unused-source");
-        assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][index]["id"], "unused-source");
+        assert_eq!(
+            log["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            "unused-source"
+        );
     }
 
     #[test]
     fn json_has_the_documented_shape() {
         let value: Value = serde_json::from_str(&json(&[diag()], 7)).unwrap();
         let d = &value["diagnostics"][0];
-        for key in ["file", "line", "column", "rule", "severity", "message", "help"] {
+        for key in [
+            "file", "line", "column", "rule", "severity", "message", "help",
+        ] {
             assert!(d.get(key).is_some(), "{key}");
         }
-        assert_eq!(value["summary"], json!({"errors": 1, "warnings": 0, "files": 1, "checked": 7}));
+        assert_eq!(
+            value["summary"],
+            json!({"errors": 1, "warnings": 0, "files": 1, "checked": 7})
+        );
     }
 }

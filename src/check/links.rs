@@ -1,6 +1,5 @@
 //! `broken-link`: internal links and `#anchors` in page bodies resolve.
 
-
 use crate::check::Context;
 use crate::content::Page;
 use crate::diagnostic::Diagnostic;
@@ -13,8 +12,15 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     for link in &page.body.internal_links {
         if let Err(problem) = resolve(cx.site, page, &link.value) {
             out.push(
-                cx.report("broken-link", page, link.span.clone(), format!("link `{}`: {problem}", link.value))
-                    .with_help("link pages as `../<slug>/` or `/<tool>/<slug>/`, anchors as `#heading-text`"),
+                cx.report(
+                    "broken-link",
+                    page,
+                    link.span.clone(),
+                    format!("link `{}`: {problem}", link.value),
+                )
+                .with_help(
+                    "link pages as `../<slug>/` or `/<tool>/<slug>/`, anchors as `#heading-text`",
+                ),
             );
         }
     }
@@ -41,27 +47,47 @@ fn resolve(site: &Site, page: &Page, href: &str) -> Result<(), String> {
         // A link to the markdown file, as editors write them.
         let here = format!("/{}/{}", page.tool, page.slug);
         let file = join(&here, path);
-        let slug = file.trim_end_matches(".md").rsplit('/').next().unwrap_or_default();
-        match site.page_by_slug(slug).filter(|p| format!("/{}/{}.md", p.tool, p.slug) == file) {
+        let slug = file
+            .trim_end_matches(".md")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        match site
+            .page_by_slug(slug)
+            .filter(|p| format!("/{}/{}.md", p.tool, p.slug) == file)
+        {
             Some(p) => Some(p),
             None => return Err(format!("no page at content{file}")),
         }
     } else {
         let url = join(&format!("/{}/{}/", page.tool, page.slug), path);
-        let parts: Vec<&str> = url.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let parts: Vec<&str> = url
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         match parts.as_slice() {
             [] => None,
             ["category", id] if site.config.category(id).is_some() => None,
             [tool] if site.pages.iter().any(|p| p.tool == *tool) => None,
-            [tool, slug] if site.page_by_slug(slug).is_some_and(|p| p.tool == *tool) => site.page_by_slug(slug),
-            _ if site.root.join("static").join(url.trim_start_matches('/')).is_file() => None,
+            [tool, slug] if site.page_by_slug(slug).is_some_and(|p| p.tool == *tool) => {
+                site.page_by_slug(slug)
+            }
+            _ if site
+                .root
+                .join("static")
+                .join(url.trim_start_matches('/'))
+                .is_file() =>
+            {
+                None
+            }
             _ => return Err(format!("nothing is published at {url}")),
         }
     };
     match (fragment, target) {
-        (Some(anchor), Some(target)) if !anchor.is_empty() && !has_anchor(target, anchor) => {
-            Err(format!("`{}` has no heading or anchor `#{anchor}`", target.path()))
-        }
+        (Some(anchor), Some(target)) if !anchor.is_empty() && !has_anchor(target, anchor) => Err(
+            format!("`{}` has no heading or anchor `#{anchor}`", target.path()),
+        ),
         _ => Ok(()),
     }
 }
@@ -84,7 +110,11 @@ fn join(base: &str, href: &str) -> String {
             s => parts.push(s),
         }
     }
-    let trailing = if href.ends_with('/') && !parts.is_empty() { "/" } else { "" };
+    let trailing = if href.ends_with('/') && !parts.is_empty() {
+        "/"
+    } else {
+        ""
+    };
     format!("/{}{trailing}", parts.join("/"))
 }
 
@@ -98,6 +128,9 @@ mod tests {
         assert_eq!(join("/litellm/a/", "../../other/c/"), "/other/c/");
         assert_eq!(join("/litellm/a", "b.md"), "/litellm/b.md");
         assert_eq!(join("/litellm/a", "../x/b.md"), "/x/b.md");
-        assert_eq!(join("/litellm/a/", "/category/fallbacks/"), "/category/fallbacks/");
+        assert_eq!(
+            join("/litellm/a/", "/category/fallbacks/"),
+            "/category/fallbacks/"
+        );
     }
 }

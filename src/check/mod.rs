@@ -30,7 +30,13 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// A diagnostic on a page at the rule's default severity (levels are applied later).
-    pub fn report(&self, rule: &'static str, page: &Page, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub fn report(
+        &self,
+        rule: &'static str,
+        page: &Page,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let severity = match rules::find(rule).map(|r| r.default) {
             Some(Level::Report(severity)) => severity,
             _ => Severity::Error,
@@ -76,7 +82,10 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
 }
 
 /// Applies `[lints]`: changes severities and drops allowed rules.
-pub fn apply_levels(lints: &std::collections::BTreeMap<String, String>, diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply_levels(
+    lints: &std::collections::BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if lints.is_empty() {
         return;
     }
@@ -122,6 +131,9 @@ pub fn normalize(text: &str) -> String {
 mod tests {
     #[test]
     fn normalize_ignores_case_space_and_punctuation() {
-        assert_eq!(super::normalize("Check the  LOG, then retry!"), "check the log then retry");
+        assert_eq!(
+            super::normalize("Check the  LOG, then retry!"),
+            "check the log then retry"
+        );
     }
 }

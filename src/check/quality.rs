@@ -18,10 +18,18 @@ fn blocks(page: &Page) -> Vec<(Range<usize>, String)> {
     let front = &page.front;
     let mut out = vec![
         (front.summary.span.clone(), normalize(&front.summary.value)),
-        (front.quick_fix.span.clone(), normalize(&front.quick_fix.value)),
+        (
+            front.quick_fix.span.clone(),
+            normalize(&front.quick_fix.value),
+        ),
     ];
     for section in &page.body.sections {
-        out.extend(section.blocks.iter().map(|b| (b.span.clone(), normalize(&b.value))));
+        out.extend(
+            section
+                .blocks
+                .iter()
+                .map(|b| (b.span.clone(), normalize(&b.value))),
+        );
     }
     out.retain(|(_, text)| text.split(' ').count() >= MIN_WORDS);
     out
@@ -42,8 +50,13 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
                 exact[i] = true;
                 let (line, _) = page.file.line_col(first.start);
                 out.push(
-                    cx.report("duplicate-text", page, span.clone(), format!("this text repeats line {line} of the page"))
-                        .with_help("say it once; each section should add something the others do not"),
+                    cx.report(
+                        "duplicate-text",
+                        page,
+                        span.clone(),
+                        format!("this text repeats line {line} of the page"),
+                    )
+                    .with_help("say it once; each section should add something the others do not"),
                 );
             }
             None => {
@@ -71,14 +84,20 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
                         "near-duplicate-text",
                         page,
                         blocks[j].0.clone(),
-                        format!("this text is {:.0}% the same as line {line}", similarity * 100.0),
+                        format!(
+                            "this text is {:.0}% the same as line {line}",
+                            similarity * 100.0
+                        ),
                     )
                     .with_help("merge the two, or make each say something the other does not"),
                 );
             }
         }
     }
-    blocks.into_iter().map(|(span, text)| (hash(&text), span)).collect()
+    blocks
+        .into_iter()
+        .map(|(span, text)| (hash(&text), span))
+        .collect()
 }
 
 fn hash(text: &str) -> u64 {
@@ -117,7 +136,11 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
         }
     }
     let union = a.len() + b.len() - both;
-    if union == 0 { 0.0 } else { both as f64 / union as f64 }
+    if union == 0 {
+        0.0
+    } else {
+        both as f64 / union as f64
+    }
 }
 
 /// `boilerplate`: a block found on many pages. One pass over all blocks with a hash map,

@@ -35,62 +35,148 @@ const E: Level = Level::Report(Severity::Error);
 const W: Level = Level::Report(Severity::Warning);
 
 const fn fixed(id: &'static str, summary: &'static str) -> RuleInfo {
-    RuleInfo { id, default: E, configurable: false, summary }
+    RuleInfo {
+        id,
+        default: E,
+        configurable: false,
+        summary,
+    }
 }
 
 const fn lint(id: &'static str, default: Level, summary: &'static str) -> RuleInfo {
-    RuleInfo { id, default, configurable: true, summary }
+    RuleInfo {
+        id,
+        default,
+        configurable: true,
+        summary,
+    }
 }
 
 pub const RULES: &[RuleInfo] = &[
     // Reading files and the configuration.
     fixed("unreadable-file", "a file could not be read"),
     fixed("invalid-utf8", "a file is not valid UTF-8"),
-    fixed("no-front-matter", "a page does not start with `---` front matter"),
-    fixed("unclosed-front-matter", "the front matter has no closing `---`"),
+    fixed(
+        "no-front-matter",
+        "a page does not start with `---` front matter",
+    ),
+    fixed(
+        "unclosed-front-matter",
+        "the front matter has no closing `---`",
+    ),
     fixed("yaml-syntax", "the front matter is not valid YAML"),
-    fixed("yaml-too-deep", "the front matter nests deeper than the limit"),
-    fixed("yaml-too-large", "the front matter expands to too many values"),
+    fixed(
+        "yaml-too-deep",
+        "the front matter nests deeper than the limit",
+    ),
+    fixed(
+        "yaml-too-large",
+        "the front matter expands to too many values",
+    ),
     fixed("config-syntax", "errbook.toml is not valid TOML"),
     fixed("bad-config", "a value in errbook.toml is not usable"),
-    fixed("misplaced-page", "a page is not at content/<tool>/<slug>.md"),
-    fixed("bad-slug", "a tool or page name is not lowercase kebab-case, or is reserved"),
+    fixed(
+        "misplaced-page",
+        "a page is not at content/<tool>/<slug>.md",
+    ),
+    fixed(
+        "bad-slug",
+        "a tool or page name is not lowercase kebab-case, or is reserved",
+    ),
     fixed("template-error", "a template does not parse or render"),
-    fixed("static-collision", "a static file would replace a generated page"),
+    fixed(
+        "static-collision",
+        "a static file would replace a generated page",
+    ),
     // Structure.
-    fixed("missing-field", "a required front-matter key is missing or empty"),
+    fixed(
+        "missing-field",
+        "a required front-matter key is missing or empty",
+    ),
     fixed("unknown-field", "a front-matter or config key is not known"),
     fixed("bad-type", "a value has the wrong type"),
     fixed("duplicate-key", "a key is given twice"),
     fixed("duplicate-source-id", "two sources share an id"),
     fixed("tool-mismatch", "`tool` differs from the page's directory"),
     fixed("duplicate-slug", "two pages share a slug"),
-    lint("missing-section", E, "a section of the page contract is missing"),
+    lint(
+        "missing-section",
+        E,
+        "a section of the page contract is missing",
+    ),
     lint("empty-section", E, "a section has no content"),
-    lint("bad-category", E, "the category is not declared in errbook.toml"),
-    lint("invalid-signature", E, "a signature regex does not compile, or a literal is too short or generic"),
-    lint("signature-collision", E, "two pages' signatures match the same text"),
+    lint(
+        "bad-category",
+        E,
+        "the category is not declared in errbook.toml",
+    ),
+    lint(
+        "invalid-signature",
+        E,
+        "a signature regex does not compile, or a literal is too short or generic",
+    ),
+    lint(
+        "signature-collision",
+        E,
+        "two pages' signatures match the same text",
+    ),
     // Evidence.
     lint("uncited-cause", E, "a cause cites no source"),
-    lint("unknown-citation", E, "a citation names no source of the page"),
+    lint(
+        "unknown-citation",
+        E,
+        "a citation names no source of the page",
+    ),
     lint("unused-source", E, "a source is never cited"),
     lint("source-without-url", E, "a source has no URL"),
     lint("bad-url", E, "a source URL is not an absolute http(s) URL"),
     lint("source-date-in-future", E, "a source is dated after today"),
     lint("updated-in-future", E, "`updated` is after today"),
-    lint("source-after-updated", E, "a source is dated after the page was last updated"),
-    lint("stale-page", W, "the page has not been reviewed for longer than configured"),
-    lint("weak-evidence", W, "the page rests only on secondary sources (forums, blogs)"),
+    lint(
+        "source-after-updated",
+        E,
+        "a source is dated after the page was last updated",
+    ),
+    lint(
+        "stale-page",
+        W,
+        "the page has not been reviewed for longer than configured",
+    ),
+    lint(
+        "weak-evidence",
+        W,
+        "the page rests only on secondary sources (forums, blogs)",
+    ),
     // Fixes.
-    lint("fix-without-action", E, "a fix has no concrete command or config change"),
+    lint(
+        "fix-without-action",
+        E,
+        "a fix has no concrete command or config change",
+    ),
     lint("cause-without-fix", W, "no fix addresses a cause"),
     // Quality.
-    lint("duplicate-text", E, "the same paragraph or item appears twice on a page"),
-    lint("near-duplicate-text", W, "two paragraphs of a page say almost the same"),
+    lint(
+        "duplicate-text",
+        E,
+        "the same paragraph or item appears twice on a page",
+    ),
+    lint(
+        "near-duplicate-text",
+        W,
+        "two paragraphs of a page say almost the same",
+    ),
     lint("boilerplate", W, "a paragraph appears on many pages"),
     lint("broken-related", E, "a related page does not exist"),
-    lint("broken-link", E, "an internal link or anchor does not resolve"),
-    lint("broken-example", E, "a verified example's validator result differs from `expect`"),
+    lint(
+        "broken-link",
+        E,
+        "an internal link or anchor does not resolve",
+    ),
+    lint(
+        "broken-example",
+        E,
+        "a verified example's validator result differs from `expect`",
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {

@@ -59,7 +59,10 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut samples: Vec<(usize, &str)> = Vec::new();
     for (p, page) in pages.iter().enumerate() {
         for (s, signature) in page.front.signatures.iter().enumerate() {
-            let owner = Owner { page: p, signature: s };
+            let owner = Owner {
+                page: p,
+                signature: s,
+            };
             match &signature.value {
                 Signature::Literal(text) => {
                     samples.push((p, text));
@@ -67,7 +70,10 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                     owners.push((owner, None));
                 }
                 Signature::Regex(pattern) => {
-                    let regex = LazyRegex { pattern, compiled: OnceLock::new() };
+                    let regex = LazyRegex {
+                        pattern,
+                        compiled: OnceLock::new(),
+                    };
                     match required_run(pattern) {
                         Some(run) => {
                             patterns.push(run);
@@ -79,7 +85,10 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let Ok(automaton) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns) else {
+    let Ok(automaton) = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+    else {
         return;
     };
     // Samples are scanned in parallel; each regex is compiled at most once, by whichever
@@ -90,9 +99,15 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
         .flat_map_iter(|(n, &(sample_page, sample))| {
             let filtered = automaton.find_overlapping_iter(sample).filter_map(|found| {
                 let (owner, regex) = &owners[found.pattern().as_usize()];
-                regex.as_ref().is_none_or(|re| re.is_match(sample)).then_some(owner)
+                regex
+                    .as_ref()
+                    .is_none_or(|re| re.is_match(sample))
+                    .then_some(owner)
             });
-            let rest = unfiltered.iter().filter(|(_, re)| re.is_match(sample)).map(|(owner, _)| owner);
+            let rest = unfiltered
+                .iter()
+                .filter(|(_, re)| re.is_match(sample))
+                .map(|(owner, _)| owner);
             filtered
                 .chain(rest)
                 .filter(move |owner| owner.page != sample_page)
@@ -111,7 +126,10 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "signature-collision",
                 owner_page,
                 owner_page.front.signatures[signature].span.clone(),
-                format!("this signature also matches `{sample}`, a signature of {}", other.file.display_path()),
+                format!(
+                    "this signature also matches `{sample}`, a signature of {}",
+                    other.file.display_path()
+                ),
             )
             .with_help("make the signatures specific enough that one error text matches one page"),
         );
@@ -188,10 +206,14 @@ mod tests {
     #[test]
     fn required_runs() {
         assert_eq!(
-            required_run(r"No deployments available for selected model, Try again in \d+ seconds").as_deref(),
+            required_run(r"No deployments available for selected model, Try again in \d+ seconds")
+                .as_deref(),
             Some("No deployments available for selected model, Try again in ")
         );
-        assert_eq!(required_run(r"litellm\.RateLimitError: .*").as_deref(), Some("litellm.RateLimitError: "));
+        assert_eq!(
+            required_run(r"litellm\.RateLimitError: .*").as_deref(),
+            Some("litellm.RateLimitError: ")
+        );
         assert_eq!(required_run(r"colou?r name"), Some(" name".to_string()));
         assert_eq!(required_run(r"(optional text)?abc"), None);
         assert_eq!(required_run(r"a|b"), None);

@@ -21,10 +21,28 @@ const MIN_LITERAL_CHARS: usize = 8;
 
 /// Texts that appear in countless unrelated errors.
 const GENERIC: &[&str] = &[
-    "error", "exception", "failed", "failure", "traceback", "warning", "fatal", "timeout",
-    "timed out", "internal server error", "bad request", "not found", "unauthorized",
-    "forbidden", "rate limit", "rate limit exceeded", "too many requests", "connection refused",
-    "permission denied", "something went wrong", "unknown error", "an error occurred",
+    "error",
+    "exception",
+    "failed",
+    "failure",
+    "traceback",
+    "warning",
+    "fatal",
+    "timeout",
+    "timed out",
+    "internal server error",
+    "bad request",
+    "not found",
+    "unauthorized",
+    "forbidden",
+    "rate limit",
+    "rate limit exceeded",
+    "too many requests",
+    "connection refused",
+    "permission denied",
+    "something went wrong",
+    "unknown error",
+    "an error occurred",
 ];
 
 pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -37,16 +55,26 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                 .find(|(k, _)| *k == kind)
                 .map_or("", |(_, t)| t);
             out.push(
-                cx.report("missing-section", page, body_start..body_start, format!("the page has no `## {title}` section"))
-                    .with_help(format!("add `## {title}` (see docs/page-format.md)")),
+                cx.report(
+                    "missing-section",
+                    page,
+                    body_start..body_start,
+                    format!("the page has no `## {title}` section"),
+                )
+                .with_help(format!("add `## {title}` (see docs/page-format.md)")),
             );
         }
     }
     for section in &page.body.sections {
         if section.kind != SectionKind::Preamble && !section.has_content() {
             out.push(
-                cx.report("empty-section", page, section.span.clone(), format!("`## {}` is empty", section.title))
-                    .with_help("write the section, or remove it if it is optional"),
+                cx.report(
+                    "empty-section",
+                    page,
+                    section.span.clone(),
+                    format!("`## {}` is empty", section.title),
+                )
+                .with_help("write the section, or remove it if it is optional"),
             );
         }
     }
@@ -54,7 +82,9 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
         match &signature.value {
             Signature::Literal(text) => {
                 let normalized = crate::check::normalize(text);
-                if text.trim().chars().count() < MIN_LITERAL_CHARS || GENERIC.contains(&normalized.as_str()) {
+                if text.trim().chars().count() < MIN_LITERAL_CHARS
+                    || GENERIC.contains(&normalized.as_str())
+                {
                     out.push(
                         cx.report(
                             "invalid-signature",
@@ -72,15 +102,29 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                 Err(e) => {
                     // The crate's message is a multi-line drawing; its last line says why.
                     let text = e.to_string();
-                    let why = text.lines().last().unwrap_or_default().trim_start_matches("error: ");
+                    let why = text
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim_start_matches("error: ");
                     out.push(
-                        cx.report("invalid-signature", page, signature.span.clone(), format!("the regex does not compile: {why}"))
-                            .with_help("regex syntax: https://docs.rs/regex/latest/regex/#syntax"),
+                        cx.report(
+                            "invalid-signature",
+                            page,
+                            signature.span.clone(),
+                            format!("the regex does not compile: {why}"),
+                        )
+                        .with_help("regex syntax: https://docs.rs/regex/latest/regex/#syntax"),
                     );
                 }
                 Ok(hir) if hir.properties().minimum_len() == Some(0) => out.push(
-                    cx.report("invalid-signature", page, signature.span.clone(), "the regex matches the empty string, so it matches every log")
-                        .with_help("anchor it on the distinctive words of the message"),
+                    cx.report(
+                        "invalid-signature",
+                        page,
+                        signature.span.clone(),
+                        "the regex matches the empty string, so it matches every log",
+                    )
+                    .with_help("anchor it on the distinctive words of the message"),
                 ),
                 Ok(_) => {}
             },

@@ -124,7 +124,10 @@ pub fn parse(
             } else {
                 "fix the YAML syntax of the front matter"
             };
-            diags.push(Diagnostic::error(e.rule, file, e.span, format!("invalid YAML: {}", e.message)).with_help(help));
+            diags.push(
+                Diagnostic::error(e.rule, file, e.span, format!("invalid YAML: {}", e.message))
+                    .with_help(help),
+            );
             return None;
         }
     };
