@@ -28,11 +28,28 @@ struct Owner {
 /// regex of a large site would cost more than the whole scan.
 struct LazyRegex<'a> {
     pattern: &'a str,
+    /// Plain-text runs every match contains, in order: a cheap test before the regex runs.
+    runs: Vec<String>,
     compiled: OnceLock<Option<Regex>>,
 }
 
-impl LazyRegex<'_> {
+impl<'a> LazyRegex<'a> {
+    fn new(pattern: &'a str) -> Self {
+        LazyRegex {
+            pattern,
+            runs: literal_runs(pattern).unwrap_or_default(),
+            compiled: OnceLock::new(),
+        }
+    }
+
     fn is_match(&self, text: &str) -> bool {
+        let mut rest = text;
+        for run in &self.runs {
+            match rest.find(run.as_str()) {
+                Some(at) => rest = &rest[at + run.len()..],
+                None => return false,
+            }
+        }
         self.compiled
             .get_or_init(|| compile(self.pattern))
             .as_ref()
@@ -70,10 +87,7 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                     owners.push((owner, None));
                 }
                 Signature::Regex(pattern) => {
-                    let regex = LazyRegex {
-                        pattern,
-                        compiled: OnceLock::new(),
-                    };
+                    let regex = LazyRegex::new(pattern);
                     match required_run(pattern) {
                         Some(run) => {
                             patterns.push(run);
@@ -136,21 +150,29 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The longest run of plain text outside any group or alternation that every match of
-/// `pattern` must contain, if one is long enough to be useful.
+/// The longest run of plain text that every match of `pattern` must contain, if one is long
+/// enough to be useful.
 fn required_run(pattern: &str) -> Option<String> {
-    if pattern.contains('|') || pattern.contains("(?i") || pattern.contains("(?x") {
+    let best = literal_runs(pattern)?
+        .into_iter()
+        .max_by_key(|r| r.chars().count())?;
+    (best.chars().count() >= MIN_RUN).then_some(best)
+}
+
+/// The runs of plain text outside any group that every match of `pattern` contains, in
+/// order; `None` when alternation or flags make that unknowable.
+fn literal_runs(pattern: &str) -> Option<Vec<String>> {
+    if pattern.contains('|') || pattern.contains("(?") {
         return None;
     }
-    let mut best = String::new();
+    let mut runs = Vec::new();
     let mut run = String::new();
     let mut depth = 0usize;
     let mut chars = pattern.chars().peekable();
-    let flush = |run: &mut String, best: &mut String| {
-        if run.chars().count() > best.chars().count() {
-            *best = run.clone();
+    let flush = |run: &mut String, runs: &mut Vec<String>| {
+        if !run.is_empty() {
+            runs.push(std::mem::take(run));
         }
-        run.clear();
     };
     while let Some(c) = chars.next() {
         let literal = match c {
@@ -187,16 +209,16 @@ fn required_run(pattern: &str) -> Option<String> {
             Some(l) if depth == 0 => {
                 // A character made optional or repeatable by a quantifier is not required.
                 if matches!(chars.peek(), Some('?' | '*' | '{')) {
-                    flush(&mut run, &mut best);
+                    flush(&mut run, &mut runs);
                 } else {
                     run.push(l);
                 }
             }
-            _ => flush(&mut run, &mut best),
+            _ => flush(&mut run, &mut runs),
         }
     }
-    flush(&mut run, &mut best);
-    (best.chars().count() >= MIN_RUN).then_some(best)
+    flush(&mut run, &mut runs);
+    Some(runs)
 }
 
 #[cfg(test)]
@@ -214,9 +236,13 @@ mod tests {
             required_run(r"litellm\.RateLimitError: .*").as_deref(),
             Some("litellm.RateLimitError: ")
         );
-        assert_eq!(required_run(r"colou?r name"), Some(" name".to_string()));
+        assert_eq!(required_run(r"colou?r name"), Some("r name".to_string()));
         assert_eq!(required_run(r"(optional text)?abc"), None);
         assert_eq!(required_run(r"a|b"), None);
         assert_eq!(required_run(r"[abc]+xyz1"), Some("xyz1".to_string()));
+        assert_eq!(
+            super::literal_runs(r"connect to \S+:\d+ \(while calling api\)").unwrap(),
+            ["connect to ", ":", " (while calling api)"]
+        );
     }
 }
