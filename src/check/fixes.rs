@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::check::{Context, normalize};
+use crate::check::{Context, fingerprint, normalize};
 use crate::content::Page;
 use crate::content::markdown::{Item, SectionKind};
 use crate::diagnostic::Diagnostic;
@@ -51,9 +51,9 @@ fn excerpt(text: &str) -> String {
 
 /// What an item is about: its code spans, its sources, and its longer words.
 struct Terms {
-    code: HashSet<String>,
-    citations: HashSet<String>,
-    words: HashSet<String>,
+    code: HashSet<u64>,
+    citations: HashSet<u64>,
+    words: HashSet<u64>,
 }
 
 /// Words too common in troubleshooting text to tie a fix to a cause.
@@ -74,13 +74,13 @@ impl Terms {
             code: item
                 .code_spans
                 .iter()
-                .map(|c| c.trim().to_lowercase())
+                .map(|c| fingerprint(&c.trim().to_lowercase()))
                 .collect(),
-            citations: item.citations.iter().cloned().collect(),
+            citations: item.citations.iter().map(|c| fingerprint(c)).collect(),
             words: normalize(&text)
                 .split(' ')
                 .filter(|w| w.len() >= 5 && !STOP.contains(w))
-                .map(str::to_string)
+                .map(fingerprint)
                 .collect(),
         }
     }

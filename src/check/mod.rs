@@ -127,6 +127,17 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// A fast, stable 64-bit FNV-1a hash of a text. The quality rules hash millions of short
+/// strings; SipHash's protection against hostile keys buys nothing there.
+pub fn fingerprint(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

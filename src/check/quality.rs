@@ -1,10 +1,9 @@
 //! Quality rules: no paragraph said twice on a page, nearly twice, or on many pages.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
-use crate::check::{Context, normalize};
+use crate::check::{Context, fingerprint, normalize};
 use crate::content::Page;
 use crate::diagnostic::Diagnostic;
 
@@ -64,19 +63,26 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
             }
         }
     }
-    // Near duplicates: word 2-gram overlap, on blocks of similar length only.
-    let shingles: Vec<Vec<u64>> = blocks.iter().map(|(_, t)| shingle(t)).collect();
+    // Near duplicates: word 2-gram overlap, on blocks of similar length only (two texts
+    // whose word counts differ by more than the threshold cannot reach it). Shingles are
+    // computed for the blocks that meet a candidate, not for every block.
+    let words: Vec<usize> = blocks.iter().map(|(_, t)| t.split(' ').count()).collect();
+    let mut shingles: Vec<Option<Vec<u64>>> = vec![None; blocks.len()];
     for i in 0..blocks.len() {
         for j in (i + 1)..blocks.len() {
             if exact[i] || exact[j] || blocks[i].1 == blocks[j].1 {
                 continue;
             }
-            let (a, b) = (&shingles[i], &shingles[j]);
-            let ratio = a.len().min(b.len()) as f64 / a.len().max(b.len()).max(1) as f64;
+            let ratio = words[i].min(words[j]) as f64 / words[i].max(words[j]).max(1) as f64;
             if ratio < cx.settings.near_duplicate_similarity {
                 continue;
             }
-            let similarity = jaccard(a, b);
+            for k in [i, j] {
+                if shingles[k].is_none() {
+                    shingles[k] = Some(shingle(&blocks[k].1));
+                }
+            }
+            let similarity = jaccard(shingles[i].as_deref().unwrap_or_default(), shingles[j].as_deref().unwrap_or_default());
             if similarity >= cx.settings.near_duplicate_similarity {
                 let (line, _) = page.file.line_col(blocks[i].0.start);
                 out.push(
@@ -96,14 +102,8 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
     }
     blocks
         .into_iter()
-        .map(|(span, text)| (hash(&text), span))
+        .map(|(span, text)| (fingerprint(&text), span))
         .collect()
-}
-
-fn hash(text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 /// Sorted, deduplicated hashes of the word pairs (2-grams) of a normalized text.
@@ -111,11 +111,7 @@ fn shingle(text: &str) -> Vec<u64> {
     let words: Vec<&str> = text.split(' ').collect();
     let mut out: Vec<u64> = words
         .windows(2.min(words.len()).max(1))
-        .map(|w| {
-            let mut h = DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
+        .map(|w| fingerprint(w[0]) ^ fingerprint(w[w.len() - 1]).rotate_left(29))
         .collect();
     out.sort_unstable();
     out.dedup();
