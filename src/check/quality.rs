@@ -82,7 +82,10 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
                     shingles[k] = Some(shingle(&blocks[k].1));
                 }
             }
-            let similarity = jaccard(shingles[i].as_deref().unwrap_or_default(), shingles[j].as_deref().unwrap_or_default());
+            let similarity = jaccard(
+                shingles[i].as_deref().unwrap_or_default(),
+                shingles[j].as_deref().unwrap_or_default(),
+            );
             if similarity >= cx.settings.near_duplicate_similarity {
                 let (line, _) = page.file.line_col(blocks[i].0.start);
                 out.push(
