@@ -124,6 +124,33 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many errors and warnings a run found, in how many files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Files with at least one diagnostic.
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Summary {
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        let files: std::collections::BTreeSet<&str> =
+            diagnostics.iter().map(|d| d.file.as_str()).collect();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            files: files.len(),
+        }
+    }
+}
+
 /// "Did you mean" for a misspelt name, when one candidate is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates

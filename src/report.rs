@@ -1,6 +1,5 @@
 //! Diagnostics for people: rustc-style, with the source line and a caret under the span.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -11,7 +10,7 @@ use codespan_reporting::term::{
     termcolor::{ColorChoice, StandardStream, WriteColor},
 };
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::source::SourceFile;
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
@@ -94,25 +93,21 @@ pub fn human(
 
 /// `error: 3 errors, 1 warning in 2 files`.
 pub fn summary(diagnostics: &[Diagnostic], out: &mut dyn WriteColor) -> std::io::Result<()> {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let Summary {
+        errors,
+        warnings,
+        files,
+    } = Summary::of(diagnostics);
     if errors + warnings == 0 {
         return Ok(());
     }
-    let files: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     writeln!(
         out,
         "{}: {} in {} file{}",
         if errors > 0 { "error" } else { "warning" },
         counts(errors, warnings),
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        files,
+        if files == 1 { "" } else { "s" }
     )
 }
 

@@ -1,30 +1,19 @@
 //! Machine-readable check reports: JSON (errbook's schema), SARIF 2.1.0 (code scanning) and
 //! GitHub Actions workflow annotations.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Value, json};
 
 use crate::check::rules::{Level, RULES};
-use crate::diagnostic::{Diagnostic, Severity};
-
-fn counts(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let files: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
-    (errors, warnings, files.len())
-}
+use crate::diagnostic::{Diagnostic, Severity, Summary};
 
 /// `{"diagnostics": [...], "summary": {"errors", "warnings", "files", "checked"}}`; `files`
 /// counts the files with diagnostics, `checked` the pages checked.
 pub fn json(diagnostics: &[Diagnostic], checked: usize) -> String {
-    let (errors, warnings, files) = counts(diagnostics);
+    let Summary {
+        errors,
+        warnings,
+        files,
+    } = Summary::of(diagnostics);
     let value = json!({
         "diagnostics": diagnostics,
         "summary": {"errors": errors, "warnings": warnings, "files": files, "checked": checked},
