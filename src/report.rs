@@ -14,23 +14,20 @@ use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::source::SourceFile;
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
-pub fn stderr() -> StandardStream {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    StandardStream::stderr(if color {
+fn color_choice(is_terminal: bool) -> ColorChoice {
+    if is_terminal && std::env::var_os("NO_COLOR").is_none() {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
-    })
+    }
 }
 
-/// Standard output, coloured on the same terms.
+pub fn stderr() -> StandardStream {
+    StandardStream::stderr(color_choice(std::io::stderr().is_terminal()))
+}
+
 pub fn stdout() -> StandardStream {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    StandardStream::stdout(if color {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    })
+    StandardStream::stdout(color_choice(std::io::stdout().is_terminal()))
 }
 
 /// Prints every diagnostic, grouped by file and ordered by position, then a summary line.
