@@ -2231,18 +2231,6 @@ fn numbers_to_regex(literal: &str) -> String {
     out
 }
 
-/// Regex fragment that a numeric-ish slot becomes in a `{regex: …}` signature.
-fn slot_regex(name: &str) -> Option<&'static str> {
-    match name {
-        "n" | "n2" | "port" | "ms" | "pid" | "code" | "pct" | "acct" | "mb" => Some(r"\d+"),
-        "ip" => Some(r"\d+\.\d+\.\d+\.\d+"),
-        "ver" => Some(r"\d+\.\d+\.\d+"),
-        "hex" => Some("[0-9a-f]+"),
-        "uuid" => Some("[0-9a-f-]+"),
-        _ => None,
-    }
-}
-
 impl<'a> Page<'a> {
     fn syn(&mut self) -> String {
         let k = 2 + self.rng.below(2);
@@ -2518,26 +2506,11 @@ impl<'a> Page<'a> {
     /// Replace `{name}` placeholders. Unknown names and braces that are not
     /// placeholders (JSON, shell `{{...}}`) are kept literally.
     fn fill(&mut self, t: &str) -> String {
-        self.fill_inner(t, false)
-    }
-
-    /// Like `fill`, but produce a regex: literal parts escaped, numeric slots
-    /// become `\d+` and friends, other slots are escaped values.
-    #[allow(dead_code)]
-    fn fill_regex(&mut self, t: &str) -> String {
-        self.fill_inner(t, true)
-    }
-
-    fn fill_inner(&mut self, t: &str, regex: bool) -> String {
         let mut out = String::with_capacity(t.len() + 32);
         let mut rest = t;
         while let Some(open) = rest.find('{') {
             let (lit, after) = rest.split_at(open);
-            if regex {
-                out.push_str(&regex_escape(lit));
-            } else {
-                out.push_str(lit);
-            }
+            out.push_str(lit);
             let after = &after[1..];
             let close = after.find('}');
             let name = close.map(|c| &after[..c]);
@@ -2546,30 +2519,16 @@ impl<'a> Page<'a> {
             });
             if valid {
                 let name = name.unwrap();
-                let re = if regex { slot_regex(name) } else { None };
-                if let Some(re) = re {
-                    out.push_str(re);
-                    rest = &after[close.unwrap() + 1..];
-                    continue;
-                }
                 if let Some(v) = self.dynamic(name) {
-                    if regex {
-                        out.push_str(&regex_escape(&v));
-                    } else {
-                        out.push_str(&v);
-                    }
+                    out.push_str(&v);
                     rest = &after[close.unwrap() + 1..];
                     continue;
                 }
             }
-            out.push_str(if regex { "\\{" } else { "{" });
+            out.push('{');
             rest = after;
         }
-        if regex {
-            out.push_str(&regex_escape(rest));
-        } else {
-            out.push_str(rest);
-        }
+        out.push_str(rest);
         out
     }
 }

@@ -108,6 +108,12 @@ impl Site {
         (site, diags)
     }
 
+    /// Whether any page is about this tool (pages are sorted by tool).
+    pub fn has_tool(&self, tool: &str) -> bool {
+        let first = self.pages.partition_point(|p| p.tool.as_str() < tool);
+        self.pages.get(first).is_some_and(|p| p.tool == tool)
+    }
+
     pub fn page_by_slug(&self, slug: &str) -> Option<&Page> {
         self.by_slug.get(slug).map(|&i| &self.pages[i])
     }

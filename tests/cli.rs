@@ -331,6 +331,33 @@ fn config_errors_are_located_and_a_missing_config_cannot_run() {
 }
 
 #[test]
+fn a_static_file_cannot_replace_a_page_and_bad_toml_is_located() {
+    let tmp = site("build/valid");
+    fs::create_dir_all(tmp.path().join("static/demo/bad-key")).unwrap();
+    fs::write(tmp.path().join("static/demo/bad-key/index.html"), "mine").unwrap();
+    let out = errbook(tmp.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        diagnostic_lines(&stderr(&out)),
+        [
+            "static/demo/bad-key/index.html:1:1: error[static-collision]: `static/demo/bad-key/index.html` would replace the generated `demo/bad-key/index.html`"
+        ]
+    );
+    assert!(!tmp.path().join("public").exists());
+
+    let config = tmp.path().join("errbook.toml");
+    fs::write(&config, "title = \"t\"\nbase_url = [\n").unwrap();
+    let out = errbook(tmp.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[config-syntax]: invalid errbook.toml"),
+        "{text}"
+    );
+    assert!(text.contains("┌─ errbook.toml:"), "{text}");
+}
+
+#[test]
 fn new_scaffolds_a_page_and_refuses_to_overwrite() {
     let tmp = site("build/valid");
     let out = errbook(tmp.path(), &["new", "demo/timeout-on-upload"]);

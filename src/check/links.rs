@@ -69,7 +69,7 @@ fn resolve(site: &Site, page: &Page, href: &str) -> Result<(), String> {
         match parts.as_slice() {
             [] => None,
             ["category", id] if site.config.category(id).is_some() => None,
-            [tool] if site.pages.iter().any(|p| p.tool == *tool) => None,
+            [tool] if site.has_tool(tool) => None,
             [tool, slug] if site.page_by_slug(slug).is_some_and(|p| p.tool == *tool) => {
                 site.page_by_slug(slug)
             }

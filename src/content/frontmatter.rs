@@ -1,6 +1,6 @@
 //! Splits a page into front matter and body, and decodes the front matter into typed values.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use jiff::civil::Date;
@@ -400,12 +400,12 @@ impl Decoder<'_> {
     fn sources(&mut self, node: &Node) -> Option<Vec<Source>> {
         let items = self.list(node, "sources")?;
         let mut out = Vec::new();
-        let mut seen: HashMap<String, ()> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut ok = true;
         for item in items {
             match self.source(item) {
                 Some(source) => {
-                    if seen.insert(source.id.value.clone(), ()).is_some() {
+                    if !seen.insert(source.id.value.clone()) {
                         let message = format!("source id `{}` is used twice", source.id.value);
                         self.error("duplicate-source-id", source.id.span.clone(), message, None);
                         ok = false;

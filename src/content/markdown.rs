@@ -242,7 +242,7 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                     body.citations.push(Spanned::new(id.clone(), span.clone()));
                 }
                 builder.cite(&ids);
-                builder.push(Event::Html(citation_html(&ids, sources).into()), span);
+                builder.push(Event::Html(citation_html(&ids, sources).into()));
                 i = end + 1;
                 continue;
             }
@@ -279,14 +279,14 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                     lang: fence.lang,
                     code,
                 });
-                builder.push(Event::Html(marker.into()), span);
+                builder.push(Event::Html(marker.into()));
                 i = end + 1;
                 continue;
             }
             _ => {}
         }
         builder.observe(event, &span);
-        builder.push(events[i].0.clone(), span);
+        builder.push(events[i].0.clone());
         i += 1;
     }
     builder.finish(&mut body);
@@ -460,7 +460,7 @@ impl<'a> SectionBuilder<'a> {
         }
     }
 
-    fn push(&mut self, event: Event<'a>, _span: Range<usize>) {
+    fn push(&mut self, event: Event<'a>) {
         self.events.push(event);
     }
 

@@ -118,6 +118,19 @@ impl SourceKind {
         })
     }
 
+    /// The name used in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Issue => "issue",
+            SourceKind::Pull => "pull",
+            SourceKind::Docs => "docs",
+            SourceKind::Changelog => "changelog",
+            SourceKind::Source => "source",
+            SourceKind::Forum => "forum",
+            SourceKind::Blog => "blog",
+        }
+    }
+
     /// What readers see next to a source.
     pub fn label(self) -> &'static str {
         match self {

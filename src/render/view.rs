@@ -190,7 +190,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 url: s.url.as_ref().map(|u| u.value.as_str()),
                 host: s.url.as_ref().and_then(|u| url_host(&u.value)),
                 title: &s.title.value,
-                kind: kind_name(s.kind.value),
+                kind: s.kind.value.name(),
                 kind_label: s.kind.value.label(),
                 date: s.date.as_ref().map(|d| d.value.to_string()),
             })
@@ -202,13 +202,6 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
     }
-}
-
-fn kind_name(kind: crate::content::SourceKind) -> &'static str {
-    crate::content::SourceKind::NAMES
-        .into_iter()
-        .find(|n| crate::content::SourceKind::parse(n) == Some(kind))
-        .unwrap_or("source")
 }
 
 fn url_host(url: &str) -> Option<&str> {
