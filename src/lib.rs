@@ -21,6 +21,7 @@ pub mod scaffold;
 pub mod site;
 pub mod source;
 pub mod theme;
+pub mod validators;
 pub mod yaml;
 
 pub use build::{BuildOptions, BuildOutcome, build};

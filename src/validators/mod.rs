@@ -1,0 +1,85 @@
+//! Embedded config validators: the `ConfigValidator` trait, the one registry, and their findings.
+//!
+//! A validator checks a config file that a reader or operator brings (untrusted text) and
+//! answers located findings, each naming a rule whose knowledge-base page explains it. The same
+//! validators run in `errbook validate`, in the preview server's `/api/validate/<id>` and in
+//! the build, for fenced examples marked `validate=<id> expect=<rule|ok>`.
+//!
+//! Adding a validator: one module implementing [`ConfigValidator`], one line in [`REGISTRY`].
+
+use serde::Serialize;
+
+use crate::diagnostic::Severity;
+
+/// Largest config a validator accepts; larger input is refused before parsing.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+/// One rule of a validator, as listed by `GET /api/validators` and in the docs.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RuleInfo {
+    /// Stable kebab-case id; a public contract once released.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// The knowledge-base page that explains it, as `<tool>/<slug>` (published at
+    /// `/<tool>/<slug>/`).
+    pub page: &'static str,
+}
+
+impl RuleInfo {
+    /// The site-relative URL of the page that explains this rule.
+    pub fn url(&self) -> String {
+        format!("/{}/", self.page)
+    }
+}
+
+/// One problem a validator found, located in the config text (1-based line and column, in
+/// characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub help: Option<String>,
+    /// The page that explains the rule (site-relative, e.g. `/litellm/invalid-routing-strategy/`).
+    pub url: String,
+}
+
+/// A config checker compiled into errbook.
+pub trait ConfigValidator: Send + Sync {
+    /// Stable id used on the command line, in the API and in `validate=` examples.
+    fn id(&self) -> &'static str;
+    /// Human title, e.g. "LiteLLM proxy config.yaml".
+    fn title(&self) -> &'static str;
+    /// Every rule this validator can report.
+    fn rules(&self) -> &'static [RuleInfo];
+    /// Checks `text`. Never panics; hostile input yields findings, not errors. Findings are in
+    /// order of position.
+    fn validate(&self, text: &str) -> Vec<Finding>;
+}
+
+/// Every validator compiled into this binary.
+pub static REGISTRY: &[&dyn ConfigValidator] = &[];
+
+/// The validator with this id.
+pub fn find(id: &str) -> Option<&'static dyn ConfigValidator> {
+    REGISTRY.iter().copied().find(|v| v.id() == id)
+}
+
+/// Ids of every registered validator, for "did you mean" and listings.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|v| v.id())
+}
+
+/// Whether an example's findings meet its `expect=`: `ok` means no error- or warning-level
+/// finding (info is advisory); a rule id means that rule was reported.
+pub fn meets_expectation(findings: &[Finding], expect: &str) -> bool {
+    if expect == "ok" {
+        findings.iter().all(|f| f.severity == Severity::Info)
+    } else {
+        findings.iter().any(|f| f.rule == expect)
+    }
+}
