@@ -1,5 +1,5 @@
 //! The page body: markdown parsed into recognised sections, citations, anchors and examples,
-//! and rendered to HTML.
+//! and, only when a page is rendered, to HTML.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -74,19 +74,29 @@ pub struct Body {
     pub internal_links: Vec<Spanned<String>>,
     /// Every heading anchor id on the page.
     pub anchors: Vec<String>,
-    /// Fenced and indented code blocks, highlighted when the page is rendered.
-    pub code_blocks: Vec<CodeBlock>,
+    /// The byte range of the markdown in the page file, parsed again by [`Body::sections_html`].
+    pub markdown: Range<usize>,
 }
 
+/// A fenced or indented code block, highlighted when its section's HTML is made.
 #[derive(Debug, Clone)]
-pub struct CodeBlock {
-    pub lang: String,
-    pub code: String,
+struct CodeBlock {
+    lang: String,
+    code: String,
 }
 
 impl Body {
     pub fn section(&self, kind: SectionKind) -> Option<&Section> {
         self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The HTML of every section, in the order of [`Body::sections`], code highlighted.
+    /// Parsing keeps no HTML (`check` never needs it), so this parses the markdown again;
+    /// `file` and `sources` must be the ones the body was parsed from.
+    pub fn sections_html(&self, file: &SourceFile, sources: &[Source]) -> Vec<String> {
+        let mut html = Vec::with_capacity(self.sections.len());
+        walk(file, self.markdown.clone(), sources, Some(&mut html));
+        html
     }
 }
 
@@ -98,9 +108,8 @@ pub struct Section {
     pub id: String,
     /// Span of the H2 heading (the whole body for the preamble).
     pub span: Range<usize>,
-    /// The section's content without its H2, with each code block left as a marker that
-    /// [`Section::html`] replaces, so that parsing (and `check`) never pays for highlighting.
-    html_parts: String,
+    /// Whether anything at all follows the heading.
+    has_content: bool,
     /// Top-level list items, e.g. one per cause.
     pub list_items: Vec<Item>,
     /// H3 subsections, e.g. one per fix or FAQ question.
@@ -109,27 +118,27 @@ pub struct Section {
     pub blocks: Vec<Spanned<String>>,
 }
 
-/// Separates code-block markers in `Section::html_parts`; markdown input cannot produce it
-/// (the parser replaces NUL with U+FFFD).
+/// Separates code-block markers in a section's HTML before highlighting; markdown input
+/// cannot produce it (the parser replaces NUL with U+FFFD).
 const CODE_MARK: char = '\0';
+
+/// Replaces the code-block markers in `parts` with the highlighted blocks.
+fn highlight_code(parts: &str, code_blocks: &[CodeBlock]) -> String {
+    let mut out = String::with_capacity(parts.len() * 2);
+    for (n, part) in parts.split(CODE_MARK).enumerate() {
+        if n % 2 == 0 {
+            out.push_str(part);
+        } else if let Some(block) = part.parse().ok().and_then(|i: usize| code_blocks.get(i)) {
+            out.push_str(&highlight::code_block(&block.code, &block.lang));
+        }
+    }
+    out
+}
 
 impl Section {
     /// Whether anything at all follows the heading.
     pub fn has_content(&self) -> bool {
-        !self.html_parts.trim().is_empty()
-    }
-
-    /// The section's HTML, code blocks highlighted.
-    pub fn html(&self, code_blocks: &[CodeBlock]) -> String {
-        let mut out = String::with_capacity(self.html_parts.len() * 2);
-        for (n, part) in self.html_parts.split(CODE_MARK).enumerate() {
-            if n % 2 == 0 {
-                out.push_str(part);
-            } else if let Some(block) = part.parse().ok().and_then(|i: usize| code_blocks.get(i)) {
-                out.push_str(&highlight::code_block(&block.code, &block.lang));
-            }
-        }
-        out
+        self.has_content
     }
 
     /// The section's entries: its H3 subsections when it has any, else its list items.
@@ -199,6 +208,16 @@ fn cited_ids(dest: &str) -> Vec<String> {
 
 /// Parses the markdown in `range` of `file`; `sources` numbers the citations.
 pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body {
+    walk(file, range, sources, None)
+}
+
+/// Walks the markdown once. With `html`, also renders each section, in order, into it.
+fn walk(
+    file: &SourceFile,
+    range: Range<usize>,
+    sources: &[Source],
+    mut html: Option<&mut Vec<String>>,
+) -> Body {
     let text = &file.text[range.clone()];
     let base = range.start;
     let mut events: Vec<(Event, Range<usize>)> =
@@ -207,15 +226,21 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
             .map(|(e, r)| (e, base + r.start..base + r.end))
             .collect();
 
-    let mut body = Body::default();
+    let mut body = Body {
+        markdown: range.clone(),
+        ..Body::default()
+    };
     let mut used_ids = HashSet::new();
     assign_heading_ids(&mut events, &mut used_ids, &mut body.anchors);
 
+    let rendering = html.is_some();
+    let mut code_blocks = Vec::new();
     let mut builder = SectionBuilder::new(
         SectionKind::Preamble,
         String::new(),
         String::new(),
         base..range.end,
+        rendering,
     );
     let mut i = 0;
     while i < events.len() {
@@ -229,9 +254,15 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                 let end = find_end(&events, i);
                 let title = plain_text(&events[i + 1..end]);
                 let id = id.as_deref().unwrap_or_default().to_string();
-                let next = SectionBuilder::new(SectionKind::from_title(&title), title, id, span);
+                let next = SectionBuilder::new(
+                    SectionKind::from_title(&title),
+                    title,
+                    id,
+                    span,
+                    rendering,
+                );
                 let done = std::mem::replace(&mut builder, next);
-                done.finish(&mut body);
+                done.finish(&mut body, html.as_deref_mut(), &code_blocks);
                 i = end + 1;
                 continue;
             }
@@ -242,7 +273,7 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
                     body.citations.push(Spanned::new(id.clone(), span.clone()));
                 }
                 builder.cite(&ids);
-                builder.push(Event::Html(citation_html(&ids, sources).into()));
+                builder.push_with(|| Event::Html(citation_html(&ids, sources).into()));
                 i = end + 1;
                 continue;
             }
@@ -252,44 +283,50 @@ pub fn parse(file: &SourceFile, range: Range<usize>, sources: &[Source]) -> Body
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let end = find_end(&events, i);
-                let code: String = events[i + 1..end]
-                    .iter()
-                    .filter_map(|(e, _)| match e {
-                        Event::Text(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
+                let code = || -> String {
+                    events[i + 1..end]
+                        .iter()
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect()
                 };
-                let fence = FenceInfo::parse(&info);
-                if let Some(validator) = &fence.validate {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.as_ref(),
+                    CodeBlockKind::Indented => "",
+                };
+                let fence = FenceInfo::parse(info);
+                if let Some(validator) = &fence.validate
+                    && !rendering
+                {
                     body.examples.push(Example {
                         lang: fence.lang.clone(),
                         validator: validator.clone(),
                         expect: fence.expect.clone(),
-                        code: code.clone(),
+                        code: code(),
                         span: span.clone(),
                     });
                 }
                 builder.mark_code();
-                let marker = format!("{CODE_MARK}{}{CODE_MARK}", body.code_blocks.len());
-                body.code_blocks.push(CodeBlock {
-                    lang: fence.lang,
-                    code,
+                builder.push_with(|| {
+                    let marker = format!("{CODE_MARK}{}{CODE_MARK}", code_blocks.len());
+                    code_blocks.push(CodeBlock {
+                        lang: fence.lang,
+                        code: code(),
+                    });
+                    Event::Html(marker.into())
                 });
-                builder.push(Event::Html(marker.into()));
                 i = end + 1;
                 continue;
             }
             _ => {}
         }
         builder.observe(event, &span);
-        builder.push(events[i].0.clone());
+        builder.push_with(|| events[i].0.clone());
         i += 1;
     }
-    builder.finish(&mut body);
+    builder.finish(&mut body, html, &code_blocks);
     body
 }
 
@@ -430,7 +467,8 @@ impl FenceInfo {
 /// Collects one section's events, list items and subsections while the body is walked.
 struct SectionBuilder<'a> {
     section: Section,
-    events: Vec<Event<'a>>,
+    /// The section's events, kept only when its HTML is wanted.
+    events: Option<Vec<Event<'a>>>,
     list_depth: usize,
     item: Option<Item>,
     sub: Option<Item>,
@@ -439,19 +477,25 @@ struct SectionBuilder<'a> {
 }
 
 impl<'a> SectionBuilder<'a> {
-    fn new(kind: SectionKind, title: String, id: String, span: Range<usize>) -> Self {
+    fn new(
+        kind: SectionKind,
+        title: String,
+        id: String,
+        span: Range<usize>,
+        rendering: bool,
+    ) -> Self {
         SectionBuilder {
             section: Section {
                 kind,
                 title,
                 id,
                 span,
-                html_parts: String::new(),
+                has_content: false,
                 list_items: Vec::new(),
                 subsections: Vec::new(),
                 blocks: Vec::new(),
             },
-            events: Vec::new(),
+            events: rendering.then(Vec::new),
             list_depth: 0,
             item: None,
             sub: None,
@@ -460,8 +504,12 @@ impl<'a> SectionBuilder<'a> {
         }
     }
 
-    fn push(&mut self, event: Event<'a>) {
-        self.events.push(event);
+    /// Notes that the section has content; makes the event only when rendering.
+    fn push_with(&mut self, event: impl FnOnce() -> Event<'a>) {
+        self.section.has_content = true;
+        if let Some(events) = &mut self.events {
+            events.push(event());
+        }
     }
 
     fn cite(&mut self, ids: &[String]) {
@@ -561,14 +609,17 @@ impl<'a> SectionBuilder<'a> {
         }
     }
 
-    fn finish(mut self, body: &mut Body) {
+    fn finish(mut self, body: &mut Body, html: Option<&mut Vec<String>>, code: &[CodeBlock]) {
         self.finish_sub();
-        let is_empty_preamble =
-            self.section.kind == SectionKind::Preamble && self.events.is_empty();
-        html::push_html(&mut self.section.html_parts, self.events.into_iter());
-        if !is_empty_preamble {
-            body.sections.push(self.section);
+        if self.section.kind == SectionKind::Preamble && !self.section.has_content {
+            return;
         }
+        if let (Some(html), Some(events)) = (html, self.events) {
+            let mut parts = String::new();
+            html::push_html(&mut parts, events.into_iter());
+            html.push(highlight_code(&parts, code));
+        }
+        body.sections.push(self.section);
     }
 }
 
@@ -616,15 +667,19 @@ mod tests {
         }
     }
 
-    fn body(md: &str, sources: &[Source]) -> Body {
+    /// The parsed body and the HTML of its sections.
+    fn body_and_html(md: &str, sources: &[Source]) -> (Body, Vec<String>) {
         let file = SourceFile::new("p.md", md);
-        parse(&file, 0..file.text.len(), sources)
+        let body = parse(&file, 0..file.text.len(), sources);
+        let html = body.sections_html(&file, sources);
+        assert_eq!(html.len(), body.sections.len());
+        (body, html)
     }
 
     #[test]
     fn recognises_sections_items_and_citations() {
         let md = "Intro.\n\n## Causes\n\n- First cause [@gh-1].\n- Second [@gh-1; @docs].\n\n## Fixes\n\n### Raise the limit\n\nSet `rpm: 10`.\n\n## FAQ\n\n### Why?\n\nBecause.\n";
-        let b = body(md, &[source("gh-1"), source("docs")]);
+        let (b, html) = body_and_html(md, &[source("gh-1"), source("docs")]);
         let kinds: Vec<_> = b.sections.iter().map(|s| s.kind).collect();
         assert_eq!(
             kinds,
@@ -638,12 +693,8 @@ mod tests {
         let causes = b.section(SectionKind::Causes).unwrap();
         assert_eq!(causes.items().len(), 2);
         assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
-        assert!(
-            causes
-                .html(&b.code_blocks)
-                .contains("href=\"#source-gh-1\"")
-        );
-        assert!(causes.html(&b.code_blocks).contains(">2</a>"));
+        assert!(html[1].contains("href=\"#source-gh-1\""));
+        assert!(html[1].contains(">2</a>"));
         let fix = &b.section(SectionKind::Fixes).unwrap().items()[0];
         assert_eq!(fix.title.as_deref(), Some("Raise the limit"));
         assert!(fix.has_code);
@@ -658,24 +709,24 @@ mod tests {
 
     #[test]
     fn unknown_citations_render_visibly() {
-        let b = body("## Causes\n\n- x [@nope]\n", &[]);
-        assert!(b.sections[0].html(&b.code_blocks).contains("cite-unknown"));
+        let (_, html) = body_and_html("## Causes\n\n- x [@nope]\n", &[]);
+        assert!(html[0].contains("cite-unknown"));
     }
 
     #[test]
     fn headings_get_unique_anchors() {
-        let b = body("## FAQ\n\n### Same\n\n### Same\n", &[]);
+        let (b, html) = body_and_html("## FAQ\n\n### Same\n\n### Same\n", &[]);
         assert_eq!(b.anchors, ["faq", "same", "same-1"]);
-        assert!(b.sections[0].html(&b.code_blocks).contains("id=\"same-1\""));
+        assert!(html[0].contains("id=\"same-1\""));
     }
 
     #[test]
     fn examples_are_collected() {
-        let b = body("```yaml validate=litellm-proxy expect=ok\na: 1\n```\n", &[]);
+        let (b, html) = body_and_html("```yaml validate=litellm-proxy expect=ok\na: 1\n```\n", &[]);
         assert_eq!(b.examples[0].validator, "litellm-proxy");
         assert_eq!(b.examples[0].expect.as_deref(), Some("ok"));
         assert_eq!(b.examples[0].code, "a: 1\n");
-        let html = b.sections[0].html(&b.code_blocks);
+        let html = &html[0];
         assert!(
             html.contains("<pre class=\"code\" data-lang=\"yaml\">"),
             "{html}"

@@ -173,11 +173,12 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             .body
             .sections
             .iter()
-            .map(|s| SectionView {
+            .zip(page.body.sections_html(&page.file, &front.sources))
+            .map(|(s, html)| SectionView {
                 kind: s.kind.name(),
                 title: &s.title,
                 id: &s.id,
-                html: s.html(&page.body.code_blocks),
+                html,
             })
             .collect(),
         sources: front
