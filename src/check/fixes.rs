@@ -1,8 +1,6 @@
 //! Fix rules: every fix says what to change, and every cause has a fix.
 
-use std::collections::HashSet;
-
-use crate::check::{Context, fingerprint, normalize};
+use crate::check::{Context, fingerprint, fingerprint_lowercase, normalize_into};
 use crate::content::Page;
 use crate::content::markdown::{Item, SectionKind};
 use crate::diagnostic::Diagnostic;
@@ -26,9 +24,14 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(causes) = page.body.section(SectionKind::Causes) else {
         return;
     };
-    let fix_terms: Vec<Terms> = fixes.items().iter().map(Terms::of).collect();
+    let mut scratch = String::new();
+    let fix_terms: Vec<Terms> = fixes
+        .items()
+        .iter()
+        .map(|fix| Terms::of(fix, &mut scratch))
+        .collect();
     for cause in causes.items() {
-        let terms = Terms::of(cause);
+        let terms = Terms::of(cause, &mut scratch);
         if !fix_terms.iter().any(|f| terms.shared_with(f)) {
             out.push(
                 cx.report("cause-without-fix", page, cause.span.clone(), "no fix on the page addresses this cause")
@@ -49,11 +52,12 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// What an item is about: its code spans, its sources, and its longer words.
+/// What an item is about: its code spans, its sources, and its longer words, each as a
+/// sorted set of hashes (a few dozen per item: sorted vectors beat hash sets here).
 struct Terms {
-    code: HashSet<u64>,
-    citations: HashSet<u64>,
-    words: HashSet<u64>,
+    code: Vec<u64>,
+    citations: Vec<u64>,
+    words: Vec<u64>,
 }
 
 /// Words too common in troubleshooting text to tie a fix to a cause.
@@ -64,31 +68,98 @@ const STOP: &[&str] = &[
 ];
 
 impl Terms {
-    fn of(item: &Item) -> Terms {
-        let text = format!(
-            "{} {}",
-            item.title.as_deref().unwrap_or_default(),
-            item.text
-        );
+    /// `scratch` is reused between items to hold the normalized text.
+    fn of(item: &Item, scratch: &mut String) -> Terms {
+        scratch.clear();
+        normalize_into(item.title.as_deref().unwrap_or_default(), scratch);
+        scratch.push(' ');
+        normalize_into(&item.text, scratch);
         Terms {
-            code: item
-                .code_spans
-                .iter()
-                .map(|c| fingerprint(&c.trim().to_lowercase()))
-                .collect(),
-            citations: item.citations.iter().map(|c| fingerprint(c)).collect(),
-            words: normalize(&text)
-                .split(' ')
-                .filter(|w| w.len() >= 5 && !STOP.contains(w))
-                .map(fingerprint)
-                .collect(),
+            code: sorted_set(
+                item.code_spans
+                    .iter()
+                    .map(|c| fingerprint_lowercase(c.trim())),
+            ),
+            citations: sorted_set(item.citations.iter().map(|c| fingerprint(c))),
+            words: sorted_set(
+                scratch
+                    .split(' ')
+                    .filter(|w| w.len() >= 5 && !STOP.contains(w))
+                    .map(fingerprint),
+            ),
         }
     }
 
     /// A shared code span or source, or two shared longer words.
     fn shared_with(&self, other: &Terms) -> bool {
-        !self.code.is_disjoint(&other.code)
-            || !self.citations.is_disjoint(&other.citations)
-            || self.words.intersection(&other.words).count() >= 2
+        common(&self.code, &other.code) > 0
+            || common(&self.citations, &other.citations) > 0
+            || common(&self.words, &other.words) >= 2
+    }
+}
+
+fn sorted_set(hashes: impl Iterator<Item = u64>) -> Vec<u64> {
+    let mut out: Vec<u64> = hashes.collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How many values two sorted sets share.
+fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    both
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(title: Option<&str>, text: &str, code: &[&str]) -> Item {
+        Item {
+            title: title.map(str::to_string),
+            text: text.to_string(),
+            code_spans: code.iter().map(|c| c.to_string()).collect(),
+            ..Item::default()
+        }
+    }
+
+    #[test]
+    fn causes_and_fixes_meet_on_code_or_two_longer_words() {
+        let mut scratch = String::new();
+        let cause = Terms::of(
+            &item(
+                None,
+                "The `RPM_limit ` of the deployment is too low for bursts.",
+                &["RPM_limit "],
+            ),
+            &mut scratch,
+        );
+        let by_code = Terms::of(
+            &item(Some("Raise it"), "Set it higher.", &["rpm_limit"]),
+            &mut scratch,
+        );
+        let by_words = Terms::of(
+            &item(Some("Deployment"), "Allow BURSTS.", &[]),
+            &mut scratch,
+        );
+        let one_word = Terms::of(&item(Some("Deployment"), "Restart it.", &[]), &mut scratch);
+        // The title and the text are separate words, not glued together.
+        let glued = Terms::of(&item(Some("deploy"), "ment bursts", &[]), &mut scratch);
+        assert!(cause.shared_with(&by_code));
+        assert!(cause.shared_with(&by_words));
+        assert!(!cause.shared_with(&one_word));
+        assert!(!cause.shared_with(&glued));
     }
 }

@@ -107,24 +107,46 @@ pub fn apply_levels(
 
 /// Words of a text, lowercased, without punctuation: what "the same text" compares.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// Appends the normalized form of `text` (see [`normalize`]) to `out`, words separated by one
+/// space, and returns how many words it has. Rules normalize every block of every page, so
+/// ASCII, nearly all of the text, takes a path without char decoding or case tables.
+pub fn normalize_into(text: &str, out: &mut String) -> usize {
+    out.reserve(text.len());
+    let start = out.len();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut rest = text;
+    while let Some(&byte) = rest.as_bytes().first() {
+        let (alphanumeric, width) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if alphanumeric {
+            if !in_word {
+                if out.len() > start {
+                    out.push(' ');
+                }
+                words += 1;
+                in_word = true;
             }
-            pending_space = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+            if byte.is_ascii() {
+                out.push(char::from(byte.to_ascii_lowercase()));
             } else {
-                out.extend(c.to_lowercase());
+                out.extend(rest[..width].chars().flat_map(char::to_lowercase));
             }
         } else {
-            pending_space = true;
+            in_word = false;
         }
+        rest = &rest[width..];
     }
-    out
+    words
 }
 
 /// A fast, stable 64-bit FNV-1a hash of a text. The quality rules hash millions of short
@@ -138,6 +160,20 @@ pub fn fingerprint(text: &str) -> u64 {
     hash
 }
 
+/// [`fingerprint`] of the lowercased text, without making the lowercased copy when the text
+/// is ASCII.
+pub fn fingerprint_lowercase(text: &str) -> u64 {
+    if !text.is_ascii() {
+        return fingerprint(&text.to_lowercase());
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte.to_ascii_lowercase());
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -146,5 +182,24 @@ mod tests {
             super::normalize("Check the  LOG, then retry!"),
             "check the log then retry"
         );
+    }
+
+    #[test]
+    fn normalize_counts_words_and_lowercases_beyond_ascii() {
+        let mut out = String::from("kept|");
+        assert_eq!(super::normalize_into("  Straße, ÉTÉ! İx 42…", &mut out), 4);
+        assert_eq!(out, "kept|straße été i\u{307}x 42");
+        assert_eq!(super::normalize_into("-- ,, --", &mut out), 0);
+        assert_eq!(super::normalize(""), "");
+    }
+
+    #[test]
+    fn lowercase_fingerprint_is_the_fingerprint_of_the_lowercase() {
+        for text in ["Rpm_Limit", "ÉTÉ x", ""] {
+            assert_eq!(
+                super::fingerprint_lowercase(text),
+                super::fingerprint(&text.to_lowercase())
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::check::{Context, fingerprint, normalize};
+use crate::check::{Context, fingerprint, normalize_into};
 use crate::content::Page;
 use crate::diagnostic::Diagnostic;
 
@@ -11,26 +11,37 @@ use crate::diagnostic::Diagnostic;
 /// ("Yes.", "See above.").
 const MIN_WORDS: usize = 6;
 
+/// One text block of a page, normalized: its words live in the page's shared buffer.
+struct Normalized {
+    span: Range<usize>,
+    /// Byte range of the normalized words in the buffer.
+    text: Range<usize>,
+    words: usize,
+    hash: u64,
+}
+
 /// The text blocks of a page that quality rules compare: summary, quick fix, every paragraph
-/// and list item.
-fn blocks(page: &Page) -> Vec<(Range<usize>, String)> {
+/// and list item, each normalized once into one buffer for the page.
+fn blocks(page: &Page, buffer: &mut String) -> Vec<Normalized> {
     let front = &page.front;
-    let mut out = vec![
-        (front.summary.span.clone(), normalize(&front.summary.value)),
-        (
-            front.quick_fix.span.clone(),
-            normalize(&front.quick_fix.value),
-        ),
-    ];
-    for section in &page.body.sections {
-        out.extend(
-            section
-                .blocks
-                .iter()
-                .map(|b| (b.span.clone(), normalize(&b.value))),
-        );
+    let texts = [&front.summary, &front.quick_fix]
+        .into_iter()
+        .chain(page.body.sections.iter().flat_map(|s| &s.blocks));
+    let mut out = Vec::new();
+    for block in texts {
+        let start = buffer.len();
+        let words = normalize_into(&block.value, buffer);
+        if words < MIN_WORDS {
+            buffer.truncate(start);
+            continue;
+        }
+        out.push(Normalized {
+            span: block.span.clone(),
+            text: start..buffer.len(),
+            words,
+            hash: fingerprint(&buffer[start..]),
+        });
     }
-    out.retain(|(_, text)| text.split(' ').count() >= MIN_WORDS);
     out
 }
 
@@ -40,46 +51,56 @@ pub type Block = (u64, Range<usize>);
 
 /// Reports duplicated text within the page; returns the page's blocks for [`check_site`].
 pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<Block> {
-    let blocks = blocks(page);
-    let mut first_seen: HashMap<&str, &Range<usize>> = HashMap::new();
+    let mut buffer = String::new();
+    let blocks = blocks(page, &mut buffer);
+    let text = |b: &Normalized| &buffer[b.text.clone()];
+    // The first block with each hash; a different text under the same hash (a collision)
+    // falls back to comparing with every earlier block.
+    let mut first_seen: HashMap<u64, usize> = HashMap::with_capacity(blocks.len());
     let mut exact = vec![false; blocks.len()];
-    for (i, (span, text)) in blocks.iter().enumerate() {
-        match first_seen.get(text.as_str()) {
-            Some(first) => {
-                exact[i] = true;
-                let (line, _) = page.file.line_col(first.start);
-                out.push(
-                    cx.report(
-                        "duplicate-text",
-                        page,
-                        span.clone(),
-                        format!("this text repeats line {line} of the page"),
-                    )
-                    .with_help("say it once; each section should add something the others do not"),
-                );
-            }
+    for (i, block) in blocks.iter().enumerate() {
+        let first = match first_seen.get(&block.hash) {
+            Some(&first) if text(&blocks[first]) == text(block) => Some(first),
+            Some(_) => blocks[..i]
+                .iter()
+                .position(|earlier| text(earlier) == text(block)),
             None => {
-                first_seen.insert(text, span);
+                first_seen.insert(block.hash, i);
+                None
             }
+        };
+        if let Some(first) = first {
+            exact[i] = true;
+            let (line, _) = page.file.line_col(blocks[first].span.start);
+            out.push(
+                cx.report(
+                    "duplicate-text",
+                    page,
+                    block.span.clone(),
+                    format!("this text repeats line {line} of the page"),
+                )
+                .with_help("say it once; each section should add something the others do not"),
+            );
         }
     }
     // Near duplicates: word 2-gram overlap, on blocks of similar length only (two texts
     // whose word counts differ by more than the threshold cannot reach it). Shingles are
     // computed for the blocks that meet a candidate, not for every block.
-    let words: Vec<usize> = blocks.iter().map(|(_, t)| t.split(' ').count()).collect();
     let mut shingles: Vec<Option<Vec<u64>>> = vec![None; blocks.len()];
     for i in 0..blocks.len() {
         for j in (i + 1)..blocks.len() {
-            if exact[i] || exact[j] || blocks[i].1 == blocks[j].1 {
+            let same = blocks[i].hash == blocks[j].hash && text(&blocks[i]) == text(&blocks[j]);
+            if exact[i] || exact[j] || same {
                 continue;
             }
-            let ratio = words[i].min(words[j]) as f64 / words[i].max(words[j]).max(1) as f64;
+            let (wi, wj) = (blocks[i].words, blocks[j].words);
+            let ratio = wi.min(wj) as f64 / wi.max(wj).max(1) as f64;
             if ratio < cx.settings.near_duplicate_similarity {
                 continue;
             }
             for k in [i, j] {
                 if shingles[k].is_none() {
-                    shingles[k] = Some(shingle(&blocks[k].1));
+                    shingles[k] = Some(shingle(text(&blocks[k])));
                 }
             }
             let similarity = jaccard(
@@ -87,12 +108,12 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
                 shingles[j].as_deref().unwrap_or_default(),
             );
             if similarity >= cx.settings.near_duplicate_similarity {
-                let (line, _) = page.file.line_col(blocks[i].0.start);
+                let (line, _) = page.file.line_col(blocks[i].span.start);
                 out.push(
                     cx.report(
                         "near-duplicate-text",
                         page,
-                        blocks[j].0.clone(),
+                        blocks[j].span.clone(),
                         format!(
                             "this text is {:.0}% the same as line {line}",
                             similarity * 100.0
@@ -103,10 +124,7 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
             }
         }
     }
-    blocks
-        .into_iter()
-        .map(|(span, text)| (fingerprint(&text), span))
-        .collect()
+    blocks.into_iter().map(|b| (b.hash, b.span)).collect()
 }
 
 /// Sorted, deduplicated hashes of the word pairs (2-grams) of a normalized text.
