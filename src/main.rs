@@ -1,6 +1,7 @@
 //! The `errbook` command line: parses arguments, calls the library, maps outcomes to exit codes
 //! (0 clean, 1 problems found, 2 could not run).
 
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,7 +104,7 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             deny_warnings,
         } => {
             let (site, diagnostics) = errbook::build::check_all(&cli.root)?;
-            let checked = site.map_or(0, |s| s.pages.len());
+            let checked = site.as_ref().map_or(0, |s| s.pages.len());
             match format {
                 Format::Human => {
                     let mut stdout = report::stdout();
@@ -112,13 +113,21 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                         println!("checked {checked} pages: no problems");
                     }
                 }
-                Format::Json => println!("{}", errbook::check::format::json(&diagnostics, checked)),
+                Format::Json => {
+                    let mut out = BufWriter::new(std::io::stdout().lock());
+                    let _ = errbook::check::format::write_json(&mut out, &diagnostics, checked)
+                        .and_then(|()| writeln!(out))
+                        .and_then(|()| out.flush());
+                }
                 Format::Sarif => println!("{}", errbook::check::format::sarif(&diagnostics)),
                 Format::Github => print!("{}", errbook::check::format::github(&diagnostics)),
             }
             let failing = diagnostics.iter().any(|d| {
                 d.severity == Severity::Error || (*deny_warnings && d.severity == Severity::Warning)
             });
+            // The process ends here: freeing every page one by one would only cost time.
+            std::mem::forget(site);
+            std::mem::forget(diagnostics);
             Ok(if failing { PROBLEMS } else { OK })
         }
         Command::New { page } => {

@@ -1,6 +1,9 @@
 //! Machine-readable check reports: JSON (errbook's schema), SARIF 2.1.0 (code scanning) and
 //! GitHub Actions workflow annotations.
 
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use crate::check::rules::{Level, RULES};
@@ -9,16 +12,75 @@ use crate::diagnostic::{Diagnostic, Severity, Summary};
 /// `{"diagnostics": [...], "summary": {"errors", "warnings", "files", "checked"}}`; `files`
 /// counts the files with diagnostics, `checked` the pages checked.
 pub fn json(diagnostics: &[Diagnostic], checked: usize) -> String {
+    let mut out = Vec::new();
+    let _ = write_json(&mut out, diagnostics, checked);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes [`json`]'s report to `out` as it is serialized, without building it in memory
+/// first: a large site has tens of thousands of diagnostics.
+pub fn write_json(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    checked: usize,
+) -> io::Result<()> {
     let Summary {
         errors,
         warnings,
         files,
     } = Summary::of(diagnostics);
-    let value = json!({
-        "diagnostics": diagnostics,
-        "summary": {"errors": errors, "warnings": warnings, "files": files, "checked": checked},
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    let report = JsonReport {
+        diagnostics: JsonDiagnostics(diagnostics),
+        summary: JsonSummary {
+            checked,
+            errors,
+            files,
+            warnings,
+        },
+    };
+    serde_json::to_writer_pretty(out, &report).map_err(io::Error::other)
+}
+
+// The report's keys are in alphabetical order, as in the first versions of the format.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: JsonDiagnostics<'a>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    checked: usize,
+    errors: usize,
+    files: usize,
+    warnings: usize,
+}
+
+struct JsonDiagnostics<'a>(&'a [Diagnostic]);
+
+impl Serialize for JsonDiagnostics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| JsonDiagnostic {
+            column: d.column,
+            file: &d.file,
+            help: d.help.as_deref(),
+            line: d.line,
+            message: &d.message,
+            rule: d.rule,
+            severity: d.severity,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    column: usize,
+    file: &'a str,
+    help: Option<&'a str>,
+    line: usize,
+    message: &'a str,
+    rule: &'a str,
+    severity: Severity,
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -169,6 +231,22 @@ mod tests {
         assert_eq!(
             value["summary"],
             json!({"errors": 1, "warnings": 0, "files": 1, "checked": 7})
+        );
+    }
+
+    #[test]
+    fn json_is_pretty_with_sorted_keys_and_null_help() {
+        let no_help = Diagnostic::file_error("invalid-utf8", "content/a/c.md", 1, 2, "bad");
+        let expected = serde_json::to_string_pretty(&json!({
+            "diagnostics": [diag(), no_help.clone()],
+            "summary": {"errors": 2, "warnings": 0, "files": 2, "checked": 3},
+        }))
+        .unwrap();
+        assert_eq!(json(&[diag(), no_help], 3), expected);
+        assert!(expected.contains("\"help\": null"));
+        assert_eq!(
+            json(&[], 0),
+            "{\n  \"diagnostics\": [],\n  \"summary\": {\n    \"checked\": 0,\n    \"errors\": 0,\n    \"files\": 0,\n    \"warnings\": 0\n  }\n}"
         );
     }
 }
