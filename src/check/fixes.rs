@@ -1,6 +1,7 @@
 //! Fix rules: every fix says what to change, and every cause has a fix.
 
-use crate::check::{Context, fingerprint, fingerprint_lowercase, normalize_into};
+use crate::check::Context;
+use crate::check::text::{Word, fingerprint, fingerprint_lowercase, for_each_word};
 use crate::content::Page;
 use crate::content::markdown::{Item, SectionKind};
 use crate::diagnostic::Diagnostic;
@@ -24,7 +25,7 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(causes) = page.body.section(SectionKind::Causes) else {
         return;
     };
-    let mut scratch = String::new();
+    let mut scratch = Vec::new();
     let fix_terms: Vec<Terms> = fixes
         .items()
         .iter()
@@ -67,13 +68,28 @@ const STOP: &[&str] = &[
     "request", "requests", "the", "when", "where", "without", "within",
 ];
 
+/// The hashes of the [`STOP`] words.
+const STOP_HASHES: [u64; STOP.len()] = {
+    let mut hashes = [0; STOP.len()];
+    let mut i = 0;
+    while i < STOP.len() {
+        hashes[i] = fingerprint(STOP[i]);
+        i += 1;
+    }
+    hashes
+};
+
 impl Terms {
-    /// `scratch` is reused between items to hold the normalized text.
-    fn of(item: &Item, scratch: &mut String) -> Terms {
+    /// `scratch` is reused between items to collect word hashes.
+    fn of(item: &Item, scratch: &mut Vec<u64>) -> Terms {
         scratch.clear();
-        normalize_into(item.title.as_deref().unwrap_or_default(), scratch);
-        scratch.push(' ');
-        normalize_into(&item.text, scratch);
+        let mut longer_word = |word: Word| {
+            if word.len >= 5 && !STOP_HASHES.contains(&word.hash) {
+                scratch.push(word.hash);
+            }
+        };
+        for_each_word(item.title.as_deref().unwrap_or_default(), &mut longer_word);
+        for_each_word(&item.text, &mut longer_word);
         Terms {
             code: sorted_set(
                 item.code_spans
@@ -81,12 +97,7 @@ impl Terms {
                     .map(|c| fingerprint_lowercase(c.trim())),
             ),
             citations: sorted_set(item.citations.iter().map(|c| fingerprint(c))),
-            words: sorted_set(
-                scratch
-                    .split(' ')
-                    .filter(|w| w.len() >= 5 && !STOP.contains(w))
-                    .map(fingerprint),
-            ),
+            words: sorted_set(scratch.drain(..)),
         }
     }
 
@@ -137,7 +148,7 @@ mod tests {
 
     #[test]
     fn causes_and_fixes_meet_on_code_or_two_longer_words() {
-        let mut scratch = String::new();
+        let mut scratch = Vec::new();
         let cause = Terms::of(
             &item(
                 None,

@@ -9,6 +9,7 @@ pub mod quality;
 pub mod rules;
 pub mod signatures;
 pub mod structure;
+pub mod text;
 
 use std::ops::Range;
 
@@ -20,6 +21,7 @@ use crate::content::Page;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::site::Site;
 use rules::Level;
+pub use text::{fingerprint, normalize};
 
 /// What the rules may look at besides the page itself.
 pub struct Context<'a> {
@@ -103,103 +105,4 @@ pub fn apply_levels(
             None => true,
         }
     });
-}
-
-/// Words of a text, lowercased, without punctuation: what "the same text" compares.
-pub fn normalize(text: &str) -> String {
-    let mut out = String::new();
-    normalize_into(text, &mut out);
-    out
-}
-
-/// Appends the normalized form of `text` (see [`normalize`]) to `out`, words separated by one
-/// space, and returns how many words it has. Rules normalize every block of every page, so
-/// ASCII, nearly all of the text, takes a path without char decoding or case tables.
-pub fn normalize_into(text: &str, out: &mut String) -> usize {
-    out.reserve(text.len());
-    let start = out.len();
-    let mut words = 0;
-    let mut in_word = false;
-    let mut rest = text;
-    while let Some(&byte) = rest.as_bytes().first() {
-        let (alphanumeric, width) = if byte.is_ascii() {
-            (byte.is_ascii_alphanumeric(), 1)
-        } else {
-            let c = rest.chars().next().unwrap_or_default();
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        if alphanumeric {
-            if !in_word {
-                if out.len() > start {
-                    out.push(' ');
-                }
-                words += 1;
-                in_word = true;
-            }
-            if byte.is_ascii() {
-                out.push(char::from(byte.to_ascii_lowercase()));
-            } else {
-                out.extend(rest[..width].chars().flat_map(char::to_lowercase));
-            }
-        } else {
-            in_word = false;
-        }
-        rest = &rest[width..];
-    }
-    words
-}
-
-/// A fast, stable 64-bit FNV-1a hash of a text. The quality rules hash millions of short
-/// strings; SipHash's protection against hostile keys buys nothing there.
-pub fn fingerprint(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-/// [`fingerprint`] of the lowercased text, without making the lowercased copy when the text
-/// is ASCII.
-pub fn fingerprint_lowercase(text: &str) -> u64 {
-    if !text.is_ascii() {
-        return fingerprint(&text.to_lowercase());
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte.to_ascii_lowercase());
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn normalize_ignores_case_space_and_punctuation() {
-        assert_eq!(
-            super::normalize("Check the  LOG, then retry!"),
-            "check the log then retry"
-        );
-    }
-
-    #[test]
-    fn normalize_counts_words_and_lowercases_beyond_ascii() {
-        let mut out = String::from("kept|");
-        assert_eq!(super::normalize_into("  Straße, ÉTÉ! İx 42…", &mut out), 4);
-        assert_eq!(out, "kept|straße été i\u{307}x 42");
-        assert_eq!(super::normalize_into("-- ,, --", &mut out), 0);
-        assert_eq!(super::normalize(""), "");
-    }
-
-    #[test]
-    fn lowercase_fingerprint_is_the_fingerprint_of_the_lowercase() {
-        for text in ["Rpm_Limit", "ÉTÉ x", ""] {
-            assert_eq!(
-                super::fingerprint_lowercase(text),
-                super::fingerprint(&text.to_lowercase())
-            );
-        }
-    }
 }

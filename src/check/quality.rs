@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::check::{Context, fingerprint, normalize_into};
+use crate::check::Context;
+use crate::check::text::{TextHash, for_each_word, normalize};
 use crate::content::Page;
 use crate::diagnostic::Diagnostic;
 
@@ -11,35 +12,51 @@ use crate::diagnostic::Diagnostic;
 /// ("Yes.", "See above.").
 const MIN_WORDS: usize = 6;
 
-/// One text block of a page, normalized: its words live in the page's shared buffer.
-struct Normalized {
+/// One text block of a page, read as words.
+struct Normalized<'a> {
     span: Range<usize>,
-    /// Byte range of the normalized words in the buffer.
-    text: Range<usize>,
-    words: usize,
+    /// The block as written; normalized again only to confirm a duplicate.
+    text: &'a str,
+    /// The block's range in the page's list of word hashes.
+    words: Range<usize>,
     hash: u64,
 }
 
+impl Normalized<'_> {
+    fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether two blocks say the same: equal hashes, confirmed on the normalized text.
+    fn same_as(&self, other: &Normalized) -> bool {
+        self.hash == other.hash && normalize(self.text) == normalize(other.text)
+    }
+}
+
 /// The text blocks of a page that quality rules compare: summary, quick fix, every paragraph
-/// and list item, each normalized once into one buffer for the page.
-fn blocks(page: &Page, buffer: &mut String) -> Vec<Normalized> {
+/// and list item. The hashes of their words go, block after block, into `words`.
+fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
     let front = &page.front;
     let texts = [&front.summary, &front.quick_fix]
         .into_iter()
         .chain(page.body.sections.iter().flat_map(|s| &s.blocks));
     let mut out = Vec::new();
     for block in texts {
-        let start = buffer.len();
-        let words = normalize_into(&block.value, buffer);
-        if words < MIN_WORDS {
-            buffer.truncate(start);
+        let start = words.len();
+        let mut hash = TextHash::default();
+        for_each_word(&block.value, |word| {
+            hash.add(word);
+            words.push(word.hash);
+        });
+        if words.len() - start < MIN_WORDS {
+            words.truncate(start);
             continue;
         }
         out.push(Normalized {
             span: block.span.clone(),
-            text: start..buffer.len(),
-            words,
-            hash: fingerprint(&buffer[start..]),
+            text: &block.value,
+            words: start..words.len(),
+            hash: hash.finish(),
         });
     }
     out
@@ -51,19 +68,18 @@ pub type Block = (u64, Range<usize>);
 
 /// Reports duplicated text within the page; returns the page's blocks for [`check_site`].
 pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<Block> {
-    let mut buffer = String::new();
-    let blocks = blocks(page, &mut buffer);
-    let text = |b: &Normalized| &buffer[b.text.clone()];
+    let mut words = Vec::new();
+    let blocks = blocks(page, &mut words);
     // The first block with each hash; a different text under the same hash (a collision)
     // falls back to comparing with every earlier block.
     let mut first_seen: HashMap<u64, usize> = HashMap::with_capacity(blocks.len());
     let mut exact = vec![false; blocks.len()];
     for (i, block) in blocks.iter().enumerate() {
         let first = match first_seen.get(&block.hash) {
-            Some(&first) if text(&blocks[first]) == text(block) => Some(first),
+            Some(&first) if blocks[first].same_as(block) => Some(first),
             Some(_) => blocks[..i]
                 .iter()
-                .position(|earlier| text(earlier) == text(block)),
+                .position(|earlier| earlier.same_as(block)),
             None => {
                 first_seen.insert(block.hash, i);
                 None
@@ -89,18 +105,18 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
     let mut shingles: Vec<Option<Vec<u64>>> = vec![None; blocks.len()];
     for i in 0..blocks.len() {
         for j in (i + 1)..blocks.len() {
-            let same = blocks[i].hash == blocks[j].hash && text(&blocks[i]) == text(&blocks[j]);
-            if exact[i] || exact[j] || same {
+            // Of two equal texts, the later one is already an exact duplicate.
+            if exact[i] || exact[j] || blocks[i].same_as(&blocks[j]) {
                 continue;
             }
-            let (wi, wj) = (blocks[i].words, blocks[j].words);
+            let (wi, wj) = (blocks[i].word_count(), blocks[j].word_count());
             let ratio = wi.min(wj) as f64 / wi.max(wj).max(1) as f64;
             if ratio < cx.settings.near_duplicate_similarity {
                 continue;
             }
             for k in [i, j] {
                 if shingles[k].is_none() {
-                    shingles[k] = Some(shingle(text(&blocks[k])));
+                    shingles[k] = Some(shingle(&words[blocks[k].words.clone()]));
                 }
             }
             let similarity = jaccard(
@@ -127,12 +143,11 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
     blocks.into_iter().map(|b| (b.hash, b.span)).collect()
 }
 
-/// Sorted, deduplicated hashes of the word pairs (2-grams) of a normalized text.
-fn shingle(text: &str) -> Vec<u64> {
-    let words: Vec<&str> = text.split(' ').collect();
+/// Sorted, deduplicated hashes of the word pairs (2-grams) of a text, from its word hashes.
+fn shingle(words: &[u64]) -> Vec<u64> {
     let mut out: Vec<u64> = words
         .windows(2.min(words.len()).max(1))
-        .map(|w| fingerprint(w[0]) ^ fingerprint(w[w.len() - 1]).rotate_left(29))
+        .map(|w| w[0] ^ w[w.len() - 1].rotate_left(29))
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -194,11 +209,18 @@ pub fn check_site(cx: &Context, blocks: &[Vec<Block>], out: &mut Vec<Diagnostic>
 mod tests {
     use super::*;
 
+    fn shingle_text(text: &str) -> Vec<u64> {
+        let mut words = Vec::new();
+        for_each_word(text, |w| words.push(w.hash));
+        shingle(&words)
+    }
+
     #[test]
     fn similarity_of_word_pairs() {
-        let a = shingle("the proxy retries the same group before it falls back to another");
-        let b = shingle("the proxy retries the same group before it falls back to a second one");
-        let c = shingle("cooldowns keep a deployment out of rotation for sixty seconds");
+        let a = shingle_text("the proxy retries the same group before it falls back to another");
+        let b =
+            shingle_text("the proxy retries the same group before it falls back to a second one");
+        let c = shingle_text("cooldowns keep a deployment out of rotation for sixty seconds");
         assert!(jaccard(&a, &b) > 0.6);
         assert!(jaccard(&a, &c) < 0.1);
         assert_eq!(jaccard(&a, &a), 1.0);
