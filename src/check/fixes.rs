@@ -1,6 +1,7 @@
 //! Fix rules: every fix says what to change, and every cause has a fix.
 
 use crate::check::Context;
+use crate::check::quality::common;
 use crate::check::text::{Word, fingerprint, fingerprint_lowercase, for_each_word};
 use crate::content::Page;
 use crate::content::markdown::{Item, SectionKind};
@@ -114,23 +115,6 @@ fn sorted_set(hashes: impl Iterator<Item = u64>) -> Vec<u64> {
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// How many values two sorted sets share.
-fn common(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut both) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    both
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::check::Context;
 use crate::check::text::{TextHash, for_each_word, normalize};
 use crate::content::Page;
@@ -119,11 +121,11 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
                     shingles[k] = Some(shingle(&words[blocks[k].words.clone()]));
                 }
             }
-            let similarity = jaccard(
+            if let Some(similarity) = similarity_at_least(
                 shingles[i].as_deref().unwrap_or_default(),
                 shingles[j].as_deref().unwrap_or_default(),
-            );
-            if similarity >= cx.settings.near_duplicate_similarity {
+                cx.settings.near_duplicate_similarity,
+            ) {
                 let (line, _) = page.file.line_col(blocks[i].span.start);
                 out.push(
                     cx.report(
@@ -140,7 +142,8 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
             }
         }
     }
-    blocks.into_iter().map(|b| (b.hash, b.span)).collect()
+    // A new vector: collecting in place would keep the larger allocation of `blocks`.
+    blocks.iter().map(|b| (b.hash, b.span.clone())).collect()
 }
 
 /// Sorted, deduplicated hashes of the word pairs (2-grams) of a text, from its word hashes.
@@ -155,18 +158,7 @@ fn shingle(words: &[u64]) -> Vec<u64> {
 }
 
 fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let (mut i, mut j, mut both) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let both = common(a, b);
     let union = a.len() + b.len() - both;
     if union == 0 {
         0.0
@@ -175,29 +167,79 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
-/// `boilerplate`: a block found on many pages. One pass over all blocks with a hash map,
-/// never a comparison of every pair of pages.
-pub fn check_site(cx: &Context, blocks: &[Vec<Block>], out: &mut Vec<Diagnostic>) {
-    let threshold = cx.settings.boilerplate_pages.max(2);
-    let mut pages_with: HashMap<u64, Vec<(usize, Range<usize>)>> = HashMap::new();
-    for (index, page_blocks) in blocks.iter().enumerate() {
-        for (text, span) in page_blocks {
-            let span = span.clone();
-            let entry = pages_with.entry(*text).or_default();
-            if entry.last().is_none_or(|(p, _)| *p != index) {
-                entry.push((index, span));
-            }
+/// The Jaccard similarity of two sorted sets when it reaches `threshold`.
+///
+/// Most pairs of blocks share almost nothing, so a prefix filter rules them out first:
+/// a similarity of at least t needs at least `needed` = t·(|a|+|b|)/(1+t) shared elements,
+/// and then the smallest shared element is among the first |a|−needed+1 of `a` and the first
+/// |b|−needed+1 of `b`. `needed` is rounded down (and shaved for float error), so the filter
+/// never drops a pair that reaches the threshold; the similarity itself is computed exactly
+/// as before.
+fn similarity_at_least(a: &[u64], b: &[u64], threshold: f64) -> Option<f64> {
+    let needed =
+        (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold) * (1.0 - 1e-9)).floor();
+    if needed >= 1.0 {
+        let needed = needed as usize;
+        let prefix = |set: &[u64]| set.len().saturating_sub(needed) + 1;
+        let (pa, pb) = (prefix(a).min(a.len()), prefix(b).min(b.len()));
+        if common(&a[..pa], &b[..pb]) == 0 {
+            return None;
         }
     }
-    for occurrences in pages_with.values().filter(|o| o.len() >= threshold) {
-        for (index, span) in occurrences {
+    let similarity = jaccard(a, b);
+    (similarity >= threshold).then_some(similarity)
+}
+
+/// How many values two sorted, deduplicated sets share. Branch-free steps: which side
+/// advances depends on the data and would be mispredicted half the time.
+pub(crate) fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        both += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    both
+}
+
+/// `boilerplate`: a block found on many pages. All blocks of the site are sorted by hash,
+/// in parallel, and each run of equal hashes is one text: never a comparison of every pair
+/// of pages.
+pub fn check_site(cx: &Context, blocks: &[Vec<Block>], out: &mut Vec<Diagnostic>) {
+    let threshold = cx.settings.boilerplate_pages.max(2);
+    // (hash, page, block): sorted, a page's first block with a hash comes first.
+    let mut all: Vec<(u64, usize, usize)> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(page, page_blocks)| {
+            page_blocks
+                .iter()
+                .enumerate()
+                .map(move |(block, (hash, _))| (*hash, page, block))
+        })
+        .collect();
+    all.par_sort_unstable();
+    for same_text in all.chunk_by(|a, b| a.0 == b.0) {
+        if same_text.len() < threshold {
+            continue;
+        }
+        // The first block of each page that has the text.
+        let firsts: Vec<(usize, usize)> = same_text
+            .chunk_by(|a, b| a.1 == b.1)
+            .map(|on_page| (on_page[0].1, on_page[0].2))
+            .collect();
+        if firsts.len() < threshold {
+            continue;
+        }
+        for (index, block) in &firsts {
             let page = &cx.site.pages[*index];
             out.push(
                 cx.report(
                     "boilerplate",
                     page,
-                    span.clone(),
-                    format!("this text appears on {} pages", occurrences.len()),
+                    blocks[*index][*block].1.clone(),
+                    format!("this text appears on {} pages", firsts.len()),
                 )
                 .with_help("write what is specific to this error; generic advice belongs nowhere"),
             );
@@ -224,5 +266,26 @@ mod tests {
         assert!(jaccard(&a, &b) > 0.6);
         assert!(jaccard(&a, &c) < 0.1);
         assert_eq!(jaccard(&a, &a), 1.0);
+    }
+
+    /// The prefix filter only saves work: every pair gets the answer of the plain comparison.
+    #[test]
+    fn prefix_filter_never_drops_a_similar_pair() {
+        // Every subset of 0..7: every way two small sets can overlap, tight cases included.
+        let sets: Vec<Vec<u64>> = (0u64..128)
+            .map(|bits| (0..7).filter(|n| bits & (1 << n) != 0).collect())
+            .collect();
+        let mut reached = 0;
+        for threshold in [0.0, 0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.5] {
+            for a in &sets {
+                for b in &sets {
+                    let plain = jaccard(a, b);
+                    let expected = (plain >= threshold).then_some(plain);
+                    assert_eq!(similarity_at_least(a, b, threshold), expected);
+                    reached += usize::from(expected.is_some());
+                }
+            }
+        }
+        assert!(reached > 10_000, "{reached}");
     }
 }
