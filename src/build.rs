@@ -54,8 +54,10 @@ pub fn load_site(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
 
 /// Everything `errbook check` reports: the site's pages and the templates.
 pub fn check_all(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
-    let (site, mut diags) = load_site(root)?;
-    if let Err(more) = Templates::load(root) {
+    // Parsing the templates is sequential; it runs while the pages load.
+    let (loaded, templates) = rayon::join(|| load_site(root), || Templates::load(root));
+    let (site, mut diags) = loaded?;
+    if let Err(more) = templates {
         diags.extend(more);
         Diagnostic::sort(&mut diags);
     }

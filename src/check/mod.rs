@@ -60,24 +60,34 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
         today,
         settings: &site.config.check,
     };
-    let per_page: Vec<(Vec<Diagnostic>, Vec<quality::Block>)> = site
-        .pages
-        .par_iter()
-        .map(|page| {
+    // `signature-collision` reads only front matter, and building its automaton is
+    // sequential: it runs beside the page rules, whose pages the other threads share out.
+    let (per_page, collisions): (Vec<(Vec<Diagnostic>, Vec<quality::Block>)>, _) = rayon::join(
+        || {
+            site.pages
+                .par_iter()
+                .map(|page| {
+                    let mut out = Vec::new();
+                    structure::check_page(page, &cx, &mut out);
+                    evidence::check_page(page, &cx, &mut out);
+                    fixes::check_page(page, &cx, &mut out);
+                    let blocks = quality::check_page(page, &cx, &mut out);
+                    links::check_page(page, &cx, &mut out);
+                    examples::check_page(page, &cx, &mut out);
+                    (out, blocks)
+                })
+                .collect()
+        },
+        || {
             let mut out = Vec::new();
-            structure::check_page(page, &cx, &mut out);
-            evidence::check_page(page, &cx, &mut out);
-            fixes::check_page(page, &cx, &mut out);
-            let blocks = quality::check_page(page, &cx, &mut out);
-            links::check_page(page, &cx, &mut out);
-            examples::check_page(page, &cx, &mut out);
-            (out, blocks)
-        })
-        .collect();
+            signatures::check_site(&cx, &mut out);
+            out
+        },
+    );
     let (page_diagnostics, blocks): (Vec<_>, Vec<_>) = per_page.into_iter().unzip();
     diagnostics.extend(page_diagnostics.into_iter().flatten());
     quality::check_site(&cx, &blocks, &mut diagnostics);
-    signatures::check_site(&cx, &mut diagnostics);
+    diagnostics.extend(collisions);
     apply_levels(&site.config.lints, &mut diagnostics);
     Diagnostic::sort(&mut diagnostics);
     diagnostics

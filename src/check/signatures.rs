@@ -109,20 +109,19 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(n, &(sample_page, sample))| {
+            // A page's own samples are skipped before any regex runs: its regexes are
+            // meant to match them, and compiling a regex only for that would be wasted.
             let filtered = automaton.find_overlapping_iter(sample).filter_map(|found| {
                 let (owner, regex) = &owners[found.pattern().as_usize()];
-                regex
-                    .as_ref()
-                    .is_none_or(|re| re.is_match(sample))
+                (owner.page != sample_page && regex.as_ref().is_none_or(|re| re.is_match(sample)))
                     .then_some(owner)
             });
             let rest = unfiltered
                 .iter()
-                .filter(|(_, re)| re.is_match(sample))
+                .filter(|(owner, re)| owner.page != sample_page && re.is_match(sample))
                 .map(|(owner, _)| owner);
             filtered
                 .chain(rest)
-                .filter(move |owner| owner.page != sample_page)
                 .map(move |owner| (owner.page, owner.signature, sample_page, n))
                 .collect::<Vec<_>>()
         })
