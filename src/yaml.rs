@@ -179,15 +179,51 @@ enum Frame {
     },
 }
 
+/// Turns the parser's markers (line, column and index in characters) into byte offsets in
+/// the file.
+struct MarkerOffsets<'a> {
+    file: &'a SourceFile,
+    range: Range<usize>,
+    first_line: usize,
+    /// ASCII with `\n` line breaks only: a character index is a byte offset, so no line
+    /// needs to be walked (front matter nearly always is).
+    plain: bool,
+}
+
+impl<'a> MarkerOffsets<'a> {
+    fn new(file: &'a SourceFile, range: Range<usize>) -> Self {
+        let text = &file.text[range.clone()];
+        MarkerOffsets {
+            file,
+            first_line: file.line_col(range.start).0,
+            plain: text.is_ascii() && !text.contains('\r'),
+            range,
+        }
+    }
+
+    fn offset(&self, m: &Marker) -> usize {
+        let offset = if self.plain {
+            self.range.start + m.index()
+        } else {
+            self.file.offset_of(self.first_line + m.line() - 1, m.col())
+        };
+        offset.min(self.range.end)
+    }
+
+    #[cfg(test)]
+    fn by_line(&self, m: &Marker) -> usize {
+        self.file
+            .offset_of(self.first_line + m.line() - 1, m.col())
+            .min(self.range.end)
+    }
+}
+
 /// Parses the YAML in `range` of `file` (which starts at the beginning of a line).
 /// An empty document is a null scalar.
 pub fn parse(file: &SourceFile, range: Range<usize>, limits: Limits) -> Result<Node, YamlError> {
     let text = &file.text[range.clone()];
-    let first_line = file.line_col(range.start).0;
-    let at = |m: &Marker| {
-        file.offset_of(first_line + m.line() - 1, m.col())
-            .min(range.end)
-    };
+    let at = MarkerOffsets::new(file, range.clone());
+    let at = |m: &Marker| at.offset(m);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
@@ -360,6 +396,36 @@ fn remember(anchors: &mut HashMap<usize, (Node, usize)>, anchor: usize, node: &N
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for ASCII front matter gives the offsets that walking the lines gives.
+    #[test]
+    fn ascii_marker_offsets_match_line_and_column() {
+        let file = SourceFile::new(
+            "p.md",
+            "---\ntitle: 'a: b'\nlist:\n  - {x: 1,   y: [2, 3]}\n  - |\n    block\n\n    text\nz: \"q\\\"\"\nbad: [\n---\nbody\n",
+        );
+        let range = 4..file.text.find("\n---\n").unwrap() + 1;
+        let offsets = MarkerOffsets::new(&file, range.clone());
+        assert!(offsets.plain);
+        let mut parser = Parser::new_from_str(&file.text[range]);
+        let mut markers = 0;
+        loop {
+            match parser.next_event() {
+                Some(Ok((_, span))) => {
+                    for m in [span.start, span.end] {
+                        assert_eq!(offsets.offset(&m), offsets.by_line(&m), "{m:?}");
+                        markers += 1;
+                    }
+                }
+                Some(Err(e)) => {
+                    assert_eq!(offsets.offset(e.marker()), offsets.by_line(e.marker()));
+                    break;
+                }
+                None => break,
+            }
+        }
+        assert!(markers > 20, "{markers}");
+    }
 
     fn parse_str(text: &str) -> Result<Node, YamlError> {
         let file = SourceFile::new("t.yaml", text);
