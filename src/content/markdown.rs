@@ -564,7 +564,8 @@ impl<'a> SectionBuilder<'a> {
                 self.block = Some(Spanned::new(String::new(), span.clone()));
             }
             Event::End(TagEnd::Item) if self.list_depth == 1 => {
-                if let Some(item) = self.item.take() {
+                if let Some(mut item) = self.item.take() {
+                    item.text.shrink_to_fit();
                     self.section.list_items.push(item);
                 }
                 self.finish_block();
@@ -608,9 +609,12 @@ impl<'a> SectionBuilder<'a> {
     }
 
     fn finish_block(&mut self) {
-        if let Some(block) = self.block.take()
+        if let Some(mut block) = self.block.take()
             && !block.value.trim().is_empty()
         {
+            // Pages live until the end of the run; grown strings would keep up to half of
+            // their capacity unused.
+            block.value.shrink_to_fit();
             self.section.blocks.push(block);
         }
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
@@ -632,6 +636,9 @@ impl<'a> SectionBuilder<'a> {
         if self.section.kind == SectionKind::Preamble && !self.section.has_content {
             return;
         }
+        self.section.blocks.shrink_to_fit();
+        self.section.list_items.shrink_to_fit();
+        self.section.subsections.shrink_to_fit();
         if let (Some(html), Some(events)) = (html, self.events) {
             let mut parts = String::new();
             html::push_html(&mut parts, events.into_iter());
