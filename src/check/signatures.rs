@@ -24,6 +24,28 @@ struct Owner {
     signature: usize,
 }
 
+/// The automaton holds at most this many bytes of each pattern: the end of a literal (its
+/// most specific part, where numbers and names are) or of a regex's required run. Full
+/// texts would make a trie of every byte of every signature, and building it would cost
+/// more than the whole scan; a match of the piece is confirmed on the full literal, or by
+/// the regex.
+const PIECE: usize = 24;
+
+/// The last `PIECE` bytes of `text` or a little more, at a character boundary.
+fn piece(text: &str) -> &str {
+    let mut start = text.len().saturating_sub(PIECE);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    &text[start..]
+}
+
+/// What a match of a piece in the automaton may be, to be confirmed on the sample.
+enum Candidate<'a> {
+    Literal(&'a str),
+    Regex(LazyRegex<'a>),
+}
+
 /// A regex compiled on first use: most never meet a candidate sample, and compiling every
 /// regex of a large site would cost more than the whole scan.
 struct LazyRegex<'a> {
@@ -67,7 +89,7 @@ fn compile(pattern: &str) -> Option<Regex> {
 pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
     let pages = &cx.site.pages;
     let mut patterns: Vec<String> = Vec::new();
-    let mut owners: Vec<(Owner, Option<LazyRegex>)> = Vec::new();
+    let mut owners: Vec<(Owner, Candidate)> = Vec::new();
     let mut unfiltered: Vec<(Owner, LazyRegex)> = Vec::new();
     let mut samples: Vec<(usize, &str)> = Vec::new();
     for (p, page) in pages.iter().enumerate() {
@@ -79,15 +101,15 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
             match &signature.value {
                 Signature::Literal(text) => {
                     samples.push((p, text));
-                    patterns.push(text.clone());
-                    owners.push((owner, None));
+                    patterns.push(piece(text).to_string());
+                    owners.push((owner, Candidate::Literal(text)));
                 }
                 Signature::Regex(pattern) => {
                     let regex = LazyRegex::new(pattern);
                     match required_run(pattern) {
                         Some(run) => {
-                            patterns.push(run);
-                            owners.push((owner, Some(regex)));
+                            patterns.push(piece(&run).to_string());
+                            owners.push((owner, Candidate::Regex(regex)));
                         }
                         None => unfiltered.push((owner, regex)),
                     }
@@ -112,9 +134,20 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
             // A page's own samples are skipped before any regex runs: its regexes are
             // meant to match them, and compiling a regex only for that would be wasted.
             let filtered = automaton.find_overlapping_iter(sample).filter_map(|found| {
-                let (owner, regex) = &owners[found.pattern().as_usize()];
-                (owner.page != sample_page && regex.as_ref().is_none_or(|re| re.is_match(sample)))
-                    .then_some(owner)
+                let (owner, candidate) = &owners[found.pattern().as_usize()];
+                if owner.page == sample_page {
+                    return None;
+                }
+                let matches = match candidate {
+                    // The piece is the literal's end: the literal ends where the piece does.
+                    Candidate::Literal(text) => {
+                        found.end().checked_sub(text.len()).is_some_and(|start| {
+                            &sample.as_bytes()[start..found.end()] == text.as_bytes()
+                        })
+                    }
+                    Candidate::Regex(regex) => regex.is_match(sample),
+                };
+                matches.then_some(owner)
             });
             let rest = unfiltered
                 .iter()
