@@ -40,6 +40,13 @@ fn piece(text: &str) -> &str {
     &text[start..]
 }
 
+/// Whether `literal` occurs in `sample` ending at byte `end`.
+fn ends_at(sample: &str, literal: &str, end: usize) -> bool {
+    end.checked_sub(literal.len())
+        .and_then(|start| sample.as_bytes().get(start..end))
+        .is_some_and(|found| found == literal.as_bytes())
+}
+
 /// What a match of a piece in the automaton may be, to be confirmed on the sample.
 enum Candidate<'a> {
     Literal(&'a str),
@@ -140,11 +147,7 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 let matches = match candidate {
                     // The piece is the literal's end: the literal ends where the piece does.
-                    Candidate::Literal(text) => {
-                        found.end().checked_sub(text.len()).is_some_and(|start| {
-                            &sample.as_bytes()[start..found.end()] == text.as_bytes()
-                        })
-                    }
+                    Candidate::Literal(text) => ends_at(sample, text, found.end()),
                     Candidate::Regex(regex) => regex.is_match(sample),
                 };
                 matches.then_some(owner)
@@ -253,7 +256,27 @@ fn literal_runs(pattern: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::required_run;
+    use super::{ends_at, piece, required_run};
+
+    #[test]
+    fn pieces_are_literal_ends_confirmed_on_the_whole() {
+        let literal = "ConnectionError: could not reach é-host after 3 attempts";
+        let piece = piece(literal);
+        assert!(
+            literal.ends_with(piece) && (24..=25).contains(&piece.len()),
+            "{piece}"
+        );
+        assert_eq!(super::piece("short"), "short");
+        let sample = format!("ERROR {literal} (giving up)");
+        let end = sample.find(piece).unwrap() + piece.len();
+        assert!(ends_at(&sample, literal, end));
+        // The same end, but the text before it differs; or the literal would start before
+        // the sample does.
+        let other = sample.replace("ConnectionError", "TimeoutError");
+        let end = other.find(piece).unwrap() + piece.len();
+        assert!(!ends_at(&other, literal, end));
+        assert!(!ends_at(piece, literal, piece.len()));
+    }
 
     #[test]
     fn required_runs() {
