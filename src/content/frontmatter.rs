@@ -1,6 +1,6 @@
 //! Splits a page into front matter and body, and decodes the front matter into typed values.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use jiff::civil::Date;
@@ -106,6 +106,30 @@ const PAGE_KEYS: &[&str] = &[
 ];
 const SOURCE_KEYS: &[&str] = &["id", "url", "title", "date", "kind"];
 const SIGNATURE_KEYS: &[&str] = &["regex", "literal"];
+
+/// The known keys of a mapping and their values. Front-matter mappings have a dozen keys at
+/// most: a short list searched in order costs less than hashing every key.
+struct Fields<'n>(Vec<(&'n str, &'n Node)>);
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&&'n Node> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// Sets the value of `key`, replacing an earlier one; whether there was one.
+    fn insert(&mut self, key: &'n str, value: &'n Node) -> bool {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => {
+                entry.1 = value;
+                true
+            }
+            None => {
+                self.0.push((key, value));
+                false
+            }
+        }
+    }
+}
 
 /// Parses and decodes the front matter. Every problem is pushed to `diags`; `None` when
 /// any of them is an error.
@@ -230,17 +254,12 @@ impl Decoder<'_> {
     }
 
     /// The keys of a mapping, checked against the allowed ones.
-    fn fields<'n>(
-        &mut self,
-        node: &'n Node,
-        allowed: &[&str],
-        what: &str,
-    ) -> Option<HashMap<&'n str, &'n Node>> {
+    fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Option<Fields<'n>> {
         let Some(entries) = node.as_map() else {
             self.bad_type(node, what, "a mapping of keys to values");
             return None;
         };
-        let mut fields = HashMap::new();
+        let mut fields = Fields(Vec::with_capacity(entries.len()));
         for (key, value) in entries {
             let Some(name) = key.as_text() else {
                 self.bad_type(key, "a key", "a string");
@@ -257,7 +276,7 @@ impl Decoder<'_> {
                     format!("unknown {what} key `{name}`"),
                     Some(&help),
                 );
-            } else if fields.insert(name, value).is_some() {
+            } else if fields.insert(name, value) {
                 self.error(
                     "duplicate-key",
                     key.span.clone(),
@@ -271,7 +290,7 @@ impl Decoder<'_> {
 
     fn required<'n>(
         &mut self,
-        fields: &HashMap<&str, &'n Node>,
+        fields: &Fields<'n>,
         key: &str,
         container: &Range<usize>,
     ) -> Option<&'n Node> {
@@ -301,7 +320,7 @@ impl Decoder<'_> {
 
     fn required_string(
         &mut self,
-        fields: &HashMap<&str, &Node>,
+        fields: &Fields,
         key: &str,
         container: &Range<usize>,
     ) -> Option<Spanned<String>> {

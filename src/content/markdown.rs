@@ -556,12 +556,17 @@ impl<'a> SectionBuilder<'a> {
         match event {
             Event::Start(Tag::List(_)) => self.list_depth += 1,
             Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
+            // Texts are at most about as long as their markdown: sized once, not grown.
             Event::Start(Tag::Item) if self.list_depth == 1 => {
                 self.item = Some(Item {
+                    text: String::with_capacity(span.len()),
                     span: span.clone(),
                     ..Item::default()
                 });
-                self.block = Some(Spanned::new(String::new(), span.clone()));
+                self.block = Some(Spanned::new(
+                    String::with_capacity(span.len()),
+                    span.clone(),
+                ));
             }
             Event::End(TagEnd::Item) if self.list_depth == 1 => {
                 if let Some(mut item) = self.item.take() {
@@ -592,7 +597,10 @@ impl<'a> SectionBuilder<'a> {
                 }
             }
             Event::Start(Tag::Paragraph) if self.block.is_none() => {
-                self.block = Some(Spanned::new(String::new(), span.clone()));
+                self.block = Some(Spanned::new(
+                    String::with_capacity(span.len()),
+                    span.clone(),
+                ));
             }
             Event::End(TagEnd::Paragraph) if self.item.is_none() => self.finish_block(),
             Event::Text(t) => self.text(t),
