@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
     let file = SourceFile::new("content/demo/page.md", text);
     let page = parse_page(file, "demo".into(), "page".into(), &mut diagnostics);
     if let Some(page) = &page {
-        for section in &page.body.sections {
-            let _ = section.html(&page.body.code_blocks);
-        }
+        // The HTML comes from a second parse of the markdown: it must find the same sections.
+        let html = page.body.sections_html(&page.file, &page.front.sources);
+        assert_eq!(html.len(), page.body.sections.len());
     }
     let (site, more) = Site::new(PathBuf::from("."), config, page.into_iter().collect());
     diagnostics.extend(more);
