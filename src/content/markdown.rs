@@ -74,15 +74,17 @@ pub struct Body {
     pub internal_links: Vec<Spanned<String>>,
     /// Every heading anchor id on the page.
     pub anchors: Vec<String>,
+    /// Fenced and indented code blocks, in order; highlighted when the page is rendered.
+    pub code_blocks: Vec<CodeBlock>,
     /// The byte range of the markdown in the page file, parsed again by [`Body::sections_html`].
     pub markdown: Range<usize>,
 }
 
-/// A fenced or indented code block, highlighted when its section's HTML is made.
+/// A fenced or indented code block: its language (the fence's first word) and its text.
 #[derive(Debug, Clone)]
-struct CodeBlock {
-    lang: String,
-    code: String,
+pub struct CodeBlock {
+    pub lang: String,
+    pub code: String,
 }
 
 impl Body {
@@ -236,7 +238,6 @@ fn walk(
     assign_heading_ids(&mut events, &mut used_ids, &mut body.anchors);
 
     let rendering = html.is_some();
-    let mut code_blocks = Vec::new();
     let mut builder = SectionBuilder::new(
         SectionKind::Preamble,
         String::new(),
@@ -264,7 +265,7 @@ fn walk(
                     rendering,
                 );
                 let done = std::mem::replace(&mut builder, next);
-                done.finish(&mut body, html.as_deref_mut(), &code_blocks);
+                done.finish(&mut body, html.as_deref_mut());
                 i = end + 1;
                 continue;
             }
@@ -311,14 +312,12 @@ fn walk(
                     });
                 }
                 builder.mark_code();
-                builder.push_with(|| {
-                    let marker = format!("{CODE_MARK}{}{CODE_MARK}", code_blocks.len());
-                    code_blocks.push(CodeBlock {
-                        lang: fence.lang,
-                        code: code(),
-                    });
-                    Event::Html(marker.into())
+                let n = body.code_blocks.len();
+                body.code_blocks.push(CodeBlock {
+                    lang: fence.lang,
+                    code: code(),
                 });
+                builder.push_with(|| Event::Html(format!("{CODE_MARK}{n}{CODE_MARK}").into()));
                 i = end + 1;
                 continue;
             }
@@ -328,7 +327,7 @@ fn walk(
         builder.push_with(|| events[i].0.clone());
         i += 1;
     }
-    builder.finish(&mut body, html, &code_blocks);
+    builder.finish(&mut body, html);
     body
 }
 
@@ -639,7 +638,7 @@ impl<'a> SectionBuilder<'a> {
         }
     }
 
-    fn finish(mut self, body: &mut Body, html: Option<&mut Vec<String>>, code: &[CodeBlock]) {
+    fn finish(mut self, body: &mut Body, html: Option<&mut Vec<String>>) {
         self.finish_sub();
         if self.section.kind == SectionKind::Preamble && !self.section.has_content {
             return;
@@ -650,7 +649,7 @@ impl<'a> SectionBuilder<'a> {
         if let (Some(html), Some(events)) = (html, self.events) {
             let mut parts = String::new();
             html::push_html(&mut parts, events.into_iter());
-            html.push(highlight_code(&parts, code));
+            html.push(highlight_code(&parts, &body.code_blocks));
         }
         body.sections.push(self.section);
     }
@@ -759,6 +758,13 @@ mod tests {
         assert_eq!(b.examples[0].validator, "litellm-proxy");
         assert_eq!(b.examples[0].expect.as_deref(), Some("ok"));
         assert_eq!(b.examples[0].code, "a: 1\n");
+        assert_eq!(
+            (
+                b.code_blocks[0].lang.as_str(),
+                b.code_blocks[0].code.as_str()
+            ),
+            ("yaml", "a: 1\n")
+        );
         let html = &html[0];
         assert!(
             html.contains("<pre class=\"code\" data-lang=\"yaml\">"),
