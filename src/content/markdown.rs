@@ -286,28 +286,24 @@ fn walk(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let end = find_end(&events, i);
-                let code = || -> String {
-                    events[i + 1..end]
-                        .iter()
-                        .filter_map(|(e, _)| match e {
-                            Event::Text(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect()
-                };
+                let code: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.as_ref(),
                     CodeBlockKind::Indented => "",
                 };
                 let fence = FenceInfo::parse(info);
-                if let Some(validator) = &fence.validate
-                    && !rendering
-                {
+                if let Some(validator) = &fence.validate {
                     body.examples.push(Example {
                         lang: fence.lang.clone(),
                         validator: validator.clone(),
                         expect: fence.expect.clone(),
-                        code: code(),
+                        code: code.clone(),
                         span: span.clone(),
                     });
                 }
@@ -315,7 +311,7 @@ fn walk(
                 let n = body.code_blocks.len();
                 body.code_blocks.push(CodeBlock {
                     lang: fence.lang,
-                    code: code(),
+                    code,
                 });
                 builder.push_with(|| Event::Html(format!("{CODE_MARK}{n}{CODE_MARK}").into()));
                 i = end + 1;
