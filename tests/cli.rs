@@ -689,3 +689,63 @@ fn validate_cannot_run_without_a_validator_or_a_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("could not read"), "{}", stderr(&out));
 }
+
+/// The real-config corpus: each file in tests/fixtures/litellm/ names its source, the exact set of
+/// rule ids it triggers (`# expect:`), and, for documented good examples, that none is an error.
+#[test]
+fn the_litellm_corpus_gives_exactly_its_expected_rules() {
+    let dir = fixtures().join("litellm");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "corpus files went missing");
+    let mut good = 0;
+    for file in &files {
+        let text = read(file);
+        let header = |key: &str| {
+            text.lines()
+                .take_while(|l| l.starts_with('#'))
+                .find_map(|l| l.strip_prefix(key).map(str::trim))
+        };
+        assert!(
+            header("# source:").is_some(),
+            "{}: no source",
+            file.display()
+        );
+        let expect = header("# expect:").unwrap_or_else(|| panic!("{}: no expect", file.display()));
+        let want: Vec<&str> = if expect == "(none)" {
+            Vec::new()
+        } else {
+            expect.split_whitespace().collect()
+        };
+        let out = validate(
+            &["litellm-proxy", file.to_str().unwrap(), "--format", "json"],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found = json["diagnostics"].as_array().unwrap();
+        let mut got: Vec<&str> = found.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(got, want, "{}", file.display());
+        let errors = found.iter().any(|d| d["severity"] == "error");
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(errors)),
+            "{}",
+            file.display()
+        );
+        if header("# documented-good:").is_some() {
+            good += 1;
+            assert!(
+                !errors,
+                "{}: a documented good example has errors",
+                file.display()
+            );
+        }
+    }
+    assert!(good >= 8, "documented good examples went missing");
+}

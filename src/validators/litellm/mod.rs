@@ -362,6 +362,12 @@ pub(crate) mod tests {
             "router_settings:\n  - num_retries: 2\n",
             "router_settings:\n  num_retries: 2\n",
         );
+        // Keys at the level of `litellm_params:` leave it empty.
+        triggers(
+            "not-a-mapping",
+            "model_list:\n  - model_name: a\n    litellm_params:\n    model: openai/x\n",
+            "model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/x\n",
+        );
     }
 
     #[test]

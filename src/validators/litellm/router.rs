@@ -138,6 +138,20 @@ pub fn check_sections(root: &Node, out: &mut Findings) {
     if let Some(list) = field(root, "model_list")
         && let Some(items) = list.as_seq()
     {
+        for params in items.iter().filter_map(|i| field(i, "litellm_params")) {
+            if params.as_map().is_some() {
+                continue;
+            }
+            out.add(
+                "not-a-mapping",
+                params.span.start,
+                format!(
+                    "litellm_params of this deployment is {}, not a mapping: LiteLLM cannot create the deployment (the proxy skips invalid deployments at startup), so requests routed to it fail. Keys written at the same indentation as `litellm_params:` belong to the deployment, not to litellm_params",
+                    params.kind()
+                ),
+                "indent model, api_key, api_base, ... two spaces deeper than `litellm_params:`",
+            );
+        }
         for item in items.iter().filter(|i| i.as_map().is_none()) {
             out.add(
                 "not-a-mapping",
