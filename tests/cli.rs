@@ -749,3 +749,18 @@ fn the_litellm_corpus_gives_exactly_its_expected_rules() {
     }
     assert!(good >= 8, "documented good examples went missing");
 }
+
+#[test]
+fn every_validator_rule_is_in_the_readme_with_its_page() {
+    let readme = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    for validator in errbook::validators::REGISTRY {
+        for rule in validator.rules() {
+            let row = format!("| `{}` | {} |", rule.id, rule.severity);
+            let line = readme
+                .lines()
+                .find(|l| l.starts_with(&row))
+                .unwrap_or_else(|| panic!("README has no row for `{}`", rule.id));
+            assert!(line.contains(&format!("`{}`", rule.url())), "{line}");
+        }
+    }
+}

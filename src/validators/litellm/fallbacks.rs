@@ -63,7 +63,7 @@ pub fn check(config: &Config, out: &mut Findings) {
     alias_keys(config, &fallbacks, out);
     cycles(&fallbacks, out);
     same_quota(config, &fallbacks, out);
-    groups_without_fallback(config, &fallbacks, out);
+    groups_without_fallback(config, out);
 }
 
 /// `fallbacks-not-a-list`, `fallback-item-not-a-mapping`, `fallback-item-multiple-keys` and
@@ -429,7 +429,7 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
 }
 
 /// `no-fallback-for-group` and `rpm-cap-without-fallback`: groups a 429 can exhaust.
-fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+fn groups_without_fallback(config: &Config, out: &mut Findings) {
     let caps_enforced = config
         .router_setting("enable_pre_call_checks")
         .and_then(super::model::as_bool)
@@ -439,7 +439,7 @@ fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &m
             .and_then(Node::as_text)
             .is_some_and(|s| s.starts_with("usage-based-routing"));
     for (group, members) in &config.groups {
-        if group.contains('*') || config.has_fallback(group, fallbacks) {
+        if group.contains('*') || config.has_fallback(group) {
             continue;
         }
         let cap = |i: usize| {
@@ -466,7 +466,7 @@ fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &m
                 "no-fallback-for-group",
                 name.span.start,
                 format!(
-                    "`{group}` has one deployment and no fallback: LiteLLM does not cool a single deployment down on a 429, it retries it with back-off, and when the retries run out the 429 reaches the client"
+                    "`{group}` has one deployment and no fallback: by default LiteLLM does not cool a single deployment down on a 429 but retries it with back-off, and when the retries run out the 429 reaches the client"
                 ),
                 format!(
                     "add `- {{\"{group}\": [\"<group on another quota>\"]}}` to router_settings.fallbacks, set default_fallbacks, or add a second deployment to the group"

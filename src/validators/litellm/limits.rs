@@ -39,12 +39,11 @@ fn sdk_retries(config: &Config, out: &mut Findings) {
 
 /// Groups whose 429s have nowhere to go (no entry of their own, no `*`, no default).
 fn uncovered<'a>(config: &'a Config) -> Vec<&'a str> {
-    let fallbacks = config.fallback_entries("fallbacks");
     config
         .groups
         .iter()
         .map(|(g, _)| *g)
-        .filter(|g| !g.contains('*') && !config.has_fallback(g, &fallbacks))
+        .filter(|g| !g.contains('*') && !config.has_fallback(g))
         .collect()
 }
 
@@ -179,12 +178,17 @@ fn order_and_weights(config: &Config, out: &mut Findings) {
         if !shuffle {
             continue;
         }
+        // simple-shuffle uses the first of weight, rpm, tpm that the first healthy deployment
+        // has; once one is set on every deployment, the later ones are never read.
         for key in ["weight", "rpm", "tpm"] {
             let set = deployments
                 .iter()
                 .filter(|d| d.param(key).is_some())
                 .count();
-            if set == 0 || set == deployments.len() {
+            if set == deployments.len() {
+                break;
+            }
+            if set == 0 {
                 continue;
             }
             let Some(missing) = deployments.iter().find(|d| d.param(key).is_none()) else {
@@ -315,6 +319,9 @@ mod tests {
         let mixed = TWO.replace("{model: azure/x}", "{model: azure/x, weight: 2}");
         let both = mixed.replace("{model: openai/x}", "{model: openai/x, weight: 1}");
         triggers("mixed-weights", &mixed, &both);
+        // rpm is not read when every deployment has a weight.
+        let rpm_on_one = both.replace("weight: 2}", "weight: 2, rpm: 10}");
+        assert!(!rules_of(&rpm_on_one).contains(&"mixed-weights"));
         let f = finding(&mixed, "mixed-weights");
         assert_eq!((f.line, f.column), (2, 17));
     }

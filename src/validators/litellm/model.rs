@@ -143,6 +143,10 @@ pub struct Config<'a> {
     wildcards: Vec<&'a str>,
     /// Every callable name with its `provider/` prefix stripped (fallback keys match these).
     stripped: HashSet<&'a str>,
+    /// Keys of the effective `fallbacks` entries that have at least one target.
+    covered: HashSet<&'a str>,
+    /// Whether a `*` entry or `default_fallbacks` catches every group.
+    catch_all: bool,
 }
 
 impl<'a> Config<'a> {
@@ -205,7 +209,7 @@ impl<'a> Config<'a> {
             .chain(alias_keys.iter())
             .filter_map(|name| name.split_once('/').map(|(_, rest)| rest))
             .collect();
-        Config {
+        let mut config = Config {
             router,
             litellm,
             general,
@@ -217,7 +221,19 @@ impl<'a> Config<'a> {
             ids,
             wildcards,
             stripped,
-        }
+            covered: HashSet::new(),
+            catch_all: false,
+        };
+        // One index of the fallback keys, so that "does this group fall back?" is a lookup.
+        let entries = config.fallback_entries("fallbacks");
+        config.covered = entries
+            .iter()
+            .filter(|e| e.targets.is_some_and(|t| !t.is_empty()))
+            .map(|e| e.key)
+            .collect();
+        config.catch_all =
+            config.covered.contains("*") || config.effective_list("default_fallbacks").is_some();
+        config
     }
 
     pub fn router_setting(&self, key: &str) -> Option<&'a Node> {
@@ -294,13 +310,12 @@ impl<'a> Config<'a> {
 
     /// Whether a 429 on `group` has somewhere to go: an entry keyed by the group (or its name
     /// without the provider prefix), a `*` entry, or `default_fallbacks`.
-    pub fn has_fallback(&self, group: &str, fallbacks: &[FallbackEntry]) -> bool {
-        let stripped = group.split_once('/').map(|(_, rest)| rest);
-        self.effective_list("default_fallbacks").is_some()
-            || fallbacks.iter().any(|e| {
-                e.targets.is_some_and(|t| !t.is_empty())
-                    && (e.key == group || e.key == "*" || Some(e.key) == stripped)
-            })
+    pub fn has_fallback(&self, group: &str) -> bool {
+        self.catch_all
+            || self.covered.contains(group)
+            || group
+                .split_once('/')
+                .is_some_and(|(_, rest)| self.covered.contains(rest))
     }
 }
 
