@@ -181,8 +181,14 @@ fn validate(
         std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
     };
     read.map_err(|e| errbook::Error::io("read", path, e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| errbook::Error::new(format!("{} is not UTF-8 text", path.display())))?;
+    // Input over the limit is refused by the validator on its length; cutting it may have
+    // split a character, which must not turn into a "not UTF-8" error.
+    let text = if bytes.len() > validators::MAX_INPUT_BYTES {
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        String::from_utf8(bytes)
+            .map_err(|_| errbook::Error::new(format!("{} is not UTF-8 text", path.display())))?
+    };
     let findings = validator.validate(&text);
     // A closed pipe (e.g. `| head`) is not an error worth a panic: write and ignore failures.
     let mut stdout = report::stdout();

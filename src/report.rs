@@ -41,6 +41,7 @@ pub fn human(
     Diagnostic::sort(&mut sorted);
     let mut files = SimpleFiles::new();
     let mut ids = std::collections::HashMap::new();
+    let config = Config::default();
     for d in &sorted {
         let id = *ids.entry(d.file.clone()).or_insert_with(|| {
             let text = std::fs::read(root.join(&d.file))
@@ -48,7 +49,7 @@ pub fn human(
                 .unwrap_or_default();
             files.add(d.file.clone(), text)
         });
-        emit(d, &files, id, out)?;
+        emit(d, &files, id, &config, out)?;
     }
     summary(&sorted, out)
 }
@@ -65,8 +66,9 @@ pub fn human_in_memory(
     let mut files = SimpleFiles::new();
     // The name as the user gave it (an absolute path stays absolute).
     let id = files.add(file.path.to_string_lossy().into_owned(), file.text.clone());
+    let config = Config::default();
     for d in &sorted {
-        emit(d, &files, id, out)?;
+        emit(d, &files, id, &config, out)?;
     }
     summary(&sorted, out)
 }
@@ -76,6 +78,7 @@ fn emit(
     d: &Diagnostic,
     files: &SimpleFiles<String, String>,
     id: usize,
+    config: &Config,
     out: &mut dyn WriteColor,
 ) -> std::io::Result<()> {
     let level = match d.severity {
@@ -108,7 +111,7 @@ fn emit(
     if let Some(help) = &d.help {
         rendered = rendered.with_notes(vec![format!("help: {help}")]);
     }
-    if term::emit_to_write_style(out, &Config::default(), files, &rendered).is_err() {
+    if term::emit_to_write_style(out, config, files, &rendered).is_err() {
         writeln!(out, "{d}")?;
     }
     Ok(())

@@ -29,9 +29,15 @@ pub fn diagnostics(findings: &[Finding], file: &SourceFile) -> Vec<Diagnostic> {
             let start = file.offset_of(f.line, f.column.saturating_sub(1));
             let line_end = file.line_range(f.line).end.max(start);
             let rest = file.text.get(start..line_end).unwrap_or_default();
+            // The caret underlines one token: up to a separator, and at most 80 characters.
             let token = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':'))
-                .unwrap_or(rest.len());
+                .char_indices()
+                .take(80)
+                .find(|&(_, c)| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':'))
+                .map_or_else(
+                    || rest.char_indices().nth(80).map_or(rest.len(), |(i, _)| i),
+                    |(i, _)| i,
+                );
             let end = start + token.max(rest.chars().next().map_or(0, char::len_utf8));
             let mut d = Diagnostic::at(f.severity, f.rule, file, start..end, f.message.clone());
             let help = match &f.help {
