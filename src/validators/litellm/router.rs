@@ -266,7 +266,7 @@ fn routing_strategy(value: &Node, out: &mut Findings) {
         "invalid-routing-strategy",
         value.span.start,
         format!(
-            "`{strategy}` is not a LiteLLM routing strategy. The proxy starts anyway, but no strategy branch picks a deployment, so requests fail with \"No deployments available for selected model\" (inferred from LiteLLM's Router code)"
+            "`{strategy}` is not a LiteLLM routing strategy. The Router versions errbook checked accept any string here, start, and then no strategy branch picks a deployment, so requests fail with \"No deployments available for selected model\" (inferred from LiteLLM's Router code; newer versions may reject the name at startup instead)"
         ),
         help,
     );
