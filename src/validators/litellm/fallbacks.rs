@@ -418,7 +418,8 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
                 target.span.start,
                 format!(
                     "heuristic: fallback `{name}` uses the same provider ({provider}){} and endpoint as `{}`; provider rate limits are usually per account or key, so a 429 on `{}` likely hits `{name}` too and the fallback fails the same way",
-                    key.map(|k| format!(", API key {k}")).unwrap_or_default(),
+                    // Never echo the key itself: configs pasted into the widget may hold real ones.
+                    if key.is_some() { ", API key" } else { ", default API key" },
                     entry.key,
                     entry.key
                 ),

@@ -8,10 +8,12 @@ use crate::yaml::{Node, Resolved, Value};
 /// The value of `key` in a mapping. The proxy loads YAML with PyYAML, which keeps the last of
 /// repeated keys, so the last one wins here too.
 pub fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    // The keys looked up are plain names (never `null`, `true`, ...), so the written text is
+    // compared directly, without resolving each key's YAML type.
     node.as_map()?
         .iter()
         .rev()
-        .find(|(k, _)| k.as_text() == Some(key))
+        .find(|(k, _)| matches!(&k.value, Value::Scalar(s) if s.text == key))
         .map(|(_, v)| v)
 }
 
