@@ -332,9 +332,35 @@ pub(crate) mod tests {
 
     #[test]
     fn yaml_syntax_is_located() {
+        triggers(
+            "yaml-syntax",
+            "model_list:\n  - model_name: [a\n",
+            "model_list:\n  - model_name: [a]\n",
+        );
         let f = finding("model_list:\n  - model_name: [a\n", "yaml-syntax");
         assert!(f.line >= 2, "{f:?}");
         assert!(rules_of("model_list: []\n").is_empty());
+    }
+
+    /// Each rule has a unit test that triggers it with a minimal config and checks that a
+    /// near-identical one does not (`triggers("<rule>", bad, good)`).
+    #[test]
+    fn every_rule_has_a_trigger_test() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("fallbacks.rs"),
+            include_str!("router.rs"),
+            include_str!("limits.rs"),
+        ]
+        .concat()
+        .replace(char::is_whitespace, "");
+        for r in RULES {
+            assert!(
+                sources.contains(&format!("triggers(\"{}\"", r.id)),
+                "no trigger test for `{}`",
+                r.id
+            );
+        }
     }
 
     #[test]
