@@ -214,10 +214,11 @@ fn health_check_interval(config: &Config, out: &mut Findings) {
     else {
         return;
     };
+    // PyYAML (YAML 1.1) also reads `1_000` as a number.
     let numeric = as_number(value).is_some()
         || value
             .as_text()
-            .is_some_and(|t| t.trim().parse::<f64>().is_ok());
+            .is_some_and(|t| t.trim().replace('_', "").parse::<f64>().is_ok());
     if numeric || value.is_null() {
         return;
     }
