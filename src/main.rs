@@ -40,6 +40,22 @@ enum Command {
         /// The page to create, as <tool>/<slug>.
         page: String,
     },
+    /// Check a config file with an embedded validator (e.g. litellm-proxy).
+    Validate {
+        /// The validator's id.
+        validator: String,
+        /// The config file, or - to read standard input.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+        format: ValidateFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ValidateFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -130,6 +146,11 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             std::mem::forget(diagnostics);
             Ok(if failing { PROBLEMS } else { OK })
         }
+        Command::Validate {
+            validator,
+            file,
+            format,
+        } => validate(validator, file, *format),
         Command::New { page } => {
             let today = jiff::ZonedDateTime::now().date();
             let path = errbook::scaffold::new_page(&cli.root, page, today)?;
@@ -137,4 +158,67 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             Ok(OK)
         }
     }
+}
+
+/// `errbook validate`: runs one validator on a file or stdin; exit 1 on error-level findings.
+fn validate(
+    id: &str,
+    path: &std::path::Path,
+    format: ValidateFormat,
+) -> Result<u8, errbook::Error> {
+    use errbook::validators;
+    use std::io::{Read, Write};
+
+    let Some(validator) = validators::find(id) else {
+        let ids: Vec<&str> = validators::ids().collect();
+        let hint = match errbook::diagnostic::did_you_mean(id, &ids) {
+            Some(close) => format!("did you mean `{close}`? "),
+            None => String::new(),
+        };
+        return Err(errbook::Error::new(format!(
+            "no validator `{id}`; {hint}validators: {}",
+            ids.join(", ")
+        )));
+    };
+    let stdin = path.as_os_str() == "-";
+    let mut bytes = Vec::new();
+    // Read one byte past the limit: enough to know the input is too large without holding it.
+    let limit = validators::MAX_INPUT_BYTES as u64 + 1;
+    let read = if stdin {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| errbook::Error::io("read", path, e))?;
+    // Input over the limit is refused by the validator on its length; cutting it may have
+    // split a character, which must not turn into a "not UTF-8" error.
+    let text = if bytes.len() > validators::MAX_INPUT_BYTES {
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        String::from_utf8(bytes)
+            .map_err(|_| errbook::Error::new(format!("{} is not UTF-8 text", path.display())))?
+    };
+    let findings = validator.validate(&text);
+    // A closed pipe (e.g. `| head`) is not an error worth a panic: write and ignore failures.
+    let mut stdout = report::stdout();
+    match format {
+        ValidateFormat::Json => {
+            let _ = writeln!(stdout, "{}", validators::output::json(&findings));
+        }
+        ValidateFormat::Human => {
+            let name = if stdin {
+                "<stdin>".into()
+            } else {
+                path.display().to_string()
+            };
+            let file = errbook::source::SourceFile::new(name.clone(), text);
+            let diagnostics = validators::output::diagnostics(&findings, &file);
+            let _ = report::human_in_memory(&diagnostics, &file, &mut stdout);
+            if findings.is_empty() {
+                let _ = writeln!(stdout, "{name}: no problems found by {}", validator.id());
+            }
+        }
+    }
+    let failing = findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(if failing { PROBLEMS } else { OK })
 }

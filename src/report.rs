@@ -49,43 +49,72 @@ pub fn human(
                 .unwrap_or_default();
             files.add(d.file.clone(), text)
         });
-        let level = match d.severity {
-            Severity::Error => Level::Error,
-            Severity::Warning => Level::Warning,
-            Severity::Info => Level::Note,
-        };
-        let mut rendered = Rendered::new(level)
-            .with_code(d.rule)
-            .with_message(&d.message);
-        let text_len = files.get(id).map(|f| f.source().len()).unwrap_or(0);
-        match &d.span {
-            Some(span) if span.end <= text_len => {
-                // The caret goes under the first line: a whole list item or section would
-                // bury the point in context.
-                let source = files
-                    .get(id)
-                    .map(|f| f.source().as_str())
-                    .unwrap_or_default();
-                let line_end = source[span.start..]
-                    .find(['\r', '\n'])
-                    .map_or(source.len(), |i| span.start + i);
-                let end = span.end.min(line_end).max(span.start);
-                rendered = rendered.with_labels(vec![Label::primary(id, span.start..end)]);
-            }
-            _ => {
-                // No usable span (e.g. an invalid UTF-8 file): point at the line:col alone.
-                rendered =
-                    rendered.with_notes(vec![format!("at {}:{}:{}", d.file, d.line, d.column)]);
-            }
-        }
-        if let Some(help) = &d.help {
-            rendered = rendered.with_notes(vec![format!("help: {help}")]);
-        }
-        if term::emit_to_write_style(out, &config, &files, &rendered).is_err() {
-            writeln!(out, "{d}")?;
-        }
+        emit(d, &files, id, &config, out)?;
     }
     summary(&sorted, out)
+}
+
+/// Prints the diagnostics of one file held in memory (a config read from stdin, say), ordered
+/// by position, then a summary line.
+pub fn human_in_memory(
+    diagnostics: &[Diagnostic],
+    file: &SourceFile,
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
+    let mut sorted = diagnostics.to_vec();
+    Diagnostic::sort(&mut sorted);
+    let mut files = SimpleFiles::new();
+    // The name as the user gave it (an absolute path stays absolute).
+    let id = files.add(file.path.to_string_lossy().into_owned(), file.text.clone());
+    let config = Config::default();
+    for d in &sorted {
+        emit(d, &files, id, &config, out)?;
+    }
+    summary(&sorted, out)
+}
+
+/// One diagnostic with its source line and a caret under its span.
+fn emit(
+    d: &Diagnostic,
+    files: &SimpleFiles<String, String>,
+    id: usize,
+    config: &Config,
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
+    let level = match d.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Note,
+    };
+    let mut rendered = Rendered::new(level)
+        .with_code(d.rule)
+        .with_message(&d.message);
+    let source = files
+        .get(id)
+        .map(|f| f.source().as_str())
+        .unwrap_or_default();
+    match &d.span {
+        Some(span) if span.end <= source.len() => {
+            // The caret goes under the first line: a whole list item or section would
+            // bury the point in context.
+            let line_end = source[span.start..]
+                .find(['\r', '\n'])
+                .map_or(source.len(), |i| span.start + i);
+            let end = span.end.min(line_end).max(span.start);
+            rendered = rendered.with_labels(vec![Label::primary(id, span.start..end)]);
+        }
+        _ => {
+            // No usable span (e.g. an invalid UTF-8 file): point at the line:col alone.
+            rendered = rendered.with_notes(vec![format!("at {}:{}:{}", d.file, d.line, d.column)]);
+        }
+    }
+    if let Some(help) = &d.help {
+        rendered = rendered.with_notes(vec![format!("help: {help}")]);
+    }
+    if term::emit_to_write_style(out, config, files, &rendered).is_err() {
+        writeln!(out, "{d}")?;
+    }
+    Ok(())
 }
 
 /// `error: 3 errors, 1 warning in 2 files`.

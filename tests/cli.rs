@@ -617,3 +617,150 @@ fn the_bundled_knowledge_base_checks_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+fn validate(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
+        .arg("validate")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !stderr(&out).contains("panicked"),
+        "errbook panicked:\n{}",
+        stderr(&out)
+    );
+    out
+}
+
+#[test]
+fn validate_reports_located_findings_and_exit_codes() {
+    let bad = "router_settings:\n  routing_strategy: simple_shuffle\n";
+    let out = validate(&["litellm-proxy", "-", "--format", "json"], Some(bad));
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "invalid-routing-strategy");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(21))
+    );
+    assert_eq!(d["url"], "/litellm/invalid-routing-strategy/");
+    assert_eq!(d["help"], "did you mean `simple-shuffle`?");
+
+    // Human output: rustc-style, with the source line and a caret under the value.
+    let out = validate(&["litellm-proxy", "-"], Some(bad));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error[invalid-routing-strategy]"), "{text}");
+    assert!(text.contains("┌─ <stdin>:2:21"), "{text}");
+    assert!(text.contains("^^^^^^^^^^^^^^"), "{text}");
+
+    // Warnings alone exit 0; a clean config says so.
+    let warn = "router_settings:\n  enable_precall_checks: true\n";
+    assert_eq!(
+        validate(&["litellm-proxy", "-"], Some(warn)).status.code(),
+        Some(0)
+    );
+    let clean = "model_list: []\n";
+    let out = validate(&["litellm-proxy", "-"], Some(clean));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems found"));
+}
+
+#[test]
+fn validate_cannot_run_without_a_validator_or_a_file() {
+    let out = validate(&["litellm", "-"], Some(""));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `litellm-proxy`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = validate(&["litellm-proxy", "/nonexistent/config.yaml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("could not read"), "{}", stderr(&out));
+}
+
+/// The real-config corpus: each file in tests/fixtures/litellm/ names its source, the exact set of
+/// rule ids it triggers (`# expect:`), and, for documented good examples, that none is an error.
+#[test]
+fn the_litellm_corpus_gives_exactly_its_expected_rules() {
+    let dir = fixtures().join("litellm");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "corpus files went missing");
+    let mut good = 0;
+    for file in &files {
+        let text = read(file);
+        let header = |key: &str| {
+            text.lines()
+                .take_while(|l| l.starts_with('#'))
+                .find_map(|l| l.strip_prefix(key).map(str::trim))
+        };
+        assert!(
+            header("# source:").is_some(),
+            "{}: no source",
+            file.display()
+        );
+        let expect = header("# expect:").unwrap_or_else(|| panic!("{}: no expect", file.display()));
+        let want: Vec<&str> = if expect == "(none)" {
+            Vec::new()
+        } else {
+            expect.split_whitespace().collect()
+        };
+        let out = validate(
+            &["litellm-proxy", file.to_str().unwrap(), "--format", "json"],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found = json["diagnostics"].as_array().unwrap();
+        let mut got: Vec<&str> = found.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(got, want, "{}", file.display());
+        let errors = found.iter().any(|d| d["severity"] == "error");
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(errors)),
+            "{}",
+            file.display()
+        );
+        if header("# documented-good:").is_some() {
+            good += 1;
+            assert!(
+                !errors,
+                "{}: a documented good example has errors",
+                file.display()
+            );
+        }
+    }
+    assert!(good >= 8, "documented good examples went missing");
+}
+
+#[test]
+fn every_validator_rule_is_in_the_readme_with_its_page() {
+    let readme = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    for validator in errbook::validators::REGISTRY {
+        for rule in validator.rules() {
+            let row = format!("| `{}` | {} |", rule.id, rule.severity);
+            let line = readme
+                .lines()
+                .find(|l| l.starts_with(&row))
+                .unwrap_or_else(|| panic!("README has no row for `{}`", rule.id));
+            assert!(line.contains(&format!("`{}`", rule.url())), "{line}");
+        }
+    }
+}

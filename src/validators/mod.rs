@@ -7,9 +7,14 @@
 //!
 //! Adding a validator: one module implementing [`ConfigValidator`], one line in [`REGISTRY`].
 
+pub mod litellm;
+pub mod output;
+
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
+use crate::source::SourceFile;
+use crate::yaml::YamlError;
 
 /// Largest config a validator accepts; larger input is refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
@@ -48,6 +53,60 @@ pub struct Finding {
     pub url: String,
 }
 
+impl Finding {
+    /// A finding of `rule` at a byte offset of `file`, at the rule's severity and with its page.
+    pub fn at(
+        rule: &RuleInfo,
+        file: &SourceFile,
+        offset: usize,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Finding {
+        let (line, column) = file.line_col(offset);
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            message: message.into(),
+            line,
+            column,
+            help,
+            url: rule.url(),
+        }
+    }
+
+    /// The finding for a config that could not be parsed as YAML (syntax, nesting too deep,
+    /// aliases that expand too far), reported under `rule` (a validator's syntax rule).
+    pub fn from_yaml_error(rule: &RuleInfo, file: &SourceFile, error: &YamlError) -> Finding {
+        let what = match error.rule {
+            "yaml-too-deep" => "the YAML nests too deeply to be checked",
+            "yaml-too-large" => "the YAML expands to too many values to be checked",
+            _ => "the YAML could not be parsed",
+        };
+        Finding::at(
+            rule,
+            file,
+            error.span.start,
+            format!("{what}: {}", error.message),
+            Some("fix the YAML at this position; a YAML linter shows the same error".into()),
+        )
+    }
+
+    /// The finding for input over [`MAX_INPUT_BYTES`], refused before parsing.
+    pub fn too_large(rule: &RuleInfo, len: usize) -> Finding {
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            message: format!(
+                "the config is {len} bytes; configs over {MAX_INPUT_BYTES} bytes are not checked"
+            ),
+            line: 1,
+            column: 1,
+            help: Some("check a smaller file, or split the config".into()),
+            url: rule.url(),
+        }
+    }
+}
+
 /// A config checker compiled into errbook.
 pub trait ConfigValidator: Send + Sync {
     /// Stable id used on the command line, in the API and in `validate=` examples.
@@ -62,7 +121,7 @@ pub trait ConfigValidator: Send + Sync {
 }
 
 /// Every validator compiled into this binary.
-pub static REGISTRY: &[&dyn ConfigValidator] = &[];
+pub static REGISTRY: &[&dyn ConfigValidator] = &[&litellm::LiteLlmProxy];
 
 /// The validator with this id.
 pub fn find(id: &str) -> Option<&'static dyn ConfigValidator> {

@@ -1,0 +1,410 @@
+//! The parts of a LiteLLM proxy config the rules look at: sections, deployments, model groups,
+//! aliases and the fallback lists, read from the span-keeping YAML tree as the proxy reads them.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::yaml::{Node, Resolved, Value};
+
+/// The value of `key` in a mapping. The proxy loads YAML with PyYAML, which keeps the last of
+/// repeated keys, so the last one wins here too.
+pub fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    // The keys looked up are plain names (never `null`, `true`, ...), so the written text is
+    // compared directly, without resolving each key's YAML type.
+    node.as_map()?
+        .iter()
+        .rev()
+        .find(|(k, _)| matches!(&k.value, Value::Scalar(s) if s.text == key))
+        .map(|(_, v)| v)
+}
+
+/// The mapping entries whose key is text, in document order.
+pub fn entries(node: &Node) -> impl Iterator<Item = (&str, &Node, &Node)> {
+    node.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_text()?, k, v)))
+}
+
+/// A plain YAML 1.1 boolean as PyYAML reads it (`yes`/`on` count), or a core-schema one.
+pub fn as_bool(node: &Node) -> Option<bool> {
+    match &node.value {
+        Value::Scalar(s) => match s.resolve() {
+            Resolved::Bool(b) => Some(b),
+            Resolved::Str(t) if s.plain => match t {
+                "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+                "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A number as the proxy would see it (a YAML int or float).
+pub fn as_number(node: &Node) -> Option<f64> {
+    match &node.value {
+        Value::Scalar(s) => match s.resolve() {
+            Resolved::Int(i) => Some(i as f64),
+            Resolved::Float(f) => Some(f),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether Python would treat the loaded value as true (`x or default` picks the default for
+/// None, empty strings, empty lists and mappings, zero and false).
+pub fn is_truthy(node: &Node) -> bool {
+    match &node.value {
+        Value::Seq(items) => !items.is_empty(),
+        Value::Map(entries) => !entries.is_empty(),
+        Value::Scalar(s) => match s.resolve() {
+            Resolved::Null => false,
+            Resolved::Bool(b) => b,
+            Resolved::Int(i) => i != 0,
+            Resolved::Float(f) => f != 0.0,
+            Resolved::Str(t) => !t.is_empty(),
+        },
+    }
+}
+
+/// One `model_list` entry.
+pub struct Deployment<'a> {
+    /// The `model_name` value: the model group clients call.
+    pub name: &'a Node,
+    pub params: Option<&'a Node>,
+    pub info: Option<&'a Node>,
+    /// The deployment itself (for top-level `rpm`/`tpm`).
+    pub node: &'a Node,
+}
+
+impl<'a> Deployment<'a> {
+    pub fn group(&self) -> &'a str {
+        self.name.as_text().unwrap_or_default()
+    }
+
+    pub fn param(&self, key: &str) -> Option<&'a Node> {
+        self.params.and_then(|p| field(p, key))
+    }
+
+    /// The provider prefix of `litellm_params.model` (`openai` when there is none, as LiteLLM
+    /// defaults bare model names to OpenAI).
+    pub fn provider(&self) -> &'a str {
+        let model = self.param("model").and_then(Node::as_text).unwrap_or("");
+        model.split_once('/').map_or("openai", |(p, _)| p)
+    }
+}
+
+/// Which settings section a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Router,
+    Litellm,
+}
+
+impl Section {
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Router => "router_settings",
+            Section::Litellm => "litellm_settings",
+        }
+    }
+}
+
+/// The four fallback lists the Router takes, each also read from `litellm_settings`.
+pub const FALLBACK_LISTS: [&str; 4] = [
+    "fallbacks",
+    "context_window_fallbacks",
+    "content_policy_fallbacks",
+    "default_fallbacks",
+];
+
+/// One `{group: [targets]}` item of a fallback list that has the shape LiteLLM accepts.
+pub struct FallbackEntry<'a> {
+    pub key: &'a str,
+    pub key_node: &'a Node,
+    /// The targets, when the value is a list (other shapes are reported by the shape rules).
+    pub targets: Option<&'a [Node]>,
+}
+
+/// The config as the rules see it.
+pub struct Config<'a> {
+    pub router: Option<&'a Node>,
+    pub litellm: Option<&'a Node>,
+    pub general: Option<&'a Node>,
+    pub deployments: Vec<Deployment<'a>>,
+    /// Model groups in order of first appearance, with the indices of their deployments.
+    pub groups: Vec<(&'a str, Vec<usize>)>,
+    group_index: HashMap<&'a str, usize>,
+    /// `model_group_alias` entries: (alias key node, the group it points to).
+    pub aliases: Vec<(&'a Node, &'a str)>,
+    alias_keys: HashSet<&'a str>,
+    ids: HashSet<&'a str>,
+    /// Model names with a `*`, matched like LiteLLM's pattern router.
+    wildcards: Vec<&'a str>,
+    /// Every callable name with its `provider/` prefix stripped (fallback keys match these).
+    stripped: HashSet<&'a str>,
+    /// Keys of the effective `fallbacks` entries that have at least one target.
+    covered: HashSet<&'a str>,
+    /// Whether a `*` entry or `default_fallbacks` catches every group.
+    catch_all: bool,
+}
+
+impl<'a> Config<'a> {
+    /// Reads the sections of a config whose top level is a mapping. Settings sections that are
+    /// not mappings count as absent (the proxy ignores them; a rule reports them).
+    pub fn read(root: &'a Node) -> Config<'a> {
+        let section = |name| field(root, name).filter(|n| n.as_map().is_some());
+        let router = section("router_settings");
+        let litellm = section("litellm_settings");
+        let general = section("general_settings");
+        let deployments: Vec<Deployment> = field(root, "model_list")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|node| {
+                let name = field(node, "model_name").filter(|n| n.as_text().is_some())?;
+                Some(Deployment {
+                    name,
+                    params: field(node, "litellm_params").filter(|n| n.as_map().is_some()),
+                    info: field(node, "model_info").filter(|n| n.as_map().is_some()),
+                    node,
+                })
+            })
+            .collect();
+        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut group_index = HashMap::new();
+        let mut ids = HashSet::new();
+        let mut wildcards = Vec::new();
+        for (i, d) in deployments.iter().enumerate() {
+            let name = d.group();
+            let g = *group_index.entry(name).or_insert_with(|| {
+                groups.push((name, Vec::new()));
+                if name.contains('*') {
+                    wildcards.push(name);
+                }
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+            if let Some(id) = d.info.and_then(|i| field(i, "id")).and_then(Node::as_text) {
+                ids.insert(id);
+            }
+        }
+        let aliases: Vec<(&Node, &str)> = router
+            .and_then(|r| field(r, "model_group_alias"))
+            .map(|a| {
+                entries(a)
+                    .filter_map(|(_, key, value)| {
+                        // An alias is a group name or `{model: <group>, hidden: bool}`.
+                        let target = value
+                            .as_text()
+                            .or_else(|| field(value, "model").and_then(Node::as_text))?;
+                        Some((key, target))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let alias_keys: HashSet<&str> = aliases.iter().filter_map(|(k, _)| k.as_text()).collect();
+        let stripped = group_index
+            .keys()
+            .chain(alias_keys.iter())
+            .filter_map(|name| name.split_once('/').map(|(_, rest)| rest))
+            .collect();
+        let mut config = Config {
+            router,
+            litellm,
+            general,
+            deployments,
+            groups,
+            group_index,
+            aliases,
+            alias_keys,
+            ids,
+            wildcards,
+            stripped,
+            covered: HashSet::new(),
+            catch_all: false,
+        };
+        // One index of the fallback keys, so that "does this group fall back?" is a lookup.
+        let entries = config.fallback_entries("fallbacks");
+        config.covered = entries
+            .iter()
+            .filter(|e| e.targets.is_some_and(|t| !t.is_empty()))
+            .map(|e| e.key)
+            .collect();
+        config.catch_all =
+            config.covered.contains("*") || config.effective_list("default_fallbacks").is_some();
+        config
+    }
+
+    pub fn router_setting(&self, key: &str) -> Option<&'a Node> {
+        self.router.and_then(|r| field(r, key))
+    }
+
+    pub fn litellm_setting(&self, key: &str) -> Option<&'a Node> {
+        self.litellm.and_then(|r| field(r, key))
+    }
+
+    pub fn group(&self, name: &str) -> Option<&[usize]> {
+        self.group_index
+            .get(name)
+            .map(|&g| self.groups[g].1.as_slice())
+    }
+
+    pub fn is_alias(&self, name: &str) -> bool {
+        self.alias_keys.contains(name)
+    }
+
+    /// Whether the Router can route a call for `name`: a model group, an alias, a deployment
+    /// id, or a name a wildcard model group matches.
+    pub fn resolves(&self, name: &str) -> bool {
+        self.group_index.contains_key(name)
+            || self.alias_keys.contains(name)
+            || self.ids.contains(name)
+            || self.wildcards.iter().any(|w| glob_match(w, name))
+    }
+
+    /// Whether a fallback key can match a request: LiteLLM looks up the requested name, then
+    /// the name without its `provider/` prefix.
+    pub fn key_is_callable(&self, key: &str) -> bool {
+        self.resolves(key)
+            || self.stripped.contains(key)
+            || self.wildcards.iter().any(|w| {
+                w.split_once('/')
+                    .is_some_and(|(_, rest)| glob_match(rest, key))
+            })
+    }
+
+    /// The list the Router uses for `name`: the router_settings value when it is non-empty,
+    /// otherwise the litellm_settings one (`fallbacks or litellm.fallbacks`; never merged).
+    pub fn effective_list(&self, name: &str) -> Option<(Section, &'a Node)> {
+        match self.router_setting(name).filter(|n| is_truthy(n)) {
+            Some(n) => Some((Section::Router, n)),
+            None => self
+                .litellm_setting(name)
+                .filter(|n| is_truthy(n))
+                .map(|n| (Section::Litellm, n)),
+        }
+    }
+
+    /// The well-shaped entries of the effective list `name`.
+    pub fn fallback_entries(&self, name: &str) -> Vec<FallbackEntry<'a>> {
+        let Some((_, list)) = self.effective_list(name) else {
+            return Vec::new();
+        };
+        list.as_seq()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| {
+                let map = item.as_map()?;
+                let [(key_node, value)] = map else {
+                    return None;
+                };
+                Some(FallbackEntry {
+                    key: key_node.as_text()?,
+                    key_node,
+                    targets: value.as_seq(),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a 429 on `group` has somewhere to go: an entry keyed by the group (or its name
+    /// without the provider prefix), a `*` entry, or `default_fallbacks`.
+    pub fn has_fallback(&self, group: &str) -> bool {
+        self.catch_all
+            || self.covered.contains(group)
+            || group
+                .split_once('/')
+                .is_some_and(|(_, rest)| self.covered.contains(rest))
+    }
+}
+
+/// `*` wildcard matching, linear in practice (greedy with one backtrack point).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// A value shown the way Python prints it, as LiteLLM's own error messages do (shortened).
+pub fn py_repr(node: &Node) -> String {
+    let mut out = String::new();
+    repr_into(node, &mut out);
+    if out.chars().count() > 80 {
+        out = out.chars().take(77).collect::<String>() + "...";
+    }
+    out
+}
+
+fn repr_into(node: &Node, out: &mut String) {
+    if out.len() > 100 {
+        return;
+    }
+    match &node.value {
+        Value::Scalar(s) => match s.resolve() {
+            Resolved::Null => out.push_str("None"),
+            Resolved::Bool(true) => out.push_str("True"),
+            Resolved::Bool(false) => out.push_str("False"),
+            Resolved::Int(_) | Resolved::Float(_) => out.push_str(&s.text),
+            Resolved::Str(t) => {
+                out.push('\'');
+                out.push_str(t);
+                out.push('\'');
+            }
+        },
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_into(item, out);
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_into(k, out);
+                out.push_str(": ");
+                repr_into(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_the_pattern_router() {
+        assert!(glob_match("azure/*", "azure/gpt-4o"));
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("azure/*", "openai/gpt-4o"));
+        assert!(!glob_match("a*b", "ac"));
+    }
+}
