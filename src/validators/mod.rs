@@ -6,6 +6,13 @@
 //! the build, for fenced examples marked `validate=<id> expect=<rule|ok>`.
 //!
 //! Adding a validator: one module implementing [`ConfigValidator`], one line in [`REGISTRY`].
+//!
+//! Refusing input: a validator that will not look at a config at all (too large, nested too
+//! deep, an alias bomb) returns one finding whose rule is in [`REFUSAL_RULES`], located where
+//! it gave up. `errbook validate` reports it like any error; the preview server answers such a
+//! request with 400 and that finding's message instead of a list of diagnostics.
+
+pub mod errbook_toml;
 
 use serde::Serialize;
 
@@ -62,7 +69,21 @@ pub trait ConfigValidator: Send + Sync {
 }
 
 /// Every validator compiled into this binary.
-pub static REGISTRY: &[&dyn ConfigValidator] = &[];
+pub static REGISTRY: &[&dyn ConfigValidator] = &[&errbook_toml::ErrbookToml];
+
+/// Rules that mean "this input was refused, not checked" (see the module comment). The
+/// `yaml-*` ones are what [`crate::yaml`] reports when its limits are hit.
+pub const REFUSAL_RULES: &[&str] = &[
+    "input-too-large",
+    "input-too-deep",
+    "yaml-too-large",
+    "yaml-too-deep",
+];
+
+/// The finding that says the input was refused, if there is one.
+pub fn refusal(findings: &[Finding]) -> Option<&Finding> {
+    findings.iter().find(|f| REFUSAL_RULES.contains(&f.rule))
+}
 
 /// The validator with this id.
 pub fn find(id: &str) -> Option<&'static dyn ConfigValidator> {
