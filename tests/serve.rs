@@ -263,6 +263,50 @@ fn a_broken_page_shows_the_overlay_over_the_last_good_build_until_fixed() {
 }
 
 #[test]
+fn pages_can_be_added_and_removed() {
+    let server = Server::start();
+    let events = server.events();
+    let text = fs::read_to_string(server.path(SYNTAX_PAGE)).unwrap();
+    fs::write(
+        server.path("content/errbook/config-copy.md"),
+        text.replace(
+            "title: errbook cannot parse errbook.toml",
+            "title: A second page about parsing",
+        )
+        .replace("invalid errbook.toml", "errbook.toml: expected a value"),
+    )
+    .unwrap();
+    wait_reload(&events);
+    let (status, page) = server.get("/errbook/config-copy/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>A second page about parsing</h1>"));
+    assert!(
+        server
+            .get("/errbook/")
+            .1
+            .contains("A second page about parsing")
+    );
+    // Without the trailing slash, a redirect to the page.
+    assert_eq!(
+        server.raw(b"GET /errbook/config-copy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        308
+    );
+
+    // Removing a page that another one relates to: gone, and the other page's link is an error.
+    fs::remove_file(server.path(SYNTAX_PAGE)).unwrap();
+    wait_reload(&events);
+    assert_eq!(server.get("/errbook/config-syntax/").0, 404);
+    let (_, other) = server.get("/errbook/config-unknown-key/");
+    assert!(other.contains("broken-related"), "{other}");
+    assert!(
+        !server
+            .get("/errbook/")
+            .1
+            .contains("errbook cannot parse errbook.toml")
+    );
+}
+
+#[test]
 fn template_static_and_config_changes_are_rebuilt() {
     let server = Server::start();
     let events = server.events();
