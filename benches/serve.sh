@@ -12,14 +12,15 @@ mkdir -p "$work"
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen_site
-target/release/examples/gen_site --pages 10000 --out "$work/kb10000" >/dev/null
+# Its own copy: the edit benchmark edits (and restores) a page of it.
+target/release/examples/gen_site --pages 10000 --out "$work/serve-kb10000" >/dev/null
 
 echo "== edit → reload on 10,000 pages ($(nproc) cores)"
-cargo bench --quiet --bench serve_edit -- "$work/kb10000" "$edits"
+cargo bench --quiet --bench serve_edit -- "$work/serve-kb10000" "$edits"
 
 echo "== wrk: POST /api/validate/errbook-toml, $(wc -l <benches/errbook-50.toml)-line config, ${seconds}s"
 log=$(mktemp)
-target/release/errbook --root "$work/kb10000" serve --port 0 >"$log" 2>/dev/null &
+target/release/errbook --root "$work/serve-kb10000" serve --port 0 >"$log" 2>/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 until grep -q '^serving at' "$log"; do sleep 0.2; done

@@ -2,7 +2,9 @@
 //! `errbook serve`. Starts the server on a site, edits one page's summary again and again,
 //! and prints the median and 95th percentile of both latencies.
 //!
-//! Usage: cargo bench --bench serve_edit -- [SITE_DIR] [EDITS]
+//! Usage: cargo bench --bench serve_edit -- [SITE_DIR] [EDITS] [summary|body]
+//! `summary` (the default) edits what listings show, so the page's tool and category
+//! listings and related pages are re-rendered too; `body` edits only the page's own text.
 //! (SITE_DIR defaults to /tmp/kb10k: `cargo run --release --example gen_site -- --pages 10000
 //! --out /tmp/kb10k`). The site's files are edited and restored at the end.
 
@@ -34,6 +36,7 @@ fn main() {
         .collect();
     let site = PathBuf::from(args.first().map_or("/tmp/kb10k", String::as_str));
     let edits: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(30);
+    let body_only = args.get(2).is_some_and(|m| m == "body");
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/errbook");
     assert!(
         binary.is_file(),
@@ -72,8 +75,9 @@ fn main() {
         .to_string();
     let events = subscribe(&address);
     println!(
-        "server up on {address} in {} ms; editing {} ({edits} edits)",
+        "server up on {address} in {} ms; editing the {} of {} ({edits} edits)",
         started.elapsed().as_millis(),
+        if body_only { "body" } else { "summary" },
         page.display()
     );
     // The first build is followed by nothing; give the worker a moment to be idle.
@@ -83,7 +87,11 @@ fn main() {
     let mut served = Vec::new();
     for n in 0..edits {
         let marker = format!("bench edit number {n}");
-        let edited = original.replacen("\nsummary: ", &format!("\nsummary: {marker} "), 1);
+        let edited = if body_only {
+            original.replacen("\n## ", &format!("\n{marker}.\n\n## "), 1)
+        } else {
+            edit_summary(&original, &marker)
+        };
         assert_ne!(edited, original, "the page has a `summary:` line");
         let t0 = Instant::now();
         fs::write(&page, &edited).unwrap();
@@ -106,6 +114,16 @@ fn main() {
 
     report("edit → reload pushed", &mut pushed);
     report("edit → new content served", &mut served);
+}
+
+/// The page with `marker` at the start of its summary, inside the quotes if it is quoted.
+fn edit_summary(page: &str, marker: &str) -> String {
+    for prefix in ["\nsummary: '", "\nsummary: \"", "\nsummary: "] {
+        if page.contains(prefix) {
+            return page.replacen(prefix, &format!("{prefix}{marker} "), 1);
+        }
+    }
+    page.to_string()
 }
 
 fn report(what: &str, times: &mut [Duration]) {

@@ -8,7 +8,7 @@ use crate::config::SiteConfig;
 use crate::content::Page;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,

@@ -42,7 +42,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         ))
     })?;
     // Watch before the first build, so an edit made while it runs is not lost.
-    let (debouncer, events) = watch::watch(&root)?;
+    let (debouncer, messages, events) = watch::watch(&root)?;
     let started = Instant::now();
     let (workspace, failure) = match Workspace::load(&root)? {
         Ok(ws) => (Some(ws), Vec::new()),
@@ -78,7 +78,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         live: live.clone(),
         reload: reload.clone(),
         debouncer,
+        messages,
         failure,
+        revision: 0,
+        settling: false,
     };
     std::thread::Builder::new()
         .name("errbook-rebuild".into())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::check::{self, Context};
 use crate::config::SiteConfig;
 use crate::content::load::load_one;
-use crate::content::load_pages;
+use crate::content::{Page, load_pages};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Result;
 use crate::output::{Contents, Sink};
@@ -26,7 +26,8 @@ const SITE_RULES: &[&str] = &["duplicate-slug", "bad-category", "broken-related"
 /// The last good state of the tree, and every problem in the current one.
 pub struct Workspace {
     root: PathBuf,
-    site: Site,
+    /// Shared with a settle pass running in the background; an edit during one copies it.
+    site: Arc<Site>,
     templates: Templates,
     files: Arc<Files>,
     /// Problems met reading each content file, by path; a page whose file has errors keeps
@@ -72,7 +73,7 @@ impl Workspace {
         }
         let mut ws = Workspace {
             root: root.to_path_buf(),
-            site,
+            site: Arc::new(site),
             templates,
             files: Arc::new(sink.into_files()),
             load_diags,
@@ -82,7 +83,8 @@ impl Workspace {
             template_diags: Vec::new(),
             settled: false,
         };
-        ws.settle();
+        let diags = ws.settle_job().run();
+        ws.settled_with(diags);
         Ok(Ok(ws))
     }
 
@@ -115,74 +117,92 @@ impl Workspace {
         self.site.pages.len()
     }
 
-    /// Runs every rule over the current site, as `errbook check` would (the site-wide rules
-    /// are too slow for the edit → reload path on a large site, so they run here, after it).
-    pub fn settle(&mut self) {
+    /// A full check of the current site, as `errbook check` would run it, to be run away
+    /// from the edit → reload path: the site-wide rules take about a second on a large site.
+    pub fn settle_job(&self) -> SettleJob {
         let mut from_loading: Vec<Diagnostic> =
             self.load_diags.values().flatten().cloned().collect();
         from_loading.extend(self.site_diags.iter().cloned());
-        let all = check::check(&self.site, check::today(), from_loading);
-        self.diags = by_file(all);
+        SettleJob {
+            site: self.site.clone(),
+            from_loading,
+        }
+    }
+
+    /// Takes the diagnostics of a full check of the current site.
+    pub fn settled_with(&mut self, diags: BTreeMap<String, Vec<Diagnostic>>) {
+        self.diags = diags;
         self.settled = true;
     }
 
     /// A page file under `content/` was created, edited or removed: re-reads it, re-checks
-    /// it, and re-renders it, the listings it is on and the pages that link to it.
+    /// it, and re-renders it and whatever shows it: the pages it relates to, and, when its
+    /// title, summary, date, tool or category changed, its listings, the sitemap, and the
+    /// home page and feed if it is among the recently updated.
     pub fn content_changed(&mut self, relative: &Path) -> Result<()> {
         let shown = display_path(relative);
-        let before = self
-            .site
-            .pages
-            .iter()
-            .position(|p| p.file.display_path() == shown);
-        let mut touched = Touched::default();
-        if let Some(i) = before {
-            touched.around(&self.site, i);
-        }
-        let old_view = tera::to_value(site_view(&self.site)).ok();
-        let mut pages = std::mem::take(&mut self.site.pages);
-        let mut removed_path = None;
-        if self.root.join(relative).is_file() {
+        let before = self.position(relative);
+        let old = before.map(|i| Shown::of(&self.site, i));
+        let (page, diags) = if self.root.join(relative).is_file() {
             let (page, diags) = load_one(&self.root, &relative.to_path_buf());
-            self.load_diags.insert(shown.clone(), diags);
-            match (page, before) {
-                (Some(page), Some(i)) => pages[i] = page,
-                (Some(page), None) => pages.push(page),
-                // Errors: the last good version of the page stays.
-                (None, _) => {}
-            }
+            (page, Some(diags))
         } else {
-            self.load_diags.remove(&shown);
-            if let Some(i) = before {
-                removed_path = Some(format!("{}index.html", pages[i].path()));
-                pages.remove(i);
+            (None, None)
+        };
+        let exists = diags.is_some();
+        match diags {
+            Some(diags) => self.load_diags.insert(shown.clone(), diags),
+            None => self.load_diags.remove(&shown),
+        };
+        let mut jobs_for_all = false;
+        let mut removed_path = None;
+        match (page, before) {
+            // The common edit: the page keeps its place in the site (tool, slug, category,
+            // related pages), so the site's links and listings' membership stand as they are.
+            (Some(page), Some(i)) if same_place(&self.site.pages[i], &page) => {
+                Arc::make_mut(&mut self.site).pages[i] = page;
+                self.recheck(&shown, Some(i), None);
+            }
+            (page, before) => {
+                // Erroneous pages keep their last good version.
+                if page.is_none() && exists && before.is_some() {
+                    self.recheck(&shown, before, None);
+                    return Ok(());
+                }
+                let old_view = tera::to_value(site_view(&self.site)).ok();
+                let mut pages = std::mem::take(&mut Arc::make_mut(&mut self.site).pages);
+                match (page, before) {
+                    (Some(page), Some(i)) => pages[i] = page,
+                    (Some(page), None) => pages.push(page),
+                    (None, Some(i)) => {
+                        removed_path = Some(format!("{}index.html", pages[i].path()));
+                        pages.remove(i);
+                    }
+                    (None, None) => {}
+                }
+                let (site, site_diags) =
+                    Site::new(self.root.clone(), self.site.config.clone(), pages);
+                self.site = Arc::new(site);
+                self.site_diags = site_diags.clone();
+                let after = self.position(relative);
+                self.recheck(&shown, after, Some(site_diags));
+                let new_view = tera::to_value(site_view(&self.site)).ok();
+                // The navigation or a count that every page shows changed.
+                jobs_for_all = old_view.is_none() || old_view != new_view;
             }
         }
-        let (site, site_diags) = Site::new(self.root.clone(), self.site.config.clone(), pages);
-        self.site = site;
-        let after = self
-            .site
-            .pages
-            .iter()
-            .position(|p| p.file.display_path() == shown);
-        if let Some(i) = after {
-            touched.around(&self.site, i);
-        }
+        let after = self.position(relative);
+        let new = after.map(|i| Shown::of(&self.site, i));
 
-        self.site_diags = site_diags.clone();
-        self.recheck(&shown, after, site_diags);
-
-        let new_view = tera::to_value(site_view(&self.site)).ok();
         let mut files = (*self.files).clone();
         if let Some(path) = removed_path {
             files.remove(&path);
         }
         let sink = MemorySink::default();
-        let jobs = if old_view.is_none() || old_view != new_view {
-            // The navigation or a count that every page shows changed.
+        let jobs = if jobs_for_all {
             all_jobs(&self.site)
         } else {
-            touched.jobs(&self.site)
+            affected(&self.site, after, old.as_ref(), new.as_ref())
         };
         match render_jobs(&self.site, &self.templates, &sink, &jobs) {
             Ok(()) => {
@@ -196,15 +216,34 @@ impl Workspace {
         Ok(())
     }
 
+    /// The index of the page read from this file (paths compared without allocating: this
+    /// runs over every page on every edit).
+    fn position(&self, relative: &Path) -> Option<usize> {
+        self.site.pages.iter().position(|p| p.file.path == relative)
+    }
+
     /// Replaces the diagnostics of the changed file with its per-page rules, and those of the
     /// site assembly everywhere; the site-wide rules wait for [`Workspace::settle`].
-    fn recheck(&mut self, shown: &str, page: Option<usize>, site_diags: Vec<Diagnostic>) {
-        for diags in self.diags.values_mut() {
-            diags.retain(|d| !SITE_RULES.contains(&d.rule));
+    /// `site_diags` is `None` when the site was not reassembled (the page kept its place).
+    fn recheck(&mut self, shown: &str, page: Option<usize>, site_diags: Option<Vec<Diagnostic>>) {
+        let mut fresh: Vec<Diagnostic> = self.load_diags.get(shown).cloned().unwrap_or_default();
+        match site_diags {
+            Some(site_diags) => {
+                for diags in self.diags.values_mut() {
+                    diags.retain(|d| !SITE_RULES.contains(&d.rule));
+                }
+                fresh.extend(site_diags);
+            }
+            None => fresh.extend(
+                self.diags
+                    .get(shown)
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| SITE_RULES.contains(&d.rule))
+                    .cloned(),
+            ),
         }
         self.diags.remove(shown);
-        let mut fresh: Vec<Diagnostic> = self.load_diags.get(shown).cloned().unwrap_or_default();
-        fresh.extend(site_diags);
         if let Some(i) = page {
             let cx = Context {
                 site: &self.site,
@@ -293,6 +332,18 @@ impl Workspace {
     }
 }
 
+/// A full check of one state of the site.
+pub struct SettleJob {
+    site: Arc<Site>,
+    from_loading: Vec<Diagnostic>,
+}
+
+impl SettleJob {
+    pub fn run(self) -> BTreeMap<String, Vec<Diagnostic>> {
+        by_file(check::check(&self.site, check::today(), self.from_loading))
+    }
+}
+
 /// Groups diagnostics by file, keeping their order.
 fn by_file(diags: Vec<Diagnostic>) -> BTreeMap<String, Vec<Diagnostic>> {
     let mut map: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
@@ -302,47 +353,96 @@ fn by_file(diags: Vec<Diagnostic>) -> BTreeMap<String, Vec<Diagnostic>> {
     map
 }
 
-/// What a page change can show up on, collected before and after the change (a page can
-/// move to another tool or category, or drop a related link).
-#[derive(Default)]
-struct Touched {
-    pages: HashSet<String>,
-    tools: HashSet<String>,
-    categories: HashSet<String>,
+/// Whether an edited page keeps its place in the site: the same tool, slug, category and
+/// related pages, so the site's structure need not be assembled again.
+fn same_place(old: &Page, new: &Page) -> bool {
+    let related =
+        |p: &Page| -> Vec<String> { p.front.related.iter().map(|r| r.value.clone()).collect() };
+    old.tool == new.tool
+        && old.slug == new.slug
+        && old.front.category.value == new.front.category.value
+        && related(old) == related(new)
 }
 
-impl Touched {
-    fn around(&mut self, site: &Site, index: usize) {
-        let page = &site.pages[index];
-        self.pages.insert(page.file.display_path());
-        for &other in site.related[index].iter().chain(&site.backlinks[index]) {
-            self.pages.insert(site.pages[other].file.display_path());
-        }
-        self.tools.insert(page.tool.clone());
-        self.categories.insert(page.front.category.value.clone());
-    }
+/// How a page appears in other files, before or after a change.
+#[derive(PartialEq)]
+struct Shown {
+    /// What listings, related lists, the home page and the feed show of it.
+    link: (String, String, String, String, String),
+    /// What the sitemap shows of it.
+    path: String,
+    /// Files that show it as related, or that it shows as related.
+    neighbours: HashSet<PathBuf>,
+}
 
-    /// The render jobs on the current site: the pages, their listings, and the home page,
-    /// sitemap and feed, which list recently updated pages.
-    fn jobs<'a>(&self, site: &'a Site) -> Vec<Job<'a>> {
-        let mut jobs: Vec<Job> = site
-            .pages
+impl Shown {
+    fn of(site: &Site, index: usize) -> Shown {
+        let page = &site.pages[index];
+        let front = &page.front;
+        let neighbours = site.related[index]
+            .iter()
+            .chain(&site.backlinks[index])
+            .map(|&i| site.pages[i].file.path.clone())
+            .collect();
+        Shown {
+            link: (
+                front.title.value.clone(),
+                front.summary.value.clone(),
+                front.updated.value.to_string(),
+                page.tool.clone(),
+                front.category.value.clone(),
+            ),
+            path: page.path(),
+            neighbours,
+        }
+    }
+}
+
+/// The files to re-render after a page changed from `old` to `new` (`None`: absent).
+fn affected<'a>(
+    site: &'a Site,
+    page: Option<usize>,
+    old: Option<&Shown>,
+    new: Option<&Shown>,
+) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job> = page.into_iter().map(Job::Page).collect();
+    let link = |s: Option<&Shown>| s.map(|s| s.link.clone());
+    let relinked = link(old) != link(new);
+    let neighbours = |s: Option<&Shown>| s.map(|s| s.neighbours.clone()).unwrap_or_default();
+    let (before, after) = (neighbours(old), neighbours(new));
+    // Neighbours show its title and summary: all of them if those changed, else only the
+    // ones whose related list gained or lost it.
+    let redraw: HashSet<&PathBuf> = if relinked {
+        before.union(&after).collect()
+    } else {
+        before.symmetric_difference(&after).collect()
+    };
+    jobs.extend(
+        site.pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| self.pages.contains(&p.file.display_path()))
-            .map(|(i, _)| Job::Page(i))
-            .collect();
-        jobs.extend([Job::Home, Job::Sitemap, Job::Feed]);
-        for (tool, _) in site.tools() {
-            if self.tools.contains(tool) {
-                jobs.push(Job::Tool(tool));
-            }
-        }
-        for category in &site.config.categories {
-            if self.categories.contains(&category.id) {
-                jobs.push(Job::Category(&category.id));
-            }
-        }
-        jobs
+            .filter(|(_, p)| redraw.contains(&p.file.path))
+            .map(|(i, _)| Job::Page(i)),
+    );
+    if !relinked {
+        return jobs;
     }
+    let place = |s: Option<&Shown>| s.map(|s| (s.path.clone(), s.link.2.clone()));
+    if place(old) != place(new) {
+        jobs.push(Job::Sitemap);
+    }
+    // Finding whether it is among the recently updated costs a sort of every page; the home
+    // page and the feed list only a few pages, so rendering them is cheaper.
+    jobs.extend([Job::Home, Job::Feed]);
+    for (tool, _) in site.tools() {
+        if [old, new].iter().flatten().any(|s| s.link.3 == tool) {
+            jobs.push(Job::Tool(tool));
+        }
+    }
+    for category in &site.config.categories {
+        if [old, new].iter().flatten().any(|s| s.link.4 == category.id) {
+            jobs.push(Job::Category(&category.id));
+        }
+    }
+    jobs
 }

@@ -1,9 +1,10 @@
 //! Watching the site's sources: debounced file events, classified into the changes the
 //! rebuild understands, and the worker thread that applies them and publishes snapshots.
 
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
@@ -86,16 +87,32 @@ pub fn plan(changes: impl IntoIterator<Item = Change>) -> Vec<Change> {
     changes.into_iter().collect()
 }
 
-/// Starts watching `root`; events go to the returned receiver.
-pub fn watch(
-    root: &Path,
-) -> Result<(
+/// What the rebuild worker hears about: file events, and the results of settle passes.
+pub enum Message {
+    Files(DebounceEventResult),
+    /// The full check of the site as it was at `revision`.
+    Settled {
+        revision: u64,
+        diagnostics: BTreeMap<String, Vec<Diagnostic>>,
+    },
+}
+
+/// The watcher, and both ends of the worker's channel (settle passes send on it too).
+pub type Watching = (
     Debouncer<RecommendedWatcher, RecommendedCache>,
-    Receiver<DebounceEventResult>,
-)> {
+    Sender<Message>,
+    Receiver<Message>,
+);
+
+/// Starts watching `root`; events go to the returned channel.
+pub fn watch(root: &Path) -> Result<Watching> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(QUIET, None, tx)
-        .map_err(|e| Error::new(format!("cannot watch files: {e}")))?;
+    let files = tx.clone();
+    let mut debouncer = new_debouncer(QUIET, None, move |result| {
+        // A closed channel means the worker is gone: the server is stopping.
+        let _ = files.send(Message::Files(result));
+    })
+    .map_err(|e| Error::new(format!("cannot watch files: {e}")))?;
     let watcher = &mut debouncer;
     // The root itself, not recursively: errbook.toml (editors replace it by renaming, which a
     // watch on the file would lose) and the creation of a source directory.
@@ -110,64 +127,128 @@ pub fn watch(
                 .map_err(|e| Error::new(format!("cannot watch {}: {e}", dir.display())))?;
         }
     }
-    Ok((debouncer, rx))
+    Ok((debouncer, tx, rx))
 }
 
 /// Applies batches of changes as they come, publishing a snapshot and pushing a reload after
-/// each; when the tree is quiet, runs the site-wide rules and publishes again if they change
-/// what the overlay shows. Returns when the watcher is gone.
+/// each. When the tree is quiet, runs the full check (the site-wide rules) on a thread of its
+/// own, so an edit never waits for it, and publishes again if it changes what the overlay
+/// shows. Returns when the watcher is gone.
 pub struct Worker {
     pub root: PathBuf,
     pub workspace: Option<Workspace>,
     pub live: Live,
     pub reload: broadcast::Sender<u64>,
     pub debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    /// Where settle passes send their results.
+    pub messages: Sender<Message>,
     /// Diagnostics of the last attempt when there is no good build yet.
     pub failure: Vec<Diagnostic>,
+    /// Counts the changes applied, so a settle pass of an older state is recognised.
+    pub revision: u64,
+    /// Whether a settle pass is running.
+    pub settling: bool,
 }
 
 impl Worker {
-    pub fn run(mut self, events: Receiver<DebounceEventResult>) {
-        let mut pending: Vec<DebounceEventResult> = Vec::new();
+    pub fn run(mut self, messages: Receiver<Message>) {
+        let mut pending: Vec<Message> = Vec::new();
         loop {
-            let batch = match pending.pop() {
-                Some(batch) => batch,
-                None => match events.recv() {
-                    Ok(batch) => batch,
+            let message = match pending.pop() {
+                Some(message) => message,
+                None => match messages.recv() {
+                    Ok(message) => message,
                     Err(_) => return,
                 },
             };
-            let paths: Vec<PathBuf> = match batch {
-                // Reads are events too (inotify reports opening a file); only writes matter,
-                // or the server's own reading would trigger rebuilds forever.
-                Ok(events) => events
-                    .into_iter()
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths)
-                    .collect(),
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watching: {e}");
+            match message {
+                Message::Files(batch) => self.files_changed(batch),
+                Message::Settled {
+                    revision,
+                    diagnostics,
+                } => {
+                    self.settling = false;
+                    if revision == self.revision {
+                        self.settled(diagnostics);
                     }
-                    continue;
                 }
-            };
-            let changes = plan(paths.iter().filter_map(|p| classify(&self.root, p)));
-            if changes.is_empty() {
-                continue;
             }
-            self.watch_new_dirs(&paths);
-            let started = Instant::now();
-            let what = self.apply(&changes);
-            self.publish();
-            eprintln!("{what} in {} ms", started.elapsed().as_millis());
-            // Settle only once the tree is quiet: a burst of edits is not slowed down by the
-            // site-wide rules of every intermediate state.
-            match events.try_recv() {
+            // Settle only once the tree is quiet: a burst of edits does not start a full check
+            // for every intermediate state. (A batch of nothing but reads, which the watcher
+            // also reports, still counts as quiet.)
+            match messages.try_recv() {
                 Ok(next) => pending.push(next),
                 Err(TryRecvError::Disconnected) => return,
-                Err(TryRecvError::Empty) => self.settle(),
+                Err(TryRecvError::Empty) => self.start_settle(),
             }
+        }
+    }
+
+    fn files_changed(&mut self, batch: DebounceEventResult) {
+        let paths: Vec<PathBuf> = match batch {
+            // Reads are events too (inotify reports opening a file); only writes matter, or
+            // the server's own reading would trigger rebuilds forever.
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                .flat_map(|e| e.event.paths)
+                .collect(),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watching: {e}");
+                }
+                return;
+            }
+        };
+        let changes = plan(paths.iter().filter_map(|p| classify(&self.root, p)));
+        if changes.is_empty() {
+            return;
+        }
+        self.watch_new_dirs(&paths);
+        let started = Instant::now();
+        let what = self.apply(&changes);
+        self.revision += 1;
+        self.publish();
+        eprintln!("{what} in {} ms", started.elapsed().as_millis());
+    }
+
+    fn start_settle(&mut self) {
+        let Some(ws) = self.workspace.as_ref() else {
+            return;
+        };
+        if ws.settled || self.settling {
+            return;
+        }
+        let job = ws.settle_job();
+        let revision = self.revision;
+        let messages = self.messages.clone();
+        self.settling = true;
+        let spawned = std::thread::Builder::new()
+            .name("errbook-settle".into())
+            .spawn(move || {
+                let diagnostics = job.run();
+                let _ = messages.send(Message::Settled {
+                    revision,
+                    diagnostics,
+                });
+            });
+        if spawned.is_err() {
+            self.settling = false;
+        }
+    }
+
+    fn settled(&mut self, diagnostics: BTreeMap<String, Vec<Diagnostic>>) {
+        let Some(ws) = self.workspace.as_mut() else {
+            return;
+        };
+        let before = self.live.current();
+        ws.settled_with(diagnostics);
+        let (errors, _) = ws.errors_and_warnings();
+        if errors != before.errors {
+            self.publish();
+        } else {
+            // Same overlay: swap in the exact counts without a reload.
+            self.publish_quietly();
         }
     }
 
@@ -220,24 +301,6 @@ impl Worker {
             Err(e) => {
                 self.failure = vec![Diagnostic::file_error("serve", ".", 1, 1, e.to_string())];
             }
-        }
-    }
-
-    fn settle(&mut self) {
-        let Some(ws) = self.workspace.as_mut() else {
-            return;
-        };
-        if ws.settled {
-            return;
-        }
-        let before = self.live.current();
-        ws.settle();
-        let (errors, _) = ws.errors_and_warnings();
-        if errors != before.errors {
-            self.publish();
-        } else {
-            // Same overlay: swap in the exact counts without a reload.
-            self.publish_quietly();
         }
     }
 
