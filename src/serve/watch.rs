@@ -87,6 +87,19 @@ pub fn plan(changes: impl IntoIterator<Item = Change>) -> Vec<Change> {
     changes.into_iter().collect()
 }
 
+/// The thread pool of settle passes, made on first use.
+fn settle_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "errbook-settle-pool".into())
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// What the rebuild worker hears about: file events, and the results of settle passes.
 pub enum Message {
     Files(DebounceEventResult),
@@ -226,7 +239,12 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("errbook-settle".into())
             .spawn(move || {
-                let diagnostics = job.run();
+                // Its own single-thread pool: in the global pool, the check's thousands of
+                // tasks would queue ahead of the next edit's few render tasks.
+                let diagnostics = match settle_pool() {
+                    Some(pool) => pool.install(|| job.run()),
+                    None => job.run(),
+                };
                 let _ = messages.send(Message::Settled {
                     revision,
                     diagnostics,
