@@ -263,6 +263,29 @@ fn a_broken_page_shows_the_overlay_over_the_last_good_build_until_fixed() {
 }
 
 #[test]
+fn site_wide_rules_reach_the_overlay_once_the_tree_is_quiet() {
+    let server = Server::start();
+    let events = server.events();
+    // The same signature as the other page: only the site-wide check sees the collision.
+    edit(
+        &server,
+        &events,
+        SYNTAX_PAGE,
+        "\"invalid errbook.toml\"",
+        "\"unknown key `titel` in errbook.toml\"",
+    );
+    let mut page = server.get("/errbook/config-syntax/").1;
+    for _ in 0..3 {
+        if page.contains("signature-collision") {
+            break;
+        }
+        wait_reload(&events);
+        page = server.get("/errbook/config-syntax/").1;
+    }
+    assert!(page.contains("signature-collision"), "{page}");
+}
+
+#[test]
 fn pages_can_be_added_and_removed() {
     let server = Server::start();
     let events = server.events();
