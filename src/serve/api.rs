@@ -14,7 +14,7 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::diagnostic::Severity;
-use crate::validators::{self, MAX_INPUT_BYTES, REGISTRY, refusal};
+use crate::validators::{self, ConfigValidator, MAX_INPUT_BYTES, REGISTRY, refusal};
 
 /// Longest a validation may run; a validator that takes longer is answered 503 (it keeps its
 /// slot until it finishes, so slow input cannot pile up threads).
@@ -92,6 +92,17 @@ pub async fn validate(
             "the config is not UTF-8 text".into(),
         );
     };
+    run(validator, text, slots, TIME_LIMIT).await
+}
+
+/// Runs one validation within the limits and turns its findings into the answer.
+async fn run(
+    validator: &'static dyn ConfigValidator,
+    text: String,
+    slots: Arc<Semaphore>,
+    time_limit: Duration,
+) -> Response {
+    let id = validator.id();
     let Ok(Ok(slot)) = tokio::time::timeout(QUEUE_WAIT, slots.acquire_owned()).await else {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -102,7 +113,7 @@ pub async fn validate(
         let _slot = slot;
         validator.validate(&text)
     });
-    let findings = match tokio::time::timeout(TIME_LIMIT, task).await {
+    let findings = match tokio::time::timeout(time_limit, task).await {
         Ok(Ok(findings)) => findings,
         Ok(Err(_)) => {
             return error(
@@ -114,8 +125,8 @@ pub async fn validate(
             return error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!(
-                    "validation took longer than {} s and was abandoned",
-                    TIME_LIMIT.as_secs()
+                    "validation took longer than {} ms and was abandoned",
+                    time_limit.as_millis()
                 ),
             );
         }
@@ -135,4 +146,97 @@ pub async fn validate(
 /// values cannot become markup.
 pub fn error(status: StatusCode, message: String) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validators::{Finding, RuleInfo};
+
+    /// A validator that misbehaves as its input says: `sleep`, `panic`, `refuse`, or finds
+    /// nothing.
+    struct Unruly;
+
+    impl ConfigValidator for Unruly {
+        fn id(&self) -> &'static str {
+            "unruly"
+        }
+        fn title(&self) -> &'static str {
+            "misbehaves on purpose"
+        }
+        fn rules(&self) -> &'static [RuleInfo] {
+            &[]
+        }
+        fn validate(&self, text: &str) -> Vec<Finding> {
+            match text {
+                "sleep" => std::thread::sleep(Duration::from_millis(500)),
+                "panic" => panic!("a validator bug"),
+                "refuse" => {
+                    return vec![Finding {
+                        rule: "yaml-too-deep",
+                        severity: Severity::Error,
+                        message: "the YAML nests deeper than 64 levels".into(),
+                        line: 3,
+                        column: 5,
+                        help: None,
+                        url: "/x/y/".into(),
+                    }];
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+    }
+
+    async fn answer(text: &str, slots: Arc<Semaphore>) -> (StatusCode, serde_json::Value) {
+        // Generous except for `sleep`: printing a panic's backtrace takes a while.
+        let limit = Duration::from_millis(if text == "sleep" { 100 } else { 10_000 });
+        let response = run(&Unruly, text.into(), slots, limit).await;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn limits_turn_misbehaviour_into_answers() {
+        let slots = Arc::new(Semaphore::new(2));
+        let (status, body) = answer("ok", slots.clone()).await;
+        assert_eq!((status, body), (StatusCode::OK, json!({"diagnostics": []})));
+
+        let (status, body) = answer("sleep", slots.clone()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("longer than 100 ms")
+        );
+
+        let (status, body) = answer("panic", slots.clone()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("`unruly` validator failed")
+        );
+
+        let (status, body) = answer("refuse", slots.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"], "the YAML nests deeper than 64 levels");
+        assert_eq!(body["diagnostics"][0]["line"], 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn validations_beyond_the_slots_are_turned_away() {
+        let slots = Arc::new(Semaphore::new(1));
+        let busy = slots.clone().acquire_owned().await.unwrap();
+        let (status, body) = answer("ok", slots.clone()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body["error"].as_str().unwrap().contains("too many"));
+        drop(busy);
+        assert_eq!(answer("ok", slots).await.0, StatusCode::OK);
+    }
 }

@@ -302,20 +302,14 @@ impl Worker {
         format!("rebuilt {}", described.join(", "))
     }
 
+    /// Tries a whole build again while there is no good one.
     fn reload_all(&mut self) {
         match Workspace::load(&self.root) {
             Ok(Ok(ws)) => {
                 self.workspace = Some(ws);
                 self.failure.clear();
             }
-            Ok(Err(diags)) => match self.workspace.as_mut() {
-                Some(ws) => {
-                    if let Err(e) = ws.reload_all() {
-                        eprintln!("error: {e}");
-                    }
-                }
-                None => self.failure = diags,
-            },
+            Ok(Err(diags)) => self.failure = diags,
             Err(e) => {
                 self.failure = vec![Diagnostic::file_error("serve", ".", 1, 1, e.to_string())];
             }
