@@ -311,7 +311,8 @@ fn pages_can_be_added_and_removed() {
     );
     // Without the trailing slash, a redirect to the page.
     assert_eq!(
-        server.raw(b"GET /errbook/config-copy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        server
+            .raw(b"GET /errbook/config-copy HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n"),
         308
     );
 
@@ -356,6 +357,32 @@ fn template_static_and_config_changes_are_rebuilt() {
     wait_reload(&events);
     let (_, page) = server.get("/errbook/config-syntax/");
     assert!(page.contains("<p>sources replaced</p>"), "{page}");
+
+    // A broken template keeps the last good ones in use, also across page edits, until fixed.
+    fs::write(
+        server.path("templates/page.html"),
+        "{% extends \"errbook/page.html\" %}{% block sources %}{{ oops( {% endblock sources %}",
+    )
+    .unwrap();
+    wait_reload(&events);
+    let (_, page) = server.get("/errbook/config-syntax/");
+    assert!(page.contains("<p>sources replaced</p>"));
+    assert!(page.contains("templates/page.html:"), "{page}");
+    edit(
+        &server,
+        &events,
+        SYNTAX_PAGE,
+        "TOML has strict",
+        "TOML has very strict",
+    );
+    let (_, page) = server.get("/errbook/config-syntax/");
+    assert!(page.contains("TOML has very strict"));
+    assert!(page.contains("templates/page.html:"), "{page}");
+    fs::remove_file(server.path("templates/page.html")).unwrap();
+    wait_reload(&events);
+    let (_, page) = server.get("/errbook/config-syntax/");
+    assert!(!page.contains("errbook-overlay"), "{page}");
+    assert!(!page.contains("<p>sources replaced</p>"));
 
     edit(
         &server,
@@ -458,7 +485,8 @@ fn responses_carry_the_security_headers() {
 #[test]
 fn each_hostile_request_gets_its_status_and_the_server_keeps_answering() {
     let server = Server::start();
-    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let get =
+        |path: &str| format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     let cases: Vec<(String, Vec<u8>, u16)> = vec![
         ("dot-dot".into(), get("/../../etc/passwd").into_bytes(), 400),
         (
@@ -498,10 +526,15 @@ fn each_hostile_request_gets_its_status_and_the_server_keeps_answering() {
         ("missing".into(), get("/etc/passwd").into_bytes(), 404),
         (
             "bad method".into(),
-            b"DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
+            b"DELETE / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_vec(),
             405,
         ),
         ("garbage".into(), b"\x00\x01GARBAGE\r\n\r\n".to_vec(), 400),
+        (
+            "DNS rebinding".into(),
+            b"GET / HTTP/1.1\r\nHost: evil.example:1111\r\nConnection: close\r\n\r\n".to_vec(),
+            403,
+        ),
     ];
     for (what, request, expected) in cases {
         assert_eq!(server.raw(&request), expected, "{what}");
@@ -511,7 +544,7 @@ fn each_hostile_request_gets_its_status_and_the_server_keeps_answering() {
     let api = "/api/validate/errbook-toml";
     let too_large = vec![b'#'; 1024 * 1024 + 1];
     assert_eq!(server.post(api, &too_large).0, 413);
-    let chunked_header = "POST /api/validate/errbook-toml HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let chunked_header = "POST /api/validate/errbook-toml HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
     let mut chunked = chunked_header.as_bytes().to_vec();
     for _ in 0..17 {
         chunked.extend_from_slice(format!("{:x}\r\n", 64 * 1024).as_bytes());

@@ -118,6 +118,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             live,
             reload,
             slots: api::validation_slots(),
+            local_only: options.bind.is_loopback(),
         };
         axum::serve(listener, routes::router(state))
             .with_graceful_shutdown(async {

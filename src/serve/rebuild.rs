@@ -40,6 +40,8 @@ pub struct Workspace {
     /// Problems in errbook.toml or the templates that keep the last good ones in use.
     config_diags: Vec<Diagnostic>,
     template_diags: Vec<Diagnostic>,
+    /// Problems rendering the last changed page (a template that fails on its data).
+    render_diags: Vec<Diagnostic>,
     /// Whether `diags` come from a full check of the current site; after a single-page edit
     /// the site-wide rules have not run yet.
     pub settled: bool,
@@ -81,6 +83,7 @@ impl Workspace {
             diags: BTreeMap::new(),
             config_diags: Vec::new(),
             template_diags: Vec::new(),
+            render_diags: Vec::new(),
             settled: false,
         };
         let diags = ws.settle_job().run();
@@ -99,6 +102,7 @@ impl Workspace {
             .config_diags
             .iter()
             .chain(&self.template_diags)
+            .chain(&self.render_diags)
             .chain(self.diags.values().flatten());
         let mut errors = Vec::new();
         let mut warnings = 0;
@@ -208,10 +212,10 @@ impl Workspace {
             Ok(()) => {
                 files.extend(sink.into_files());
                 self.files = Arc::new(files);
-                self.template_diags.clear();
+                self.render_diags.clear();
             }
             Err(RenderError::Io(e)) => return Err(e),
-            Err(RenderError::Diagnostics(diags)) => self.template_diags = diags,
+            Err(RenderError::Diagnostics(diags)) => self.render_diags = diags,
         }
         Ok(())
     }
@@ -284,6 +288,7 @@ impl Workspace {
                 self.files = Arc::new(files);
                 self.templates = templates;
                 self.template_diags.clear();
+                self.render_diags.clear();
                 Ok(())
             }
             Err(RenderError::Io(e)) => Err(e),

@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -35,6 +37,8 @@ pub struct AppState {
     pub live: Live,
     pub reload: broadcast::Sender<u64>,
     pub slots: Arc<Semaphore>,
+    /// Listening on loopback: answer only requests addressed to a loopback name.
+    pub local_only: bool,
 }
 
 impl FromRef<AppState> for Arc<Semaphore> {
@@ -55,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/__errbook/live.js", get(live_js))
         .route("/__errbook/overlay.css", get(overlay_css))
         .fallback(site_file)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            local_host_only,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| {
             api::error(
@@ -75,6 +83,34 @@ fn header_layer(
     value: &'static str,
 ) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Refuses requests whose `Host` is not a loopback name while listening on loopback: a web
+/// page elsewhere cannot rebind its own host name to 127.0.0.1 and read the preview.
+async fn local_host_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if state.local_only {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !is_loopback_host(host) {
+            return plain(
+                StatusCode::FORBIDDEN,
+                "this preview answers only to localhost, 127.0.0.1 and [::1]",
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 /// Server-sent events: `ready` with the current generation on connect, then `reload` with the
@@ -263,6 +299,30 @@ fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::site_path;
+
+    #[test]
+    fn loopback_hosts() {
+        use super::is_loopback_host;
+        for host in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:8080",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "localhost.evil:80",
+            "[::2]:1",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
 
     #[test]
     fn site_paths() {
