@@ -60,7 +60,10 @@ fn main() {
         .arg(&site)
         .args(["serve", "--port", "0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(match std::env::var_os("SERVE_LOG") {
+            Some(path) => Stdio::from(fs::File::create(path).unwrap()),
+            None => Stdio::null(),
+        })
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -112,6 +115,8 @@ fn main() {
     fs::write(&page, &original).unwrap();
     drop(server);
 
+    let samples: Vec<String> = pushed.iter().map(|d| format!("{:.0}", ms(*d))).collect();
+    println!("reload pushed, in edit order (ms): {}", samples.join(" "));
     report("edit → reload pushed", &mut pushed);
     report("edit → new content served", &mut served);
 }

@@ -26,7 +26,8 @@ const SITE_RULES: &[&str] = &["duplicate-slug", "bad-category", "broken-related"
 /// The last good state of the tree, and every problem in the current one.
 pub struct Workspace {
     root: PathBuf,
-    /// Shared with a settle pass running in the background; an edit during one copies it.
+    /// Shared with a settle pass running in the background; an edit during one copies its
+    /// indexes, not its pages.
     site: Arc<Site>,
     templates: Templates,
     files: Arc<Files>,
@@ -164,7 +165,8 @@ impl Workspace {
             // The common edit: the page keeps its place in the site (tool, slug, category,
             // related pages), so the site's links and listings' membership stand as they are.
             (Some(page), Some(i)) if same_place(&self.site.pages[i], &page) => {
-                Arc::make_mut(&mut self.site).pages[i] = page;
+                // Copies the site's indexes if a settle pass holds it; pages are shared.
+                Arc::make_mut(&mut self.site).pages[i] = Arc::new(page);
                 self.recheck(&shown, Some(i), None);
             }
             (page, before) => {
@@ -174,10 +176,10 @@ impl Workspace {
                     return Ok(());
                 }
                 let old_view = tera::to_value(site_view(&self.site)).ok();
-                let mut pages = std::mem::take(&mut Arc::make_mut(&mut self.site).pages);
+                let mut pages = self.site.pages.clone();
                 match (page, before) {
-                    (Some(page), Some(i)) => pages[i] = page,
-                    (Some(page), None) => pages.push(page),
+                    (Some(page), Some(i)) => pages[i] = Arc::new(page),
+                    (Some(page), None) => pages.push(Arc::new(page)),
                     (None, Some(i)) => {
                         removed_path = Some(format!("{}index.html", pages[i].path()));
                         pages.remove(i);
@@ -185,7 +187,7 @@ impl Workspace {
                     (None, None) => {}
                 }
                 let (site, site_diags) =
-                    Site::new(self.root.clone(), self.site.config.clone(), pages);
+                    Site::from_shared(self.root.clone(), self.site.config.clone(), pages);
                 self.site = Arc::new(site);
                 self.site_diags = site_diags.clone();
                 let after = self.position(relative);

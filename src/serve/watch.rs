@@ -236,6 +236,7 @@ impl Worker {
         let revision = self.revision;
         let messages = self.messages.clone();
         self.settling = true;
+        let started = Instant::now();
         let spawned = std::thread::Builder::new()
             .name("errbook-settle".into())
             .spawn(move || {
@@ -245,6 +246,10 @@ impl Worker {
                     Some(pool) => pool.install(|| job.run()),
                     None => job.run(),
                 };
+                eprintln!(
+                    "checked the whole site in {} ms",
+                    started.elapsed().as_millis()
+                );
                 let _ = messages.send(Message::Settled {
                     revision,
                     diagnostics,
