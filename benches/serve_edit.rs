@@ -16,9 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-/// Time between edits: lets the site-wide rules run on the quiet tree after each edit, as
-/// after an author's save, so each edit is measured on its own.
-const PAUSE: Duration = Duration::from_millis(2500);
+/// Time between edits (milliseconds; `PAUSE_MS` overrides it). The default lets the full
+/// check that follows each edit finish, as between an author's saves; a shorter pause measures
+/// edits that land while it runs.
+const PAUSE_MS: u64 = 3000;
 
 struct Server(Child);
 
@@ -37,6 +38,12 @@ fn main() {
     let site = PathBuf::from(args.first().map_or("/tmp/kb10k", String::as_str));
     let edits: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(30);
     let body_only = args.get(2).is_some_and(|m| m == "body");
+    let pause = Duration::from_millis(
+        std::env::var("PAUSE_MS")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(PAUSE_MS),
+    );
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/errbook");
     assert!(
         binary.is_file(),
@@ -78,13 +85,14 @@ fn main() {
         .to_string();
     let events = subscribe(&address);
     println!(
-        "server up on {address} in {} ms; editing the {} of {} ({edits} edits)",
+        "server up on {address} in {} ms; editing the {} of {} ({edits} edits, {} ms apart)",
         started.elapsed().as_millis(),
         if body_only { "body" } else { "summary" },
-        page.display()
+        page.display(),
+        pause.as_millis()
     );
     // The first build is followed by nothing; give the worker a moment to be idle.
-    std::thread::sleep(PAUSE);
+    std::thread::sleep(Duration::from_millis(PAUSE_MS));
 
     let mut pushed = Vec::new();
     let mut served = Vec::new();
@@ -108,7 +116,7 @@ fn main() {
         );
         pushed.push(t_push);
         served.push(t_served);
-        std::thread::sleep(PAUSE);
+        std::thread::sleep(pause);
         // Drain a second reload, if the site-wide rules changed the overlay.
         while events.try_recv().is_ok() {}
     }

@@ -118,6 +118,14 @@ impl Workspace {
         (errors, warnings)
     }
 
+    /// Whether any page was read from under this path (relative to the root).
+    pub fn has_pages_under(&self, relative: &Path) -> bool {
+        self.site
+            .pages
+            .iter()
+            .any(|p| p.file.path.starts_with(relative))
+    }
+
     pub fn page_count(&self) -> usize {
         self.site.pages.len()
     }

@@ -38,6 +38,9 @@ pub enum Change {
     /// A file under `static/`, relative to `static/`.
     Static(PathBuf),
     Templates,
+    /// A path under `content/` that is gone and was not a page: a removed directory (then
+    /// its pages went with it) or an editor's scratch file (vim probes with `4913`).
+    Gone(PathBuf),
     /// errbook.toml, or a change in content/ that no single page describes.
     Everything,
 }
@@ -58,14 +61,18 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         "content" => {
             if relative.extension().is_some_and(|e| e == "md") && !is_dir {
                 Some(Change::Page(relative.to_path_buf()))
-            } else if is_dir || relative.extension().is_none() {
-                // A directory created, removed or renamed: which pages moved is unknown.
+            } else if is_dir {
+                // A directory created or moved in: which pages came with it is unknown.
                 Some(Change::Everything)
+            } else if !path.exists() && relative.extension().is_none() {
+                Some(Change::Gone(relative.to_path_buf()))
             } else {
                 None
             }
         }
-        "templates" => Some(Change::Templates),
+        // Templates have extensions; a name without one is an editor's probe.
+        "templates" if is_dir || relative.extension().is_some() => Some(Change::Templates),
+        "templates" => None,
         "static" if is_dir || relative.components().count() == 1 => Some(Change::Everything),
         "static" => Some(Change::Static(parts.as_path().to_path_buf())),
         _ => None,
@@ -219,10 +226,17 @@ impl Worker {
         }
         self.watch_new_dirs(&paths);
         let started = Instant::now();
-        let what = self.apply(&changes);
+        let done = self.apply(&changes);
+        if done.is_empty() {
+            return;
+        }
         self.revision += 1;
         self.publish();
-        eprintln!("{what} in {} ms", started.elapsed().as_millis());
+        eprintln!(
+            "rebuilt {} in {} ms",
+            done.join(", "),
+            started.elapsed().as_millis()
+        );
     }
 
     fn start_settle(&mut self) {
@@ -275,10 +289,11 @@ impl Worker {
         }
     }
 
-    fn apply(&mut self, changes: &[Change]) -> String {
+    /// Applies the changes; returns what was redone, for the log (nothing: no change).
+    fn apply(&mut self, changes: &[Change]) -> Vec<String> {
         let Some(ws) = self.workspace.as_mut() else {
             self.reload_all();
-            return "rebuilt everything".to_string();
+            return vec!["everything".to_string()];
         };
         let mut described = Vec::new();
         for change in changes {
@@ -295,6 +310,11 @@ impl Worker {
                     described.push("templates".to_string());
                     ws.templates_changed()
                 }
+                Change::Gone(path) if ws.has_pages_under(path) => {
+                    described.push(format!("{} (removed)", crate::source::display_path(path)));
+                    ws.reload_all()
+                }
+                Change::Gone(_) => continue,
                 Change::Everything => {
                     described.push("everything".to_string());
                     ws.reload_all()
@@ -304,7 +324,7 @@ impl Worker {
                 eprintln!("error: {e}");
             }
         }
-        format!("rebuilt {}", described.join(", "))
+        described
     }
 
     /// Tries a whole build again while there is no good one.
@@ -384,6 +404,11 @@ mod tests {
             Some(Change::Page("content/litellm/a.md".into()))
         );
         assert_eq!(at("content/litellm"), Some(Change::Everything));
+        assert_eq!(
+            at("content/gone"),
+            Some(Change::Gone("content/gone".into()))
+        );
+        assert_eq!(at("templates/4913"), None);
         assert_eq!(at("content/litellm/.a.md.swp"), None);
         assert_eq!(at("content/litellm/a.md~"), None);
         assert_eq!(at("content/litellm/notes.txt"), None);
