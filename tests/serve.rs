@@ -328,6 +328,28 @@ fn pages_can_be_added_and_removed() {
             .1
             .contains("errbook cannot parse errbook.toml")
     );
+
+    // A tool directory moved in, then removed with its page.
+    let moved = tempfile::tempdir().unwrap();
+    let tool = moved.path().join("demo");
+    fs::create_dir(&tool).unwrap();
+    fs::write(
+        tool.join("moved-in.md"),
+        text.replace("tool: errbook", "tool: demo")
+            .replace(
+                "title: errbook cannot parse errbook.toml",
+                "title: A page that moved in",
+            )
+            .replace("invalid errbook.toml", "DemoError: moved in"),
+    )
+    .unwrap();
+    fs::rename(&tool, server.path("content/demo")).unwrap();
+    wait_reload(&events);
+    let (status, page) = server.get("/demo/moved-in/");
+    assert_eq!(status, 200, "{page}");
+    fs::remove_dir_all(server.path("content/demo")).unwrap();
+    wait_reload(&events);
+    assert_eq!(server.get("/demo/moved-in/").0, 404);
 }
 
 #[test]
