@@ -40,8 +40,14 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(|_| {})
+    }
+
+    /// Starts on the fixture after `prepare` has changed it.
+    fn start_with(prepare: impl FnOnce(&Path)) -> Server {
         let site = tempfile::tempdir().unwrap();
         copy_dir(&fixture(), site.path());
+        prepare(site.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
             .arg("--root")
             .arg(site.path())
@@ -429,6 +435,24 @@ fn template_static_and_config_changes_are_rebuilt() {
     assert!(home.contains("Renamed KB"));
     assert!(home.contains("errbook.toml:"), "{home}");
     assert!(home.contains("unknown-field"));
+}
+
+#[test]
+fn a_site_that_cannot_build_yet_shows_why_until_it_builds() {
+    let server = Server::start_with(|root| {
+        let config = root.join("errbook.toml");
+        let text = fs::read_to_string(&config).unwrap();
+        fs::write(&config, text.replace("base_url", "base_ulr")).unwrap();
+    });
+    let events = server.events();
+    let (status, page) = server.get("/errbook/config-syntax/");
+    assert_eq!(status, 503);
+    assert!(page.contains("errbook.toml:"), "{page}");
+    assert!(page.contains("did you mean `base_url`?"), "{page}");
+    edit(&server, &events, "errbook.toml", "base_ulr", "base_url");
+    let (status, page) = server.get("/errbook/config-syntax/");
+    assert_eq!(status, 200);
+    assert!(!page.contains("errbook-overlay"));
 }
 
 #[test]
