@@ -50,6 +50,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
         format: ValidateFormat,
     },
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every edit.
+    Serve {
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -155,6 +164,14 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             let today = jiff::ZonedDateTime::now().date();
             let path = errbook::scaffold::new_page(&cli.root, page, today)?;
             eprintln!("created {}", path.display());
+            Ok(OK)
+        }
+        Command::Serve { port, bind } => {
+            errbook::serve::serve(&errbook::serve::ServeOptions {
+                root: cli.root.clone(),
+                bind: *bind,
+                port: *port,
+            })?;
             Ok(OK)
         }
     }

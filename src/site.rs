@@ -3,17 +3,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::content::Page;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
-    /// Sorted by tool, then slug.
-    pub pages: Vec<Page>,
+    /// Sorted by tool, then slug. Shared, so that `serve` can make the next site from this
+    /// one without copying every page.
+    pub pages: Vec<Arc<Page>>,
     by_slug: HashMap<String, usize>,
     /// For each page, the pages it lists under `related:`.
     pub related: Vec<Vec<usize>>,
@@ -23,10 +25,19 @@ pub struct Site {
 
 impl Site {
     /// Assembles a site, reporting links that cannot be resolved.
-    pub fn new(root: PathBuf, config: SiteConfig, mut pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+    pub fn new(root: PathBuf, config: SiteConfig, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+        Site::from_shared(root, config, pages.into_iter().map(Arc::new).collect())
+    }
+
+    /// [`Site::new`] from pages that may be shared with another site.
+    pub fn from_shared(
+        root: PathBuf,
+        config: SiteConfig,
+        mut pages: Vec<Arc<Page>>,
+    ) -> (Site, Vec<Diagnostic>) {
         pages.sort_by(|a, b| (&a.tool, &a.slug).cmp(&(&b.tool, &b.slug)));
         let mut diags = Vec::new();
-        let mut by_slug = HashMap::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
         for (index, page) in pages.iter().enumerate() {
             if let Some(&first) = by_slug.get(&page.slug) {
                 let other: &Page = &pages[first];
@@ -115,7 +126,7 @@ impl Site {
     }
 
     pub fn page_by_slug(&self, slug: &str) -> Option<&Page> {
-        self.by_slug.get(slug).map(|&i| &self.pages[i])
+        self.by_slug.get(slug).map(|&i| &*self.pages[i])
     }
 
     /// Page indexes grouped by tool, tools in name order.

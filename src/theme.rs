@@ -16,6 +16,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STATIC: &[(&str, &str)] = &[
     ("css/errbook.css", include_str!("../static/css/errbook.css")),
     ("js/errbook.js", include_str!("../static/js/errbook.js")),
+    ("js/validator.js", include_str!("../static/js/validator.js")),
+    (
+        "css/validator.css",
+        include_str!("../static/css/validator.css"),
+    ),
 ];
 
 /// Output path of the generated code-highlighting stylesheet.

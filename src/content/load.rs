@@ -52,7 +52,8 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
+/// Loads one page file (`relative` to the root, under `content/`); `None` when it has errors.
+pub fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
     let shown = display_path(relative);
     let bytes = match std::fs::read(root.join(relative)) {
         Ok(bytes) => bytes,

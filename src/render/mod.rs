@@ -36,12 +36,17 @@ pub enum RenderError {
 /// were written. Nothing is buffered beyond one page per thread.
 pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usize, RenderError> {
     let statics = static_files(site)?;
-    let renderer = Renderer {
-        site,
-        templates,
-        site_value: tera::to_value(site_view(site))
-            .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
-    };
+    let jobs = all_jobs(site);
+    render_jobs(site, templates, sink, &jobs)?;
+    let count = jobs.len() + statics.len();
+    for (path, contents) in statics {
+        sink.put(&path, contents).map_err(RenderError::Io)?;
+    }
+    Ok(count)
+}
+
+/// Every file the templates produce for this site.
+pub fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.extend([
         Job::Home,
@@ -52,6 +57,23 @@ pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usi
     ]);
     jobs.extend(site.tools().into_keys().map(Job::Tool));
     jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
+    jobs
+}
+
+/// Renders some of the site's files into `sink`, in parallel: `serve` re-renders only what a
+/// change touches. Static files are not included.
+pub fn render_jobs(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+    jobs: &[Job],
+) -> Result<(), RenderError> {
+    let renderer = Renderer {
+        site,
+        templates,
+        site_value: tera::to_value(site_view(site))
+            .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
+    };
     let failures: Vec<RenderError> = jobs
         .par_iter()
         .filter_map(|job| {
@@ -77,15 +99,12 @@ pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usi
         diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
         return Err(RenderError::Diagnostics(diags));
     }
-    let count = jobs.len() + statics.len();
-    for (path, contents) in statics {
-        sink.put(&path, contents).map_err(RenderError::Io)?;
-    }
-    Ok(count)
+    Ok(())
 }
 
 /// One file to render.
-enum Job<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job<'a> {
     Page(usize),
     Home,
     NotFound,
@@ -303,7 +322,7 @@ fn base_path(base_url: &str) -> String {
 
 /// The theme's static files, the highlighting stylesheet, then the site's `static/`, which
 /// may replace any of them but not a generated page.
-fn static_files(site: &Site) -> Result<Vec<(String, Contents)>, RenderError> {
+pub fn static_files(site: &Site) -> Result<Vec<(String, Contents)>, RenderError> {
     let mut files: Vec<(String, Contents)> = theme::STATIC
         .iter()
         .map(|(path, text)| (path.to_string(), Contents::Bytes(text.as_bytes().to_vec())))

@@ -6,6 +6,13 @@
 //! the build, for fenced examples marked `validate=<id> expect=<rule|ok>`.
 //!
 //! Adding a validator: one module implementing [`ConfigValidator`], one line in [`REGISTRY`].
+//!
+//! Refusing input: a validator that will not look at a config at all (too large, nested too
+//! deep, an alias bomb) returns one finding whose rule is in [`REFUSAL_RULES`], located where
+//! it gave up. `errbook validate` reports it like any error; the preview server answers such a
+//! request with 400 and that finding's message instead of a list of diagnostics.
+
+pub mod errbook_toml;
 
 pub mod litellm;
 pub mod output;
@@ -51,6 +58,10 @@ pub struct Finding {
     pub help: Option<String>,
     /// The page that explains the rule (site-relative, e.g. `/litellm/invalid-routing-strategy/`).
     pub url: String,
+    /// The validator refused the input (too large, too deep, an alias bomb) rather than
+    /// checking it; see the module comment. Not part of the JSON.
+    #[serde(skip)]
+    pub refused: bool,
 }
 
 impl Finding {
@@ -71,6 +82,7 @@ impl Finding {
             column,
             help,
             url: rule.url(),
+            refused: false,
         }
     }
 
@@ -82,13 +94,15 @@ impl Finding {
             "yaml-too-large" => "the YAML expands to too many values to be checked",
             _ => "the YAML could not be parsed",
         };
-        Finding::at(
+        let mut finding = Finding::at(
             rule,
             file,
             error.span.start,
             format!("{what}: {}", error.message),
             Some("fix the YAML at this position; a YAML linter shows the same error".into()),
-        )
+        );
+        finding.refused = error.rule != "yaml-syntax";
+        finding
     }
 
     /// The finding for input over [`MAX_INPUT_BYTES`], refused before parsing.
@@ -103,6 +117,7 @@ impl Finding {
             column: 1,
             help: Some("check a smaller file, or split the config".into()),
             url: rule.url(),
+            refused: true,
         }
     }
 }
@@ -121,7 +136,24 @@ pub trait ConfigValidator: Send + Sync {
 }
 
 /// Every validator compiled into this binary.
-pub static REGISTRY: &[&dyn ConfigValidator] = &[&litellm::LiteLlmProxy];
+pub static REGISTRY: &[&dyn ConfigValidator] =
+    &[&litellm::LiteLlmProxy, &errbook_toml::ErrbookToml];
+
+/// Rules that mean "this input was refused, not checked" (see the module comment). The
+/// `yaml-*` ones are what [`crate::yaml`] reports when its limits are hit.
+pub const REFUSAL_RULES: &[&str] = &[
+    "input-too-large",
+    "input-too-deep",
+    "yaml-too-large",
+    "yaml-too-deep",
+];
+
+/// The finding that says the input was refused, if there is one.
+pub fn refusal(findings: &[Finding]) -> Option<&Finding> {
+    findings
+        .iter()
+        .find(|f| f.refused || REFUSAL_RULES.contains(&f.rule))
+}
 
 /// The validator with this id.
 pub fn find(id: &str) -> Option<&'static dyn ConfigValidator> {

@@ -64,6 +64,7 @@ mod tests {
             column: 21,
             help: Some("h".into()),
             url: "/litellm/invalid-routing-strategy/".into(),
+            refused: false,
         }
     }
 
