@@ -1,0 +1,325 @@
+//! The error-text analyzer: splits identifiers into the whole token and its parts, keeps
+//! numbers, lowercases and folds accents. `static/js/search.js` mirrors it exactly.
+//!
+//! The rules, in order (the JavaScript runtime implements the same ones, so keep both in step):
+//! 1. Fold: Unicode NFKD, then drop combining marks (`é` → `e`, `ﬁ` → `fi`).
+//! 2. Find compounds: runs of word characters (alphabetic or numeric) joined by runs of the
+//!    joiners `. : / _ -`. Joiners at either end belong to no compound
+//!    (`litellm.RateLimitError:` is the compound `litellm.RateLimitError`).
+//! 3. For each compound emit: the whole compound when it has more than one segment; each
+//!    segment (a run of word characters); and, when a segment has camelCase humps, each hump
+//!    (`RateLimitError` → `rate`, `limit`, `error`; `HTTPError` → `http`, `error`).
+//! 4. Lowercase every token; drop tokens longer than [`MAX_TOKEN_CHARS`] and the few
+//!    [`STOPWORDS`] that identify nothing.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The name under which the analyzer is registered in tantivy.
+pub const ANALYZER_NAME: &str = "errbook_error_text";
+
+/// Longer tokens are hashes, base64 blobs or whole paths: noise for search.
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+/// Words too common in prose to say anything about an error. Short on purpose: `not`, `no`,
+/// `none`, `found` and every number carry meaning in error messages.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "this", "to", "was", "with",
+];
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | ':' | '/' | '_' | '-')
+}
+
+/// Folds accents and compatibility forms away, keeping case (camelCase needs it).
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    text.nfkd().filter(|&c| !is_combining_mark(c)).collect()
+}
+
+/// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for_each_token(text, |t| tokens.push(t));
+    tokens
+}
+
+/// The distinct tokens of a query, in first-seen order.
+pub fn query_terms(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    analyze(text)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+fn for_each_token(text: &str, mut emit: impl FnMut(String)) {
+    let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word(chars[i]) {
+            i += 1;
+            continue;
+        }
+        // A compound: word+ (joiner+ word+)*
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() {
+            if is_word(chars[j]) {
+                j += 1;
+                end = j;
+            } else if is_joiner(chars[j]) {
+                let mut k = j;
+                while k < chars.len() && is_joiner(chars[k]) {
+                    k += 1;
+                }
+                if k < chars.len() && is_word(chars[k]) {
+                    j = k;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        emit_compound(&chars[start..end], &mut emit);
+        i = end.max(start + 1);
+    }
+}
+
+fn emit_compound(compound: &[char], emit: &mut impl FnMut(String)) {
+    let segments: Vec<&[char]> = compound
+        .split(|&c| is_joiner(c))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if segments.len() > 1 {
+        push(compound, emit);
+    }
+    for segment in segments {
+        push(segment, emit);
+        let humps = camel_humps(segment);
+        if humps.len() > 1 {
+            for hump in humps {
+                push(hump, emit);
+            }
+        }
+    }
+}
+
+fn push(chars: &[char], emit: &mut impl FnMut(String)) {
+    if chars.len() > MAX_TOKEN_CHARS {
+        return;
+    }
+    let token: String = chars.iter().collect::<String>().to_lowercase();
+    if !STOPWORDS.contains(&token.as_str()) {
+        emit(token);
+    }
+}
+
+/// Splits `RateLimitError` into `Rate`, `Limit`, `Error` and `HTTPError` into `HTTP`, `Error`:
+/// a hump starts at an uppercase letter after a lowercase one, or at the last uppercase
+/// letter of a run that a lowercase letter follows.
+fn camel_humps(segment: &[char]) -> Vec<&[char]> {
+    let mut humps = Vec::new();
+    let mut start = 0;
+    for i in 1..segment.len() {
+        let (prev, cur) = (segment[i - 1], segment[i]);
+        let next_lower = segment.get(i + 1).is_some_and(|c| c.is_lowercase());
+        if cur.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower)) {
+            humps.push(&segment[start..i]);
+            start = i;
+        }
+    }
+    humps.push(&segment[start..]);
+    humps
+}
+
+/// The analyzer as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct ErrorTextTokenizer {
+    token: Token,
+}
+
+/// The tokens of one text, handed to tantivy one by one.
+pub struct ErrorTextTokenStream<'a> {
+    tokens: std::vec::IntoIter<String>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for ErrorTextTokenizer {
+    type TokenStream<'a> = ErrorTextTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ErrorTextTokenStream<'a> {
+        self.token.reset();
+        // Positions count from 0; `reset` leaves usize::MAX so the first advance wraps to 0.
+        ErrorTextTokenStream {
+            tokens: analyze(text).into_iter(),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for ErrorTextTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(text) => {
+                self.token.position = self.token.position.wrapping_add(1);
+                self.token.text = text;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        analyze(text)
+    }
+
+    #[test]
+    fn dotted_camel_case_exception_gives_whole_and_parts() {
+        assert_eq!(
+            tokens("litellm.RateLimitError:"),
+            [
+                "litellm.ratelimiterror",
+                "litellm",
+                "ratelimiterror",
+                "rate",
+                "limit",
+                "error"
+            ]
+        );
+    }
+
+    #[test]
+    fn status_codes_and_numbers_stay() {
+        let t = tokens("Error code: 429 - {'error': {'message': 'Rate limit reached'}}");
+        assert!(t.contains(&"429".to_string()), "{t:?}");
+        assert!(t.contains(&"error".to_string()));
+        assert!(t.contains(&"rate".to_string()));
+        assert!(t.contains(&"reached".to_string()));
+    }
+
+    #[test]
+    fn no_deployments_message_keeps_its_words_and_the_wait() {
+        // litellm.md §5: the router's cooldown message.
+        let t = tokens(
+            "No deployments available for selected model, Try again in 60 seconds. \
+             Passed model=gpt-4o. pre-call-checks=False",
+        );
+        for want in [
+            "deployments",
+            "60",
+            "gpt-4o",
+            "gpt",
+            "4o",
+            "pre-call-checks",
+            "call",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        // Stopwords go; `no` stays because it identifies the error.
+        assert!(t.contains(&"no".to_string()));
+        assert!(!t.contains(&"for".to_string()));
+        assert!(!t.contains(&"in".to_string()));
+    }
+
+    #[test]
+    fn fallback_message_splits_underscored_and_equals_parts() {
+        let t = tokens("No fallback model group found for original model_group=claude-3-opus");
+        for want in [
+            "fallback",
+            "model_group",
+            "group",
+            "claude-3-opus",
+            "claude",
+            "opus",
+            "3",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+    }
+
+    #[test]
+    fn acronym_humps_split_before_the_last_capital() {
+        assert_eq!(
+            tokens("HTTPError"),
+            ["httperror", "http", "error"],
+            "HTTPError → whole segment, then humps"
+        );
+        assert_eq!(
+            tokens("openai.APIConnectionError"),
+            [
+                "openai.apiconnectionerror",
+                "openai",
+                "apiconnectionerror",
+                "api",
+                "connection",
+                "error"
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_and_urls_split_into_segments() {
+        let t = tokens("File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 2345");
+        for want in [
+            "file", "usr", "python3", "11", "site", "packages", "router", "py", "2345",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        // The whole path is longer than the limit and is dropped, not truncated.
+        assert!(t.iter().all(|t| t.chars().count() <= MAX_TOKEN_CHARS));
+    }
+
+    #[test]
+    fn accents_and_compatibility_forms_fold() {
+        assert_eq!(tokens("Café ﬁle"), ["cafe", "file"]);
+    }
+
+    #[test]
+    fn joiners_at_the_edges_are_not_part_of_a_token() {
+        assert_eq!(tokens("__init__: ...done."), ["init", "done"]);
+        assert_eq!(tokens("a - b"), ["b"]);
+    }
+
+    #[test]
+    fn query_terms_are_distinct_in_first_seen_order() {
+        assert_eq!(query_terms("Error error ERROR 429 error"), ["error", "429"]);
+    }
+
+    #[test]
+    fn the_tokenizer_streams_the_analyzed_tokens_to_tantivy() {
+        let mut tokenizer = ErrorTextTokenizer::default();
+        let mut stream = tokenizer.token_stream("litellm.RateLimitError");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push((stream.token().text.clone(), stream.token().position));
+        }
+        assert_eq!(seen[0], ("litellm.ratelimiterror".to_string(), 0));
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[5].1, 5);
+    }
+}
