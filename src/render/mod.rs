@@ -15,6 +15,7 @@ use crate::content::highlight;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::output::{Contents, Sink};
+use crate::search::export::SearchAssets;
 use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
@@ -35,12 +36,24 @@ pub enum RenderError {
 /// Renders every file of the site into `sink`, pages in parallel, and returns how many files
 /// were written. Nothing is buffered beyond one page per thread.
 pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usize, RenderError> {
+    render_with_search(site, templates, sink, None)
+}
+
+/// [`render`], plus the browser's search index: its files are written and every page's search
+/// box points at its manifest.
+pub fn render_with_search(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+    search: Option<&SearchAssets>,
+) -> Result<usize, RenderError> {
     let statics = static_files(site)?;
     let renderer = Renderer {
         site,
         templates,
         site_value: tera::to_value(site_view(site))
             .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
+        search_manifest: search.map(|s| s.manifest.clone()),
     };
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.extend([
@@ -49,6 +62,7 @@ pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usi
         Job::Sitemap,
         Job::Feed,
         Job::Robots,
+        Job::Search,
     ]);
     jobs.extend(site.tools().into_keys().map(Job::Tool));
     jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
@@ -77,9 +91,17 @@ pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usi
         diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
         return Err(RenderError::Diagnostics(diags));
     }
-    let count = jobs.len() + statics.len();
+    let mut count = jobs.len() + statics.len();
     for (path, contents) in statics {
         sink.put(&path, contents).map_err(RenderError::Io)?;
+    }
+    if let Some(search) = search {
+        search
+            .files
+            .par_iter()
+            .try_for_each(|(path, bytes)| sink.put(path, Contents::Bytes(bytes.clone())))
+            .map_err(RenderError::Io)?;
+        count += search.files.len();
     }
     Ok(count)
 }
@@ -92,6 +114,7 @@ enum Job<'a> {
     Sitemap,
     Feed,
     Robots,
+    Search,
     Tool(&'a str),
     Category(&'a str),
 }
@@ -110,6 +133,8 @@ struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     site_value: tera::Value,
+    /// The browser search index's manifest, below the site root.
+    search_manifest: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -129,6 +154,10 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => self.sitemap(),
             Job::Feed => self.feed(),
             Job::Robots => self.robots(),
+            Job::Search => {
+                let ctx = self.context(1, None, &self.site.config.description);
+                self.file("search/index.html", "search.html", &ctx)
+            }
             Job::Tool(tool) => {
                 let title = format!("{tool} errors");
                 let description = format!("Every {tool} error in {}.", self.site.config.title);
@@ -158,6 +187,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &"../".repeat(depth));
         ctx.insert("canonical", &canonical);
         ctx.insert("description", description);
+        ctx.insert("search_manifest", &self.search_manifest);
         ctx
     }
 
@@ -350,6 +380,7 @@ fn generated_paths(site: &Site) -> HashSet<String> {
         "sitemap.xml",
         "atom.xml",
         "robots.txt",
+        "search/index.html",
     ]
     .into_iter()
     .map(String::from)

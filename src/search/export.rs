@@ -29,7 +29,7 @@ use tantivy::schema::IndexRecordOption;
 
 use super::SearchIndex;
 use super::cache::Fnv64;
-use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS};
+use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS, common_threshold};
 use crate::error::{Error, Result};
 
 /// Pages per metadata file: a results page of ten fetches at most ten small files.
@@ -118,12 +118,12 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         }
     }
 
+    for list in terms.values_mut() {
+        list.sort_by_key(|p| p.page);
+    }
     let encoded: BTreeMap<&str, String> = terms
-        .iter_mut()
-        .map(|(term, list)| {
-            list.sort_by_key(|p| p.page);
-            (term.as_str(), encode_postings(list))
-        })
+        .iter()
+        .map(|(term, list)| (term.as_str(), encode_postings(list)))
         .collect();
     let inline_bytes: usize = encoded
         .iter()
@@ -139,16 +139,26 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
     for (term, postings) in &encoded {
         let shard = &mut shards[(fnv32(term) % shard_count) as usize].0;
         if postings.len() > BIG_POSTINGS_BYTES {
+            // The page count tells the browser, before it downloads the list, whether the term
+            // is too common to rank by.
+            let df = terms[*term].len();
             files.push((format!("b/{big}"), json!(postings).to_string()));
-            shard.insert(term.to_string(), json!(big));
+            shard.insert(term.to_string(), json!([big, df]));
             big += 1;
         } else {
             shard.insert(term.to_string(), json!(postings));
         }
     }
     let mut unkeyed = Vec::new();
-    for sig in index.signatures() {
-        let entry = json!([sig.page, sig.regex as u8, js_pattern(sig), sig.specificity]);
+    for (i, sig) in index.signatures().iter().enumerate() {
+        // The index orders signatures as Rust tries them, so ties resolve the same way.
+        let entry = json!([
+            i,
+            sig.page,
+            sig.regex as u8,
+            js_pattern(sig),
+            sig.specificity
+        ]);
         match &sig.key {
             Some(key) => shards[(fnv32(key) % shard_count) as usize]
                 .1
@@ -177,6 +187,7 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         "shards": shard_count,
         "chunk": META_CHUNK,
         "maxTerms": MAX_QUERY_TERMS,
+        "common": common_threshold(pages.len() as u64),
         "decimals": SCORE_DECIMALS,
         "tools": tools,
         "categories": categories,

@@ -170,8 +170,17 @@ impl SearchIndex {
     pub fn ranked(&self, text: &str, limit: usize) -> Vec<query::Ranked> {
         let terms = query::terms(text);
         let searcher = self.reader.searcher();
+        let with_df: Vec<(String, u64)> = terms
+            .iter()
+            .map(|t| {
+                let term = tantivy::Term::from_field_text(self.fields.text, t);
+                (t.clone(), searcher.doc_freq(&term).unwrap_or(0))
+            })
+            .collect();
+        let threshold = query::common_threshold(searcher.num_docs());
+        let ranking = query::ranking_terms(&with_df, threshold);
         // A read error of an index just built or opened is not expected; rank what we have.
-        let scores = query::bm25(&searcher, self.fields, &terms).unwrap_or_default();
+        let scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
         let hits =
             query::signature_hits(text, &terms, &self.by_key, &self.unkeyed, &self.signatures);
         query::rank(&scores, &hits, limit)

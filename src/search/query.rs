@@ -13,19 +13,74 @@ use super::analyzer::query_terms;
 use super::index::Fields;
 use super::signatures::{MatchText, SignatureEntry};
 
-/// A pasted log can hold thousands of distinct tokens; the first ones are enough to find the
-/// page, and the cap bounds what the browser downloads for a long paste.
-pub const MAX_QUERY_TERMS: usize = 64;
+/// A pasted log can hold thousands of distinct tokens; the ones nearest the error are enough
+/// to find the page, and the cap bounds what the browser downloads for a long paste.
+pub const MAX_QUERY_TERMS: usize = 32;
+
+/// A term on more pages than this says nothing about which page is meant (on a large site,
+/// `error` is on every page) and its posting list is the largest download of all, so the query
+/// leaves it out, like a stopword. Small sites never reach the floor.
+pub const COMMON_MIN_DOCS: u64 = 1000;
+pub const COMMON_FRACTION: u64 = 10;
+
+/// The document frequency above which a term is too common to rank by.
+pub fn common_threshold(num_docs: u64) -> u64 {
+    COMMON_MIN_DOCS.max(num_docs / COMMON_FRACTION)
+}
+
+/// Of the query's terms (with their document frequencies), those it ranks by: the ones on some
+/// page but not too common; when every term found is too common, the rarest (the first of
+/// equals).
+pub fn ranking_terms(terms: &[(String, u64)], threshold: u64) -> Vec<String> {
+    let kept: Vec<String> = terms
+        .iter()
+        .filter(|(_, df)| *df > 0 && *df <= threshold)
+        .map(|(t, _)| t.clone())
+        .collect();
+    if !kept.is_empty() {
+        return kept;
+    }
+    let rarest = terms
+        .iter()
+        .filter(|(_, df)| *df > 0)
+        .min_by_key(|(_, df)| *df);
+    rarest.map(|(t, _)| vec![t.clone()]).unwrap_or_default()
+}
 
 /// Scores are compared after rounding to this many decimals, so that the browser (f64) and
 /// tantivy (f32, summed in its own order) put equal pages in the same order (by page).
 pub const SCORE_DECIMALS: i32 = 4;
 
-/// The terms a query searches for: its distinct tokens, at most [`MAX_QUERY_TERMS`].
+/// The terms a query searches for: its distinct tokens, at most [`MAX_QUERY_TERMS`], taken
+/// from the last line up (a traceback ends with the error; a log's newest line is last), and
+/// skipping stack frames (`File "…", line N` with the code line under it, `at f(…)`), whose
+/// paths and line numbers name no error.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut terms = query_terms(text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut skip_next_indented = false;
+    for line in &lines {
+        let trimmed = line.trim_start();
+        let indented = trimmed.len() < line.len();
+        if is_frame(trimmed) {
+            skip_next_indented = true;
+            continue;
+        }
+        if skip_next_indented && indented {
+            skip_next_indented = false;
+            continue;
+        }
+        skip_next_indented = false;
+        kept.push(*line);
+    }
+    kept.reverse();
+    let mut terms = query_terms(&kept.join("\n"));
     terms.truncate(MAX_QUERY_TERMS);
     terms
+}
+
+fn is_frame(trimmed: &str) -> bool {
+    trimmed.starts_with("File \"") || (trimmed.starts_with("at ") && trimmed.contains('('))
 }
 
 /// One ranked page, before its metadata is attached.
@@ -174,5 +229,36 @@ mod tests {
         let t = terms(&text);
         assert_eq!(t.len(), MAX_QUERY_TERMS);
         assert_eq!(t[0], "word0");
+    }
+
+    #[test]
+    fn tracebacks_are_read_from_the_error_up_without_their_frames() {
+        let text = "Traceback (most recent call last):\n  \
+                    File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 826, in acompletion\n    \
+                    raise e\n\
+                    litellm.RateLimitError: quota";
+        let t = terms(text);
+        assert_eq!(t[0], "litellm.ratelimiterror");
+        assert!(t.contains(&"traceback".to_string()));
+        for frame in ["usr", "826", "acompletion", "raise"] {
+            assert!(!t.contains(&frame.to_string()), "{frame} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn too_common_terms_are_left_out_unless_all_are() {
+        let terms = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(t, d)| (t.to_string(), *d)).collect()
+        };
+        assert_eq!(
+            ranking_terms(&terms(&[("error", 9000), ("quota", 12), ("none", 0)]), 1000),
+            ["quota"]
+        );
+        assert_eq!(
+            ranking_terms(&terms(&[("error", 9000), ("rate", 3000), ("x", 0)]), 1000),
+            ["rate"]
+        );
+        assert_eq!(common_threshold(3), 1000);
+        assert_eq!(common_threshold(20_000), 2000);
     }
 }
