@@ -617,3 +617,5 @@ fn the_bundled_knowledge_base_checks_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+mod search;

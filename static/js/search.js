@@ -451,7 +451,11 @@
         if (mine !== generation) return;
         render(found.results, metas, found.terms);
         var n = found.results.length;
-        status.textContent = n === 0 ? "No page matches." : n + (n === 1 ? " result" : " results") +
+        // The query is shown as text (textContent), never parsed as HTML.
+        var shown = text.replace(/\s+/g, " ").trim();
+        if (shown.length > 80) shown = shown.slice(0, 79) + "…";
+        status.textContent = n === 0 ? "No page matches \u201c" + shown + "\u201d." :
+          n + (n === 1 ? " result" : " results") + " for \u201c" + shown + "\u201d" +
           (found.results[0].signature ? "; the first matches the error's signature." : ".");
         form.setAttribute("data-searched", text);
       });
