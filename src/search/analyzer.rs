@@ -38,11 +38,11 @@ fn is_joiner(c: char) -> bool {
 }
 
 /// Folds accents and compatibility forms away, keeping case (camelCase needs it).
-pub fn fold(text: &str) -> String {
+pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
     if text.is_ascii() {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
-    text.nfkd().filter(|&c| !is_combining_mark(c)).collect()
+    std::borrow::Cow::Owned(text.nfkd().filter(|&c| !is_combining_mark(c)).collect())
 }
 
 /// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
@@ -63,28 +63,26 @@ pub fn query_terms(text: &str) -> Vec<String> {
 
 fn for_each_token(text: &str, mut emit: impl FnMut(String)) {
     let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_word(chars[i]) {
-            i += 1;
+    let text: &str = &folded;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word(c) {
             continue;
         }
-        // A compound: word+ (joiner+ word+)*
-        let start = i;
-        let mut end = i;
-        let mut j = i;
-        while j < chars.len() {
-            if is_word(chars[j]) {
-                j += 1;
-                end = j;
-            } else if is_joiner(chars[j]) {
-                let mut k = j;
-                while k < chars.len() && is_joiner(chars[k]) {
-                    k += 1;
-                }
-                if k < chars.len() && is_word(chars[k]) {
-                    j = k;
+        // A compound: word+ (joiner+ word+)*, as byte offsets into `text`.
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if is_word(c) {
+                chars.next();
+                end = i + c.len_utf8();
+            } else if is_joiner(c) {
+                // Joiners count only when a word character follows them.
+                let rest = &text[i..];
+                let after = rest.trim_start_matches(is_joiner);
+                if after.chars().next().is_some_and(is_word) {
+                    while chars.peek().is_some_and(|&(_, c)| is_joiner(c)) {
+                        chars.next();
+                    }
                 } else {
                     break;
                 }
@@ -92,23 +90,22 @@ fn for_each_token(text: &str, mut emit: impl FnMut(String)) {
                 break;
             }
         }
-        emit_compound(&chars[start..end], &mut emit);
-        i = end.max(start + 1);
+        emit_compound(&text[start..end], &mut emit);
     }
 }
 
-fn emit_compound(compound: &[char], emit: &mut impl FnMut(String)) {
-    let segments: Vec<&[char]> = compound
-        .split(|&c| is_joiner(c))
+fn emit_compound(compound: &str, emit: &mut impl FnMut(String)) {
+    let mut segments = compound
+        .split(is_joiner)
         .filter(|s| !s.is_empty())
-        .collect();
-    if segments.len() > 1 {
+        .peekable();
+    let first = segments.next().unwrap_or_default();
+    if segments.peek().is_some() {
         push(compound, emit);
     }
-    for segment in segments {
+    for segment in std::iter::once(first).chain(segments) {
         push(segment, emit);
-        let humps = camel_humps(segment);
-        if humps.len() > 1 {
+        if let Some(humps) = camel_humps(segment) {
             for hump in humps {
                 push(hump, emit);
             }
@@ -116,11 +113,20 @@ fn emit_compound(compound: &[char], emit: &mut impl FnMut(String)) {
     }
 }
 
-fn push(chars: &[char], emit: &mut impl FnMut(String)) {
-    if chars.len() > MAX_TOKEN_CHARS {
+fn push(token: &str, emit: &mut impl FnMut(String)) {
+    let long = if token.is_ascii() {
+        token.len() > MAX_TOKEN_CHARS
+    } else {
+        token.chars().count() > MAX_TOKEN_CHARS
+    };
+    if long {
         return;
     }
-    let token: String = chars.iter().collect::<String>().to_lowercase();
+    let token = if token.is_ascii() {
+        token.to_ascii_lowercase()
+    } else {
+        token.to_lowercase()
+    };
     if !STOPWORDS.contains(&token.as_str()) {
         emit(token);
     }
@@ -128,20 +134,24 @@ fn push(chars: &[char], emit: &mut impl FnMut(String)) {
 
 /// Splits `RateLimitError` into `Rate`, `Limit`, `Error` and `HTTPError` into `HTTP`, `Error`:
 /// a hump starts at an uppercase letter after a lowercase one, or at the last uppercase
-/// letter of a run that a lowercase letter follows.
-fn camel_humps(segment: &[char]) -> Vec<&[char]> {
+/// letter of a run that a lowercase letter follows. `None` when there is only one hump.
+fn camel_humps(segment: &str) -> Option<Vec<&str>> {
+    let chars: Vec<(usize, char)> = segment.char_indices().collect();
     let mut humps = Vec::new();
     let mut start = 0;
-    for i in 1..segment.len() {
-        let (prev, cur) = (segment[i - 1], segment[i]);
-        let next_lower = segment.get(i + 1).is_some_and(|c| c.is_lowercase());
+    for i in 1..chars.len() {
+        let (prev, (at, cur)) = (chars[i - 1].1, chars[i]);
+        let next_lower = chars.get(i + 1).is_some_and(|(_, c)| c.is_lowercase());
         if cur.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower)) {
-            humps.push(&segment[start..i]);
-            start = i;
+            humps.push(&segment[start..at]);
+            start = at;
         }
     }
+    if humps.is_empty() {
+        return None;
+    }
     humps.push(&segment[start..]);
-    humps
+    Some(humps)
 }
 
 /// The analyzer as a tantivy tokenizer.

@@ -5,6 +5,7 @@ use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
@@ -38,15 +39,28 @@ pub fn fingerprint(root: &Path) -> Result<String> {
     let config = root.join("errbook.toml");
     hasher.write(&fs::read(&config).map_err(|e| Error::io("read", &config, e))?);
     let content = root.join("content");
+    let mut files = Vec::new();
     for entry in WalkDir::new(&content).sort_by_file_name() {
         let entry =
             entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
         if entry.file_type().is_file() {
-            hasher.write(entry.path().to_string_lossy().as_bytes());
-            hasher.write_u8(0);
-            hasher.write(&fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?);
-            hasher.write_u8(0);
+            files.push(entry.into_path());
         }
+    }
+    // Each file hashed on its own, in parallel; the hashes combined in path order.
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|path| {
+            let bytes = fs::read(path).map_err(|e| Error::io("read", path, e))?;
+            let mut file = Fnv64::default();
+            file.write(path.to_string_lossy().as_bytes());
+            file.write_u8(0);
+            file.write(&bytes);
+            Ok(file.finish())
+        })
+        .collect::<Result<_>>()?;
+    for hash in hashes {
+        hasher.write_u64(hash);
     }
     Ok(format!("{:016x}", hasher.finish()))
 }

@@ -21,6 +21,7 @@
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tantivy::DocSet;
 use tantivy::fieldnorm::FieldNormReader;
@@ -122,7 +123,7 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         list.sort_by_key(|p| p.page);
     }
     let encoded: BTreeMap<&str, String> = terms
-        .iter()
+        .par_iter()
         .map(|(term, list)| (term.as_str(), encode_postings(list)))
         .collect();
     let inline_bytes: usize = encoded

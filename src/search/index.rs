@@ -19,7 +19,7 @@ pub const TITLE_WEIGHT: usize = 3;
 pub const SIGNATURE_WEIGHT: usize = 3;
 pub const SUMMARY_WEIGHT: usize = 2;
 
-/// Indexing memory for tantivy's writer; the whole 10,000-page site fits in one segment.
+/// Indexing memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 200_000_000;
 
 /// The index's fields.
@@ -119,9 +119,10 @@ pub fn build(site: &Site, dir: Option<&Path>) -> tantivy::Result<(Index, Fields)
         None => Index::create_in_ram(schema),
     };
     register(&index);
-    // One thread, one segment: document numbers follow the site's page order, and the
-    // statistics the browser gets are those of a single segment, as tantivy scores them.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    // Several indexing threads make several segments; the `page` fast field maps documents
+    // back to pages, and BM25 statistics are summed over segments both here and in the export.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
     for (i, page) in site.pages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.page, i as u64);

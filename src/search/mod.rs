@@ -22,6 +22,7 @@ pub mod signatures;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
@@ -87,12 +88,17 @@ impl SearchIndex {
                 .doc_freq(&tantivy::Term::from_field_text(fields.text, term))
                 .unwrap_or(0)
         };
-        let mut signatures = Vec::new();
-        for (i, page) in site.pages.iter().enumerate() {
-            for signature in &page.front.signatures {
-                signatures.push(SignatureEntry::new(i, &signature.value, doc_freq));
-            }
-        }
+        let signatures: Vec<SignatureEntry> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, page)| {
+                page.front
+                    .signatures
+                    .iter()
+                    .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
+            })
+            .collect();
         let pages = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
         Ok(Self::assemble(
             index,
