@@ -48,7 +48,7 @@ pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
 /// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
 pub fn analyze(text: &str) -> Vec<String> {
     let mut tokens = Vec::new();
-    for_each_token(text, |t| tokens.push(t));
+    for_each_token(text, &mut String::new(), |t| tokens.push(t.to_string()));
     tokens
 }
 
@@ -61,7 +61,9 @@ pub fn query_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn for_each_token(text: &str, mut emit: impl FnMut(String)) {
+/// Calls `emit` with each token; `scratch` holds the lowercased token, so indexing a page
+/// allocates nothing per token.
+fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) {
     let folded = fold(text);
     let text: &str = &folded;
     let mut chars = text.char_indices().peekable();
@@ -90,31 +92,32 @@ fn for_each_token(text: &str, mut emit: impl FnMut(String)) {
                 break;
             }
         }
-        emit_compound(&text[start..end], &mut emit);
+        emit_compound(&text[start..end], scratch, &mut emit);
     }
 }
 
-fn emit_compound(compound: &str, emit: &mut impl FnMut(String)) {
+fn emit_compound(compound: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
     let mut segments = compound
         .split(is_joiner)
         .filter(|s| !s.is_empty())
         .peekable();
     let first = segments.next().unwrap_or_default();
     if segments.peek().is_some() {
-        push(compound, emit);
+        push(compound, scratch, emit);
     }
     for segment in std::iter::once(first).chain(segments) {
-        push(segment, emit);
+        push(segment, scratch, emit);
         if let Some(humps) = camel_humps(segment) {
             for hump in humps {
-                push(hump, emit);
+                push(hump, scratch, emit);
             }
         }
     }
 }
 
-fn push(token: &str, emit: &mut impl FnMut(String)) {
-    let long = if token.is_ascii() {
+fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
+    let ascii = token.is_ascii();
+    let long = if ascii {
         token.len() > MAX_TOKEN_CHARS
     } else {
         token.chars().count() > MAX_TOKEN_CHARS
@@ -122,13 +125,14 @@ fn push(token: &str, emit: &mut impl FnMut(String)) {
     if long {
         return;
     }
-    let token = if token.is_ascii() {
-        token.to_ascii_lowercase()
+    scratch.clear();
+    if ascii {
+        scratch.extend(token.bytes().map(|b| b.to_ascii_lowercase() as char));
     } else {
-        token.to_lowercase()
-    };
-    if !STOPWORDS.contains(&token.as_str()) {
-        emit(token);
+        scratch.push_str(&token.to_lowercase());
+    }
+    if !STOPWORDS.contains(&scratch.as_str()) {
+        emit(scratch);
     }
 }
 
@@ -136,6 +140,10 @@ fn push(token: &str, emit: &mut impl FnMut(String)) {
 /// a hump starts at an uppercase letter after a lowercase one, or at the last uppercase
 /// letter of a run that a lowercase letter follows. `None` when there is only one hump.
 fn camel_humps(segment: &str) -> Option<Vec<&str>> {
+    // All-lowercase words and numbers, most of any text, have one hump.
+    if !segment.chars().any(char::is_uppercase) {
+        return None;
+    }
     let chars: Vec<(usize, char)> = segment.char_indices().collect();
     let mut humps = Vec::new();
     let mut start = 0;
@@ -158,11 +166,16 @@ fn camel_humps(segment: &str) -> Option<Vec<&str>> {
 #[derive(Clone, Default)]
 pub struct ErrorTextTokenizer {
     token: Token,
+    /// Every token of the current text, end to end, and where each ends.
+    buffer: String,
+    ends: Vec<usize>,
 }
 
 /// The tokens of one text, handed to tantivy one by one.
 pub struct ErrorTextTokenStream<'a> {
-    tokens: std::vec::IntoIter<String>,
+    buffer: &'a str,
+    ends: &'a [usize],
+    next: usize,
     token: &'a mut Token,
 }
 
@@ -170,10 +183,19 @@ impl Tokenizer for ErrorTextTokenizer {
     type TokenStream<'a> = ErrorTextTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ErrorTextTokenStream<'a> {
-        self.token.reset();
         // Positions count from 0; `reset` leaves usize::MAX so the first advance wraps to 0.
+        self.token.reset();
+        self.buffer.clear();
+        self.ends.clear();
+        let (buffer, ends) = (&mut self.buffer, &mut self.ends);
+        for_each_token(text, &mut String::new(), |t| {
+            buffer.push_str(t);
+            ends.push(buffer.len());
+        });
         ErrorTextTokenStream {
-            tokens: analyze(text).into_iter(),
+            buffer: &self.buffer,
+            ends: &self.ends,
+            next: 0,
             token: &mut self.token,
         }
     }
@@ -181,14 +203,19 @@ impl Tokenizer for ErrorTextTokenizer {
 
 impl TokenStream for ErrorTextTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(text) => {
-                self.token.position = self.token.position.wrapping_add(1);
-                self.token.text = text;
-                true
-            }
-            None => false,
-        }
+        let Some(&end) = self.ends.get(self.next) else {
+            return false;
+        };
+        let start = if self.next == 0 {
+            0
+        } else {
+            self.ends[self.next - 1]
+        };
+        self.next += 1;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.text.clear();
+        self.token.text.push_str(&self.buffer[start..end]);
+        true
     }
 
     fn token(&self) -> &Token {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use super::analyzer::{ANALYZER_NAME, ErrorTextTokenizer};
@@ -33,7 +33,7 @@ pub struct Fields {
 
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let page = builder.add_u64_field("page", FAST | STORED);
+    let page = builder.add_u64_field("page", FAST);
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(ANALYZER_NAME)
         .set_index_option(IndexRecordOption::WithFreqs);

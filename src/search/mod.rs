@@ -83,10 +83,19 @@ impl SearchIndex {
         let (index, fields) = index::build(site, dir).map_err(tantivy_error)?;
         let reader = reader(&index)?;
         let searcher = reader.searcher();
+        // The term dictionaries, opened once for the many key-term lookups.
+        let dictionaries = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.inverted_index(fields.text))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(tantivy_error)?;
         let doc_freq = |term: &str| {
-            searcher
-                .doc_freq(&tantivy::Term::from_field_text(fields.text, term))
-                .unwrap_or(0)
+            let term = tantivy::Term::from_field_text(fields.text, term);
+            dictionaries
+                .iter()
+                .map(|d| u64::from(d.doc_freq(&term).unwrap_or(0)))
+                .sum()
         };
         let signatures: Vec<SignatureEntry> = site
             .pages
