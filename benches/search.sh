@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-site=${TMPDIR:-/tmp}/errbook-bench/kb10000
+# Its own directory: benches/build.sh rebuilds errbook-bench/ and would swap the output away.
+site=${TMPDIR:-/tmp}/errbook-search-bench/kb10000
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen_site

@@ -246,3 +246,34 @@ pub fn for_root(root: &Path) -> Result<SearchIndex> {
     let (site, _) = Site::new(root.to_path_buf(), config, loaded.pages);
     cache::build(&site)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled_site() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::SiteConfig::load(root).unwrap().unwrap();
+        let loaded = crate::content::load_pages(root).unwrap();
+        Site::new(root.to_path_buf(), config, loaded.pages).0
+    }
+
+    #[test]
+    fn an_in_memory_index_answers_the_preview_server() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let index = SearchIndex::build(&bundled_site()).unwrap();
+        shared(&index);
+        let hits = index.query(
+            "litellm.types.router.RouterRateLimitError: No deployments available for selected \
+             model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+            3,
+        );
+        assert_eq!(hits[0].slug, "no-deployments-available-cooldown");
+        assert!(hits[0].signature.is_some());
+        assert_eq!(hits[0].path, "litellm/no-deployments-available-cooldown/");
+        let json = results_json(&hits[..1]);
+        assert!(json.starts_with(r#"{"results":[{"slug":"no-deployments-available-cooldown","#));
+        assert!(index.query("", 10).is_empty());
+        assert!(index.query("zzqxv", 10).is_empty());
+    }
+}

@@ -323,7 +323,9 @@
       return Promise.all(results.map(function (r) {
         return self.get("m/" + Math.floor(r.page / m.chunk)).then(function (rows) {
           var row = rows[r.page % m.chunk];
-          return { title: row[0], path: row[1], tool: row[2], category: row[3], summary: row[4], slug: row[5] };
+          var named = m.categories.filter(function (c) { return c[0] === row[3]; })[0];
+          return { title: row[0], path: row[1], tool: row[2], category: row[3],
+            categoryName: named ? named[1] : row[3], summary: row[4], slug: row[5] };
         });
       }));
     });
@@ -419,7 +421,7 @@
       title.appendChild(highlight(meta.title, terms));
       var facts = document.createElement("span");
       facts.className = "search-result-meta";
-      facts.textContent = meta.tool + " · " + meta.category + (r.signature ? " · signature match" : "");
+      facts.textContent = meta.tool + " · " + meta.categoryName + (r.signature ? " · signature match" : "");
       var snippet = document.createElement("span");
       snippet.className = "search-result-snippet";
       snippet.appendChild(highlight(meta.summary, terms));
