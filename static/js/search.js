@@ -332,8 +332,8 @@
   };
 
   var engine = {
-    analyze: analyze, queryTerms: queryTerms, fnv32: fnv32, decodePostings: decodePostings,
-    Engine: Engine
+    analyze: analyze, queryTerms: queryTerms, rankingTerms: rankingTerms, fnv32: fnv32,
+    decodePostings: decodePostings, Engine: Engine
   };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = engine;

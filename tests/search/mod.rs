@@ -365,3 +365,82 @@ fn the_search_box_works_in_headless_chromium() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_browser_tokenizes_like_the_analyzer() {
+    use errbook::search::{analyzer, export, query};
+    let mut texts: Vec<String> = [
+        "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit exceeded",
+        "HTTPError 429 Too Many Requests; XMLHttpRequest getHTTPResponseCode",
+        "Café déjà vu: résumé naïve coöperate ﬁle Ⅻ ① ＡＢＣ",
+        "İstanbul ΣΊΣΥΦΟΣ straße ǅemal",
+        "__init__ ...done. a - b -- c/d//e::f",
+        "path/to/a_very_long_identifier_that_goes_on_and_on_and_on_forever.py",
+        "emoji 🚀 rocket🚀launch 東京 タワー 한국어",
+        "",
+    ]
+    .map(String::from)
+    .to_vec();
+    let set: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/search/quality.json")).unwrap(),
+    )
+    .unwrap();
+    texts.extend(set.iter().map(|c| c["text"].as_str().unwrap().to_string()));
+    for entry in std::fs::read_dir(repo().join("content/litellm")).unwrap() {
+        texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let ranking = serde_json::json!([
+        {"terms": [["error", 9000], ["quota", 12], ["none", 0]], "threshold": 1000},
+        {"terms": [["error", 9000], ["rate", 3000], ["limit", 3000], ["x", 0]], "threshold": 1000},
+        {"terms": [["x", 0]], "threshold": 1000},
+    ]);
+    let input = serde_json::json!({"texts": texts, "ranking": ranking});
+    let mut child = Command::new("node")
+        .arg(repo().join("tests/browser/analyze.js"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node: {}", stderr(&out));
+    let js: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        let preview: String = text.chars().take(60).collect();
+        assert_eq!(
+            js["tokens"][i],
+            serde_json::json!(analyzer::analyze(text)),
+            "tokens of {preview:?}"
+        );
+        assert_eq!(
+            js["terms"][i],
+            serde_json::json!(query::terms(text)),
+            "query terms of {preview:?}"
+        );
+        assert_eq!(
+            js["shards"][i],
+            export::fnv32(text),
+            "shard hash of {preview:?}"
+        );
+    }
+    for (i, case) in ranking.as_array().unwrap().iter().enumerate() {
+        let terms: Vec<(String, u64)> = case["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_u64().unwrap()))
+            .collect();
+        let rust = query::ranking_terms(&terms, case["threshold"].as_u64().unwrap());
+        assert_eq!(
+            js["ranking"][i],
+            serde_json::json!(rust),
+            "ranking terms, case {i}"
+        );
+    }
+}
