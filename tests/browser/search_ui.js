@@ -27,8 +27,12 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function firstResult(page) {
-  await page.waitForSelector("#search-results li a", { timeout: 10000 });
+/** The first result once the results for `text` are drawn (typing draws results on the way). */
+async function firstResult(page, text) {
+  await page.waitForFunction((t) => {
+    const form = document.querySelector("form.search-form");
+    return form.getAttribute("data-searched") === t && document.querySelector("#search-results li a");
+  }, text, { timeout: 20000 });
   return page.$eval("#search-results li a", (a) => a.getAttribute("href"));
 }
 
@@ -54,7 +58,7 @@ async function main() {
     check(await page.evaluate(() => document.activeElement && document.activeElement.name === "q"),
       "`/` did not focus the search box");
     await page.keyboard.type(expect.typed.text);
-    const typed = await firstResult(page);
+    const typed = await firstResult(page, expect.typed.text);
     check(typed.includes(expect.typed.slug), "typed error: first result " + typed + ", expected " + expect.typed.slug);
     check(await page.$eval("#search-results li", (li) => li.textContent.includes("·")), "no tool/category line");
     check(await page.$$eval("#search-results mark", (m) => m.length) > 0, "no highlighted term in the results");
@@ -74,21 +78,21 @@ async function main() {
       const input = document.querySelector("input[name=q]");
       input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     }, expect.pasted.text);
-    await page.waitForFunction(() => /signature/.test(document.getElementById("search-status").textContent), null, { timeout: 10000 });
-    const pasted = await firstResult(page);
+    const pasted = await firstResult(page, expect.pasted.text);
+    check(/signature/.test(await page.textContent("#search-status")), "the pasted error matched no signature");
     check(pasted.includes(expect.pasted.slug), "pasted error: first result " + pasted + ", expected " + expect.pasted.slug);
 
     // Filters narrow the results to one tool.
     await page.goto(origin);
     await page.selectOption("select[name=tool]", expect.filter.tool);
     await page.fill("input[name=q]", expect.filter.text);
-    await firstResult(page);
+    await firstResult(page, expect.filter.text);
     const tools = await page.$$eval("#search-results .search-result-meta", (s) => s.map((x) => x.textContent.split(" · ")[0]));
     check(tools.length > 0 && tools.every((t) => t === expect.filter.tool), "tool filter let through: " + tools.join(", "));
 
     // The results page works when linked: /search/?q=...
     await page.goto(origin + "search/?q=" + encodeURIComponent(expect.linked.text));
-    const linked = await firstResult(page);
+    const linked = await firstResult(page, expect.linked.text);
     check(linked.includes(expect.linked.slug), "search page: first result " + linked);
     check(await page.inputValue("input[name=q]") === expect.linked.text, "search page did not fill the box");
 
@@ -97,7 +101,7 @@ async function main() {
     for (const url of [origin, origin + "search/?q=" + encodeURIComponent(attack)]) {
       await page.goto(url);
       if (url === origin) await page.fill("input[name=q]", attack);
-      await page.waitForFunction(() => document.getElementById("search-status").textContent !== "", null, { timeout: 10000 });
+      await page.waitForFunction((t) => document.querySelector("form.search-form").getAttribute("data-searched") === t, attack, { timeout: 20000 });
       const status = await page.textContent("#search-status");
       check(status.includes(attack), "the status line does not show the query as text: " + status);
       check(await page.$$eval("main img, header img, #search-results img", (i) => i.length) === 0, "an <img> from the query reached the page");
@@ -107,7 +111,7 @@ async function main() {
     // From disk: index files load through <script>, result links name index.html.
     await page.goto("file://" + path.join(publicDir, "index.html"));
     await page.fill("input[name=q]", expect.typed.text);
-    const fromDisk = await firstResult(page);
+    const fromDisk = await firstResult(page, expect.typed.text);
     check(fromDisk.endsWith("index.html") && fromDisk.includes(expect.typed.slug), "file://: first result " + fromDisk);
 
     check(errors.length === 0, "page errors: " + errors.join("; "));
