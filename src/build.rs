@@ -89,8 +89,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
-    // The index lives in the cache, outside the output; the browser gets an export of it.
-    let search_index = search::cache::build(&site)?;
+    // The index lives in the cache, outside the output, and is rebuilt when the content or
+    // the configuration changed; the browser gets an export of it.
+    let search_index = match search::cache::open_fresh(root)? {
+        Some(index) => index,
+        None => search::cache::build(&site)?,
+    };
     lap("search index: tantivy", &mut timings);
     let search_assets = search::export::export(&search_index)?;
     lap("search index: export", &mut timings);

@@ -444,3 +444,39 @@ fn the_browser_tokenizes_like_the_analyzer() {
         );
     }
 }
+
+fn manifest_of(site: &Path) -> String {
+    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    home.split("data-index=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
+    let site = bundled();
+    assert!(errbook(site.path(), &["build"]).status.success());
+    let first = manifest_of(site.path());
+    // Unchanged content: the cached index is reused and exports the same files.
+    assert!(errbook(site.path(), &["build"]).status.success());
+    assert_eq!(manifest_of(site.path()), first);
+    let page = site
+        .path()
+        .join("content/litellm/no-deployments-available-cooldown.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("## FAQ", "## FAQ\n\nA zebracorn note.\n"),
+    )
+    .unwrap();
+    assert!(errbook(site.path(), &["build"]).status.success());
+    let second = manifest_of(site.path());
+    assert_ne!(second, first, "new content, new version directory");
+    // The old version is gone with the old output; the new one is complete.
+    assert!(!site.path().join("public").join(&first).exists());
+    assert!(site.path().join("public").join(&second).exists());
+    let results = cli_search(site.path(), "zebracorn", 5);
+    assert_eq!(results[0]["slug"], "no-deployments-available-cooldown");
+}
