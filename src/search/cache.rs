@@ -75,16 +75,17 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
     let _ = fs::remove_dir_all(&staging);
     let index_dir = staging.join("index");
     fs::create_dir_all(&index_dir).map_err(|e| Error::io("create", &index_dir, e))?;
-    let built = SearchIndex::build_in(site, Some(&index_dir))?;
+    // Taken apart so the index's files are closed before the directory is renamed; the
+    // signatures move into the meta file and back out of it when the index is reopened.
+    let SearchIndex {
+        pages, signatures, ..
+    } = SearchIndex::build_in(site, Some(&index_dir))?;
     let meta = Meta {
         fingerprint,
         base_url: site.config.base_url.clone(),
-        pages: built.pages().to_vec(),
-        signatures: Vec::new(),
+        pages,
+        signatures,
     };
-    // The signatures move into the meta file and back out of it when the index is reopened.
-    let SearchIndex { signatures, .. } = built;
-    let meta = Meta { signatures, ..meta };
     let meta_path = staging.join("meta.json");
     let json = serde_json::to_vec(&meta).map_err(|e| Error::new(e.to_string()))?;
     fs::write(&meta_path, json).map_err(|e| Error::io("write", &meta_path, e))?;

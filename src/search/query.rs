@@ -124,12 +124,13 @@ pub fn bm25(
         &tantivy::collector::TopDocs::with_limit(num_docs.max(1)).order_by_score(),
     )?;
     for (score, address) in top {
-        scores.insert(page_of(searcher, fields, address)?, score as f64);
+        scores.insert(page_of(searcher, address)?, score as f64);
     }
     Ok(scores)
 }
 
-fn page_of(searcher: &Searcher, _fields: Fields, address: DocAddress) -> tantivy::Result<usize> {
+/// The site's page number of a document (segments number their documents on their own).
+fn page_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
     let column = searcher
         .segment_reader(address.segment_ord)
         .fast_fields()
