@@ -322,7 +322,12 @@ fn quality_recall_at_1_on_real_litellm_errors() {
         js_hits as f64 / n,
         set.len()
     );
-    assert_eq!(misses, Vec::<String>::new(), "not found first");
+    assert_eq!(
+        misses,
+        Vec::<String>::new(),
+        "not found first (when a newer page explains a message better, point its case in \
+         tests/search/quality.json at that page)"
+    );
     assert_eq!(js_hits, rust_hits);
 }
 
