@@ -9,7 +9,8 @@ use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::output::Staging;
-use crate::render::{RenderError, Templates, render};
+use crate::render::{RenderError, Templates, render_with_search};
+use crate::search;
 use crate::site::Site;
 
 /// What `errbook build` needs to know.
@@ -90,10 +91,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
+    // The index lives in the cache, outside the output, and is rebuilt when the content or
+    // the configuration changed; the browser gets an export of it.
+    let search_index = match search::cache::open_fresh(root)? {
+        Some(index) => index,
+        None => search::cache::build(&site)?,
+    };
+    lap("search index: tantivy", &mut timings);
+    let search_assets = search::export::export(&search_index)?;
+    lap("search index: export", &mut timings);
     let output_dir = site.config.output_path(root);
     let staging = Staging::begin(&output_dir)?;
     // On any failure `staging` is dropped, which removes it; the previous output stays.
-    let files = match render(&site, &templates, &staging) {
+    let files = match render_with_search(&site, &templates, &staging, Some(&search_assets)) {
         Ok(files) => files,
         Err(RenderError::Io(e)) => return Err(e),
         Err(RenderError::Diagnostics(more)) => {

@@ -59,6 +59,18 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// Find the pages that explain an error: pass its text, or `-` to read a log from stdin.
+    Search {
+        /// Print `{"results": [...]}` instead of a list.
+        #[arg(long)]
+        json: bool,
+        /// How many results to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// The error text, or `-` for standard input.
+        #[arg(required = true)]
+        text: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -173,6 +185,32 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                 port: *port,
             })?;
             Ok(OK)
+        }
+        Command::Search { json, limit, text } => {
+            let text = if text.len() == 1 && text[0] == "-" {
+                let mut input = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+                    .map_err(|e| errbook::Error::new(format!("could not read stdin: {e}")))?;
+                input
+            } else {
+                text.join(" ")
+            };
+            let index = errbook::search::for_root(&cli.root)?;
+            let hits = index.query(&text, *limit);
+            if *json {
+                println!("{}", errbook::search::results_json(&hits));
+            } else {
+                for (n, hit) in hits.iter().enumerate() {
+                    println!("{}. {}\n   {}", n + 1, hit.title, hit.url);
+                    if let Some(signature) = &hit.signature {
+                        println!("   matched signature: {signature}");
+                    }
+                }
+                if hits.is_empty() {
+                    eprintln!("no page matches");
+                }
+            }
+            Ok(if hits.is_empty() { PROBLEMS } else { OK })
         }
     }
 }

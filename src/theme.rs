@@ -10,6 +10,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("robots.txt", include_str!("../templates/robots.txt")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// Default static files by output path; a file at the same path in `static/` replaces one.
@@ -21,6 +22,7 @@ pub const STATIC: &[(&str, &str)] = &[
         "css/validator.css",
         include_str!("../static/css/validator.css"),
     ),
+    ("js/search.js", include_str!("../static/js/search.js")),
 ];
 
 /// Output path of the generated code-highlighting stylesheet.

@@ -764,3 +764,4 @@ fn every_validator_rule_is_in_the_readme_with_its_page() {
         }
     }
 }
+mod search;

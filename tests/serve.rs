@@ -648,3 +648,31 @@ fn build_output_has_nothing_of_serve_mode() {
         }
     }
 }
+
+#[test]
+fn the_search_api_ranks_the_page_whose_signature_matches() {
+    let server = Server::start();
+    // The index is built beside the server; it answers 503 until then.
+    let deadline = std::time::Instant::now() + WAIT;
+    let query =
+        "/api/search?q=error%3A%20unknown%20key%20%60titel%60%20in%20errbook.toml%20at%20line%203";
+    let body = loop {
+        let (status, body) = server.get(query);
+        if status == 200 {
+            break body;
+        }
+        assert_eq!(status, 503, "{body}");
+        assert!(std::time::Instant::now() < deadline, "no search index");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let first = &json["results"][0];
+    assert_eq!(first["slug"], "config-unknown-key", "{body}");
+    assert_eq!(first["signature"], "unknown key `titel` in errbook.toml");
+    // An empty or hostile query is an empty list, and the server keeps answering.
+    let (status, body) = server.get("/api/search?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+    assert_eq!(status, 200);
+    assert!(!body.contains("<img"), "{body}");
+    assert_eq!(server.get("/api/search").0, 200);
+    assert_eq!(server.get("/api/validators").0, 200);
+}

@@ -15,6 +15,7 @@ use crate::content::highlight;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::output::{Contents, Sink};
+use crate::search::export::SearchAssets;
 use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
@@ -35,12 +36,37 @@ pub enum RenderError {
 /// Renders every file of the site into `sink`, pages in parallel, and returns how many files
 /// were written. Nothing is buffered beyond one page per thread.
 pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usize, RenderError> {
+    render_with_search(site, templates, sink, None)
+}
+
+/// [`render`], plus the browser's search index: its files are written and every page's search
+/// box points at its manifest.
+pub fn render_with_search(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+    search: Option<&SearchAssets>,
+) -> Result<usize, RenderError> {
     let statics = static_files(site)?;
     let jobs = all_jobs(site);
-    render_jobs(site, templates, sink, &jobs)?;
-    let count = jobs.len() + statics.len();
+    render_jobs(
+        site,
+        templates,
+        sink,
+        &jobs,
+        search.map(|s| s.manifest.as_str()),
+    )?;
+    let mut count = jobs.len() + statics.len();
     for (path, contents) in statics {
         sink.put(&path, contents).map_err(RenderError::Io)?;
+    }
+    if let Some(search) = search {
+        search
+            .files
+            .par_iter()
+            .try_for_each(|(path, bytes)| sink.put(path, Contents::Bytes(bytes.clone())))
+            .map_err(RenderError::Io)?;
+        count += search.files.len();
     }
     Ok(count)
 }
@@ -54,6 +80,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job<'_>> {
         Job::Sitemap,
         Job::Feed,
         Job::Robots,
+        Job::Search,
     ]);
     jobs.extend(site.tools().into_keys().map(Job::Tool));
     jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
@@ -67,12 +94,14 @@ pub fn render_jobs(
     templates: &Templates,
     sink: &dyn Sink,
     jobs: &[Job],
+    search_manifest: Option<&str>,
 ) -> Result<(), RenderError> {
     let renderer = Renderer {
         site,
         templates,
         site_value: tera::to_value(site_view(site))
             .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
+        search_manifest: search_manifest.map(str::to_owned),
     };
     let failures: Vec<RenderError> = jobs
         .par_iter()
@@ -111,6 +140,7 @@ pub enum Job<'a> {
     Sitemap,
     Feed,
     Robots,
+    Search,
     Tool(&'a str),
     Category(&'a str),
 }
@@ -129,6 +159,8 @@ struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     site_value: tera::Value,
+    /// The browser search index's manifest, below the site root.
+    search_manifest: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -148,6 +180,10 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => self.sitemap(),
             Job::Feed => self.feed(),
             Job::Robots => self.robots(),
+            Job::Search => {
+                let ctx = self.context(1, None, &self.site.config.description);
+                self.file("search/index.html", "search.html", &ctx)
+            }
             Job::Tool(tool) => {
                 let title = format!("{tool} errors");
                 let description = format!("Every {tool} error in {}.", self.site.config.title);
@@ -177,6 +213,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &"../".repeat(depth));
         ctx.insert("canonical", &canonical);
         ctx.insert("description", description);
+        ctx.insert("search_manifest", &self.search_manifest);
         ctx
     }
 
@@ -369,6 +406,7 @@ fn generated_paths(site: &Site) -> HashSet<String> {
         "sitemap.xml",
         "atom.xml",
         "robots.txt",
+        "search/index.html",
     ]
     .into_iter()
     .map(String::from)

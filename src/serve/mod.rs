@@ -8,6 +8,7 @@ pub mod api;
 pub mod overlay;
 pub mod rebuild;
 pub mod routes;
+pub mod search;
 pub mod snapshot;
 pub mod watch;
 
@@ -71,6 +72,14 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         eprintln!("{d}");
     }
 
+    let search = search::SearchSlot::default();
+    if let Some(ws) = &workspace {
+        // The first index is built beside the server; `/api/search` answers 503 until then.
+        let (slot, site) = (search.clone(), ws.site());
+        let _ = std::thread::Builder::new()
+            .name("errbook-search".into())
+            .spawn(move || slot.rebuild(&site));
+    }
     let (reload, _) = broadcast::channel(16);
     let worker = watch::Worker {
         root,
@@ -82,6 +91,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         failure,
         revision: 0,
         settling: false,
+        search: search.clone(),
     };
     std::thread::Builder::new()
         .name("errbook-rebuild".into())
@@ -119,6 +129,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             reload,
             slots: api::validation_slots(),
             local_only: options.bind.is_loopback(),
+            search,
         };
         axum::serve(listener, routes::router(state))
             .with_graceful_shutdown(async {

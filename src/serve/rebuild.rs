@@ -126,6 +126,10 @@ impl Workspace {
             .any(|p| p.file.path.starts_with(relative))
     }
 
+    pub fn site(&self) -> Arc<Site> {
+        self.site.clone()
+    }
+
     pub fn page_count(&self) -> usize {
         self.site.pages.len()
     }
@@ -218,7 +222,7 @@ impl Workspace {
         } else {
             affected(&self.site, after, old.as_ref(), new.as_ref())
         };
-        match render_jobs(&self.site, &self.templates, &sink, &jobs) {
+        match render_jobs(&self.site, &self.templates, &sink, &jobs, None) {
             Ok(()) => {
                 files.extend(sink.into_files());
                 self.files = Arc::new(files);
@@ -291,7 +295,7 @@ impl Workspace {
             }
         };
         let sink = MemorySink::default();
-        match render_jobs(&self.site, &templates, &sink, &all_jobs(&self.site)) {
+        match render_jobs(&self.site, &templates, &sink, &all_jobs(&self.site), None) {
             Ok(()) => {
                 let mut files = (*self.files).clone();
                 files.extend(sink.into_files());
@@ -354,6 +358,11 @@ pub struct SettleJob {
 }
 
 impl SettleJob {
+    /// The site this pass checks (the search index is rebuilt from it too).
+    pub fn site(&self) -> Arc<Site> {
+        self.site.clone()
+    }
+
     pub fn run(self) -> BTreeMap<String, Vec<Diagnostic>> {
         by_file(check::check(&self.site, check::today(), self.from_loading))
     }

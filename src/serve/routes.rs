@@ -39,6 +39,13 @@ pub struct AppState {
     pub slots: Arc<Semaphore>,
     /// Listening on loopback: answer only requests addressed to a loopback name.
     pub local_only: bool,
+    pub search: super::search::SearchSlot,
+}
+
+impl FromRef<AppState> for super::search::SearchSlot {
+    fn from_ref(state: &AppState) -> Self {
+        state.search.clone()
+    }
 }
 
 impl FromRef<AppState> for Arc<Semaphore> {
@@ -55,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             "/api/validate/{id}",
             post(api::validate).layer(DefaultBodyLimit::max(MAX_INPUT_BYTES)),
         )
+        .route("/api/search", get(super::search::search))
         .route("/__errbook/events", get(events))
         .route("/__errbook/live.js", get(live_js))
         .route("/__errbook/overlay.css", get(overlay_css))

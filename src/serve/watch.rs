@@ -168,6 +168,8 @@ pub struct Worker {
     pub revision: u64,
     /// Whether a settle pass is running.
     pub settling: bool,
+    /// The index behind `/api/search`, rebuilt by each settle pass.
+    pub search: super::search::SearchSlot,
 }
 
 impl Worker {
@@ -247,6 +249,8 @@ impl Worker {
             return;
         }
         let job = ws.settle_job();
+        let site = job.site();
+        let search = self.search.clone();
         let revision = self.revision;
         let messages = self.messages.clone();
         self.settling = true;
@@ -260,6 +264,7 @@ impl Worker {
                     Some(pool) => pool.install(|| job.run()),
                     None => job.run(),
                 };
+                search.rebuild(&site);
                 eprintln!(
                     "checked the whole site in {} ms",
                     started.elapsed().as_millis()

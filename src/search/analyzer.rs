@@ -1,0 +1,362 @@
+//! The error-text analyzer: splits identifiers into the whole token and its parts, keeps
+//! numbers, lowercases and folds accents. `static/js/search.js` mirrors it exactly.
+//!
+//! The rules, in order (the JavaScript runtime implements the same ones, so keep both in step):
+//! 1. Fold: Unicode NFKD, then drop combining marks (`é` → `e`, `ﬁ` → `fi`).
+//! 2. Find compounds: runs of word characters (alphabetic or numeric) joined by runs of the
+//!    joiners `. : / _ -`. Joiners at either end belong to no compound
+//!    (`litellm.RateLimitError:` is the compound `litellm.RateLimitError`).
+//! 3. For each compound emit: the whole compound when it has more than one segment; each
+//!    segment (a run of word characters); and, when a segment has camelCase humps, each hump
+//!    (`RateLimitError` → `rate`, `limit`, `error`; `HTTPError` → `http`, `error`).
+//! 4. Lowercase every token; drop tokens longer than [`MAX_TOKEN_CHARS`] and the few
+//!    [`STOPWORDS`] that identify nothing.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The name under which the analyzer is registered in tantivy.
+pub const ANALYZER_NAME: &str = "errbook_error_text";
+
+/// Longer tokens are hashes, base64 blobs or whole paths: noise for search.
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+/// Words too common in prose to say anything about an error. Short on purpose: `not`, `no`,
+/// `none`, `found` and every number carry meaning in error messages.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "this", "to", "was", "with",
+];
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | ':' | '/' | '_' | '-')
+}
+
+/// Folds accents and compatibility forms away, keeping case (camelCase needs it).
+pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.nfkd().filter(|&c| !is_combining_mark(c)).collect())
+}
+
+/// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for_each_token(text, &mut String::new(), |t| tokens.push(t.to_string()));
+    tokens
+}
+
+/// The distinct tokens of a query, in first-seen order.
+pub fn query_terms(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    analyze(text)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+/// Calls `emit` with each token; `scratch` holds the lowercased token, so indexing a page
+/// allocates nothing per token.
+fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) {
+    let folded = fold(text);
+    let text: &str = &folded;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word(c) {
+            continue;
+        }
+        // A compound: word+ (joiner+ word+)*, as byte offsets into `text`.
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if is_word(c) {
+                chars.next();
+                end = i + c.len_utf8();
+            } else if is_joiner(c) {
+                // Joiners count only when a word character follows them.
+                let rest = &text[i..];
+                let after = rest.trim_start_matches(is_joiner);
+                if after.chars().next().is_some_and(is_word) {
+                    while chars.peek().is_some_and(|&(_, c)| is_joiner(c)) {
+                        chars.next();
+                    }
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        emit_compound(&text[start..end], scratch, &mut emit);
+    }
+}
+
+fn emit_compound(compound: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
+    let mut segments = compound
+        .split(is_joiner)
+        .filter(|s| !s.is_empty())
+        .peekable();
+    let first = segments.next().unwrap_or_default();
+    if segments.peek().is_some() {
+        push(compound, scratch, emit);
+    }
+    for segment in std::iter::once(first).chain(segments) {
+        push(segment, scratch, emit);
+        if let Some(humps) = camel_humps(segment) {
+            for hump in humps {
+                push(hump, scratch, emit);
+            }
+        }
+    }
+}
+
+fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
+    let ascii = token.is_ascii();
+    let long = if ascii {
+        token.len() > MAX_TOKEN_CHARS
+    } else {
+        token.chars().count() > MAX_TOKEN_CHARS
+    };
+    if long {
+        return;
+    }
+    scratch.clear();
+    if ascii {
+        scratch.extend(token.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        scratch.push_str(&token.to_lowercase());
+    }
+    if !STOPWORDS.contains(&scratch.as_str()) {
+        emit(scratch);
+    }
+}
+
+/// Splits `RateLimitError` into `Rate`, `Limit`, `Error` and `HTTPError` into `HTTP`, `Error`:
+/// a hump starts at an uppercase letter after a lowercase one, or at the last uppercase
+/// letter of a run that a lowercase letter follows. `None` when there is only one hump.
+fn camel_humps(segment: &str) -> Option<Vec<&str>> {
+    // All-lowercase words and numbers, most of any text, have one hump.
+    if !segment.chars().any(char::is_uppercase) {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = segment.char_indices().collect();
+    let mut humps = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (prev, (at, cur)) = (chars[i - 1].1, chars[i]);
+        let next_lower = chars.get(i + 1).is_some_and(|(_, c)| c.is_lowercase());
+        if cur.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower)) {
+            humps.push(&segment[start..at]);
+            start = at;
+        }
+    }
+    if humps.is_empty() {
+        return None;
+    }
+    humps.push(&segment[start..]);
+    Some(humps)
+}
+
+/// The analyzer as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct ErrorTextTokenizer {
+    token: Token,
+    /// Every token of the current text, end to end, and where each ends.
+    buffer: String,
+    ends: Vec<usize>,
+}
+
+/// The tokens of one text, handed to tantivy one by one.
+pub struct ErrorTextTokenStream<'a> {
+    buffer: &'a str,
+    ends: &'a [usize],
+    next: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for ErrorTextTokenizer {
+    type TokenStream<'a> = ErrorTextTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ErrorTextTokenStream<'a> {
+        // Positions count from 0; `reset` leaves usize::MAX so the first advance wraps to 0.
+        self.token.reset();
+        self.buffer.clear();
+        self.ends.clear();
+        let (buffer, ends) = (&mut self.buffer, &mut self.ends);
+        for_each_token(text, &mut String::new(), |t| {
+            buffer.push_str(t);
+            ends.push(buffer.len());
+        });
+        ErrorTextTokenStream {
+            buffer: &self.buffer,
+            ends: &self.ends,
+            next: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for ErrorTextTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(&end) = self.ends.get(self.next) else {
+            return false;
+        };
+        let start = if self.next == 0 {
+            0
+        } else {
+            self.ends[self.next - 1]
+        };
+        self.next += 1;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.text.clear();
+        self.token.text.push_str(&self.buffer[start..end]);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        analyze(text)
+    }
+
+    #[test]
+    fn dotted_camel_case_exception_gives_whole_and_parts() {
+        assert_eq!(
+            tokens("litellm.RateLimitError:"),
+            [
+                "litellm.ratelimiterror",
+                "litellm",
+                "ratelimiterror",
+                "rate",
+                "limit",
+                "error"
+            ]
+        );
+    }
+
+    #[test]
+    fn status_codes_and_numbers_stay() {
+        let t = tokens("Error code: 429 - {'error': {'message': 'Rate limit reached'}}");
+        assert!(t.contains(&"429".to_string()), "{t:?}");
+        assert!(t.contains(&"error".to_string()));
+        assert!(t.contains(&"rate".to_string()));
+        assert!(t.contains(&"reached".to_string()));
+    }
+
+    #[test]
+    fn no_deployments_message_keeps_its_words_and_the_wait() {
+        // litellm.md §5: the router's cooldown message.
+        let t = tokens(
+            "No deployments available for selected model, Try again in 60 seconds. \
+             Passed model=gpt-4o. pre-call-checks=False",
+        );
+        for want in [
+            "deployments",
+            "60",
+            "gpt-4o",
+            "gpt",
+            "4o",
+            "pre-call-checks",
+            "call",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        // Stopwords go; `no` stays because it identifies the error.
+        assert!(t.contains(&"no".to_string()));
+        assert!(!t.contains(&"for".to_string()));
+        assert!(!t.contains(&"in".to_string()));
+    }
+
+    #[test]
+    fn fallback_message_splits_underscored_and_equals_parts() {
+        let t = tokens("No fallback model group found for original model_group=claude-3-opus");
+        for want in [
+            "fallback",
+            "model_group",
+            "group",
+            "claude-3-opus",
+            "claude",
+            "opus",
+            "3",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+    }
+
+    #[test]
+    fn acronym_humps_split_before_the_last_capital() {
+        assert_eq!(
+            tokens("HTTPError"),
+            ["httperror", "http", "error"],
+            "HTTPError → whole segment, then humps"
+        );
+        assert_eq!(
+            tokens("openai.APIConnectionError"),
+            [
+                "openai.apiconnectionerror",
+                "openai",
+                "apiconnectionerror",
+                "api",
+                "connection",
+                "error"
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_and_urls_split_into_segments() {
+        let t = tokens("File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 2345");
+        for want in [
+            "file", "usr", "python3", "11", "site", "packages", "router", "py", "2345",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        // The whole path is longer than the limit and is dropped, not truncated.
+        assert!(t.iter().all(|t| t.chars().count() <= MAX_TOKEN_CHARS));
+    }
+
+    #[test]
+    fn accents_and_compatibility_forms_fold() {
+        assert_eq!(tokens("Café ﬁle"), ["cafe", "file"]);
+    }
+
+    #[test]
+    fn joiners_at_the_edges_are_not_part_of_a_token() {
+        assert_eq!(tokens("__init__: ...done."), ["init", "done"]);
+        assert_eq!(tokens("a - b"), ["b"]);
+    }
+
+    #[test]
+    fn query_terms_are_distinct_in_first_seen_order() {
+        assert_eq!(query_terms("Error error ERROR 429 error"), ["error", "429"]);
+    }
+
+    #[test]
+    fn the_tokenizer_streams_the_analyzed_tokens_to_tantivy() {
+        let mut tokenizer = ErrorTextTokenizer::default();
+        let mut stream = tokenizer.token_stream("litellm.RateLimitError");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push((stream.token().text.clone(), stream.token().position));
+        }
+        assert_eq!(seen[0], ("litellm.ratelimiterror".to_string(), 0));
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[5].1, 5);
+    }
+}

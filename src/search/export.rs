@@ -1,0 +1,323 @@
+//! The browser's search index, exported from the tantivy index so the browser ranks with the
+//! same tokens and statistics: a manifest, term shards fetched only for a query's terms, and
+//! page metadata fetched only for the results shown.
+//!
+//! Layout under the output, all below one versioned directory so a redeploy never mixes old
+//! and new files (the version is a hash of every file's content):
+//!
+//! ```text
+//! search/<version>/manifest.js   statistics, the shard count, tools and categories
+//! search/<version>/s/<n>.js      the terms whose hash falls in shard n: postings, signatures
+//! search/<version>/b/<n>.js      one long posting list (a shard points at it)
+//! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1
+//! ```
+//!
+//! Every file is a script calling `errbookSearchLoad(name, data)`, so the index loads through
+//! `<script>` elements, which browsers allow from `file://` where they refuse `fetch`.
+//!
+//! A posting list is base64 of LEB128 varints, per page: the page number's delta from the
+//! previous one, the term frequency, and tantivy's fieldnorm id (one byte) for BM25.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tantivy::DocSet;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+
+use super::SearchIndex;
+use super::cache::Fnv64;
+use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS, common_threshold};
+use crate::error::{Error, Result};
+
+/// Pages per metadata file: a results page of ten fetches at most ten small files.
+pub const META_CHUNK: usize = 4;
+/// Aim for shards of about this many bytes.
+const SHARD_TARGET_BYTES: usize = 3_000;
+/// A posting list longer than this gets a file of its own, so a shard stays small for the
+/// query terms that share it.
+const BIG_POSTINGS_BYTES: usize = 2_000;
+/// Prefixes of the filter terms; the analyzer never produces `@`.
+pub const TOOL_PREFIX: &str = "@tool:";
+pub const CATEGORY_PREFIX: &str = "@category:";
+
+/// The exported files, paths relative to the output root.
+pub struct SearchAssets {
+    pub version: String,
+    /// `search/<version>/manifest.js`
+    pub manifest: String,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// One page's occurrences of a term.
+#[derive(Clone, Copy)]
+struct Posting {
+    page: u32,
+    tf: u32,
+    norm: u8,
+}
+
+/// Exports the index for the browser.
+pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
+    let (_, fields, reader) = index.tantivy();
+    let searcher = reader.searcher();
+    let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+    let mut total_tokens = 0u64;
+    let mut max_norm = 0u8;
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.text).map_err(te)?;
+        total_tokens += inverted.total_num_tokens();
+        let norms = segment.get_fieldnorms_reader(fields.text).map_err(te)?;
+        let page_of = segment.fast_fields().u64("page").map_err(te)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| Error::new(e.to_string()))?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                .map_err(|e| Error::new(e.to_string()))?;
+            let list = terms.entry(term.to_string()).or_default();
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                let norm = norms.fieldnorm_id(doc);
+                max_norm = max_norm.max(norm);
+                list.push(Posting {
+                    page: page_of.first(doc).unwrap_or_default() as u32,
+                    tf: postings.term_freq(),
+                    norm,
+                });
+                doc = postings.advance();
+            }
+        }
+    }
+    let pages = index.pages();
+    let mut tools: Vec<&str> = pages.iter().map(|p| p.tool.as_str()).collect();
+    tools.dedup();
+    let mut categories: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|p| (p.category.as_str(), p.category_name.as_str()))
+        .collect();
+    categories.sort();
+    categories.dedup();
+    for (i, page) in pages.iter().enumerate() {
+        for key in [
+            format!("{TOOL_PREFIX}{}", page.tool),
+            format!("{CATEGORY_PREFIX}{}", page.category),
+        ] {
+            terms.entry(key).or_default().push(Posting {
+                page: i as u32,
+                tf: 0,
+                norm: 0,
+            });
+        }
+    }
+
+    for list in terms.values_mut() {
+        list.sort_by_key(|p| p.page);
+    }
+    let encoded: BTreeMap<&str, String> = terms
+        .par_iter()
+        .map(|(term, list)| (term.as_str(), encode_postings(list)))
+        .collect();
+    let inline_bytes: usize = encoded
+        .iter()
+        .filter(|(_, e)| e.len() <= BIG_POSTINGS_BYTES)
+        .map(|(t, e)| t.len() + e.len() + 6)
+        .sum();
+    let shard_count = (inline_bytes / SHARD_TARGET_BYTES).max(1) as u32;
+
+    let mut shards: Vec<(serde_json::Map<String, Value>, Vec<Value>)> =
+        (0..shard_count).map(|_| Default::default()).collect();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut big = 0usize;
+    for (term, postings) in &encoded {
+        let shard = &mut shards[(fnv32(term) % shard_count) as usize].0;
+        if postings.len() > BIG_POSTINGS_BYTES {
+            // The page count tells the browser, before it downloads the list, whether the term
+            // is too common to rank by.
+            let df = terms[*term].len();
+            files.push((format!("b/{big}"), json!(postings).to_string()));
+            shard.insert(term.to_string(), json!([big, df]));
+            big += 1;
+        } else {
+            shard.insert(term.to_string(), json!(postings));
+        }
+    }
+    let mut unkeyed = Vec::new();
+    for (i, sig) in index.signatures().iter().enumerate() {
+        // The index orders signatures as Rust tries them, so ties resolve the same way.
+        let entry = json!([
+            i,
+            sig.page,
+            sig.regex as u8,
+            js_pattern(sig),
+            sig.specificity
+        ]);
+        match &sig.key {
+            Some(key) => shards[(fnv32(key) % shard_count) as usize]
+                .1
+                .push(json!([key, entry])),
+            None => unkeyed.push(entry),
+        }
+    }
+    for (n, (postings, signatures)) in shards.into_iter().enumerate() {
+        let data = json!({"t": postings, "g": signatures});
+        files.push((format!("s/{n}"), data.to_string()));
+    }
+    for (n, chunk) in pages.chunks(META_CHUNK).enumerate() {
+        let rows: Vec<Value> = chunk
+            .iter()
+            .map(|p| json!([p.title, p.path, p.tool, p.category, p.summary, p.slug]))
+            .collect();
+        files.push((format!("m/{n}"), Value::Array(rows).to_string()));
+    }
+    let norms: Vec<u32> = (0..=max_norm)
+        .map(FieldNormReader::id_to_fieldnorm)
+        .collect();
+    let manifest = json!({
+        "docs": pages.len(),
+        "tokens": total_tokens,
+        "norms": norms,
+        "shards": shard_count,
+        "chunk": META_CHUNK,
+        "maxTerms": MAX_QUERY_TERMS,
+        "common": common_threshold(pages.len() as u64),
+        "decimals": SCORE_DECIMALS,
+        "tools": tools,
+        "categories": categories,
+        "g": unkeyed,
+    });
+    files.push(("manifest".to_string(), manifest.to_string()));
+
+    let mut hasher = Fnv64::default();
+    for (name, data) in &files {
+        hasher.write(name.as_bytes());
+        hasher.write(data.as_bytes());
+    }
+    let version = format!("{:016x}", hasher.finish());
+    let files = files
+        .into_iter()
+        .map(|(name, data)| {
+            let script = format!(
+                "errbookSearchLoad({},{});\n",
+                serde_json::to_string(&name).expect("a string"),
+                data
+            );
+            (format!("search/{version}/{name}.js"), script.into_bytes())
+        })
+        .collect();
+    Ok(SearchAssets {
+        manifest: format!("search/{version}/manifest.js"),
+        version,
+        files,
+    })
+}
+
+fn te(e: tantivy::TantivyError) -> Error {
+    Error::new(format!("search index: {e}"))
+}
+
+/// FNV-1a, 32 bits, of the term's UTF-8 bytes: the browser computes the same to find a shard.
+pub fn fnv32(term: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in term.as_bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+fn encode_postings(list: &[Posting]) -> String {
+    let mut bytes = Vec::with_capacity(list.len() * 3);
+    let mut previous = 0u32;
+    for (i, p) in list.iter().enumerate() {
+        let delta = if i == 0 { p.page } else { p.page - previous };
+        previous = p.page;
+        varint(delta, &mut bytes);
+        varint(p.tf, &mut bytes);
+        bytes.push(p.norm);
+    }
+    base64(&bytes)
+}
+
+fn varint(mut n: u32, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A signature regex in JavaScript's syntax: the few Rust-only forms rewritten. A regex the
+/// browser still cannot compile is skipped there (and only there).
+fn js_pattern(sig: &super::signatures::SignatureEntry) -> String {
+    if !sig.regex {
+        return sig.pattern.clone();
+    }
+    sig.pattern
+        .trim_start_matches("(?i)")
+        .replace("(?P<", "(?<")
+        .replace("\\A", "^")
+        .replace("\\z", "$")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+    }
+
+    #[test]
+    fn postings_are_delta_varints() {
+        let list = [
+            Posting {
+                page: 3,
+                tf: 1,
+                norm: 7,
+            },
+            Posting {
+                page: 300,
+                tf: 2,
+                norm: 9,
+            },
+        ];
+        // 3,1,7 then delta 297 = [0xa9, 0x02], 2, 9
+        assert_eq!(encode_postings(&list), base64(&[3, 1, 7, 0xa9, 0x02, 2, 9]));
+    }
+
+    #[test]
+    fn fnv32_of_known_strings() {
+        assert_eq!(fnv32(""), 0x811c_9dc5);
+        assert_eq!(fnv32("a"), 0xe40c_292c);
+    }
+}

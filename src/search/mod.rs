@@ -1,0 +1,279 @@
+//! Search: an error-text analyzer, a tantivy index of every page, signature matching, ranking,
+//! and the export of that index to the static site's in-browser search.
+//!
+//! The API the CLI and the preview server use:
+//!
+//! ```ignore
+//! let index = SearchIndex::build(&site)?;            // in memory
+//! let hits = index.query("litellm.RateLimitError: ...", 10);
+//! println!("{}", errbook::search::results_json(&hits));
+//! ```
+//!
+//! [`SearchHit`] serialises to DESIGN.md's `search --json` shape (plus `path`), and
+//! [`results_json`] gives the whole `{"results": [...]}` document.
+
+pub mod analyzer;
+pub mod cache;
+pub mod export;
+pub mod index;
+pub mod query;
+pub mod signatures;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::error::{Error, Result};
+use crate::site::Site;
+use index::{Fields, PageMeta};
+use signatures::SignatureEntry;
+
+/// A ranked page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub slug: String,
+    pub title: String,
+    /// The page's canonical URL (the site's `base_url` followed by `path`).
+    pub url: String,
+    /// The page's path below the site root, e.g. `litellm/some-error/`; the preview server
+    /// links to this.
+    pub path: String,
+    /// BM25 relevance of the page's text to the query (rounded to 4 decimals). Results are
+    /// ordered by signature match first, so a later result can have a higher score.
+    pub score: f64,
+    /// The page's signature that matched the text, as the page writes it; `null` when the page
+    /// matched in full text only.
+    pub signature: Option<String>,
+}
+
+/// `{"results": [...]}`, best first: the output of `errbook search --json` and of
+/// `GET /api/search?q=`.
+pub fn results_json(hits: &[SearchHit]) -> String {
+    #[derive(Serialize)]
+    struct Results<'a> {
+        results: &'a [SearchHit],
+    }
+    serde_json::to_string(&Results { results: hits }).expect("hits serialise")
+}
+
+/// A site's search index: the tantivy index, what results show, and the signatures.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    base_url: String,
+    pages: Vec<PageMeta>,
+    signatures: Vec<SignatureEntry>,
+    by_key: HashMap<String, Vec<usize>>,
+    unkeyed: Vec<usize>,
+}
+
+impl SearchIndex {
+    /// Indexes every page of the site, in memory.
+    pub fn build(site: &Site) -> Result<SearchIndex> {
+        Self::build_in(site, None)
+    }
+
+    /// Indexes every page of the site into `dir` (which must exist and be empty), or in
+    /// memory when `dir` is `None`.
+    pub fn build_in(site: &Site, dir: Option<&Path>) -> Result<SearchIndex> {
+        let (index, fields) = index::build(site, dir).map_err(tantivy_error)?;
+        let reader = reader(&index)?;
+        let searcher = reader.searcher();
+        // The term dictionaries, opened once for the many key-term lookups.
+        let dictionaries = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.inverted_index(fields.text))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(tantivy_error)?;
+        let doc_freq = |term: &str| {
+            let term = tantivy::Term::from_field_text(fields.text, term);
+            dictionaries
+                .iter()
+                .map(|d| u64::from(d.doc_freq(&term).unwrap_or(0)))
+                .sum()
+        };
+        let signatures: Vec<SignatureEntry> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, page)| {
+                page.front
+                    .signatures
+                    .iter()
+                    .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
+            })
+            .collect();
+        let pages = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        Ok(Self::assemble(
+            index,
+            fields,
+            reader,
+            site.config.base_url.clone(),
+            pages,
+            signatures,
+        ))
+    }
+
+    /// Opens an index that [`SearchIndex::build_in`] wrote, with its pages and signatures.
+    pub fn open(
+        dir: &Path,
+        base_url: String,
+        pages: Vec<PageMeta>,
+        signatures: Vec<SignatureEntry>,
+    ) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir).map_err(tantivy_error)?;
+        index::register(&index);
+        let (_, fields) = index::schema();
+        let reader = reader(&index)?;
+        Ok(Self::assemble(
+            index, fields, reader, base_url, pages, signatures,
+        ))
+    }
+
+    fn assemble(
+        index: Index,
+        fields: Fields,
+        reader: IndexReader,
+        base_url: String,
+        pages: Vec<PageMeta>,
+        signatures: Vec<SignatureEntry>,
+    ) -> SearchIndex {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut unkeyed = Vec::new();
+        for (i, sig) in signatures.iter().enumerate() {
+            match &sig.key {
+                Some(key) => by_key.entry(key.clone()).or_default().push(i),
+                None => unkeyed.push(i),
+            }
+        }
+        SearchIndex {
+            index,
+            fields,
+            reader,
+            base_url,
+            pages,
+            signatures,
+            by_key,
+            unkeyed,
+        }
+    }
+
+    /// The best `limit` pages for a pasted text, best first.
+    pub fn query(&self, text: &str, limit: usize) -> Vec<SearchHit> {
+        self.ranked(text, limit)
+            .into_iter()
+            .map(|r| {
+                let page = &self.pages[r.page];
+                SearchHit {
+                    slug: page.slug.clone(),
+                    title: page.title.clone(),
+                    url: format!("{}{}", self.base_url, page.path),
+                    path: page.path.clone(),
+                    score: r.score,
+                    signature: r.signature.map(|(i, _)| self.signatures[i].pattern.clone()),
+                }
+            })
+            .collect()
+    }
+
+    /// The ranking with page numbers, for the export's parity checks.
+    pub fn ranked(&self, text: &str, limit: usize) -> Vec<query::Ranked> {
+        let terms = query::terms(text);
+        let searcher = self.reader.searcher();
+        let with_df: Vec<(String, u64)> = terms
+            .iter()
+            .map(|t| {
+                let term = tantivy::Term::from_field_text(self.fields.text, t);
+                (t.clone(), searcher.doc_freq(&term).unwrap_or(0))
+            })
+            .collect();
+        let threshold = query::common_threshold(searcher.num_docs());
+        let ranking = query::ranking_terms(&with_df, threshold);
+        // A read error of an index just built or opened is not expected; rank what we have.
+        let scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
+        let hits =
+            query::signature_hits(text, &terms, &self.by_key, &self.unkeyed, &self.signatures);
+        query::rank(&scores, &hits, limit)
+    }
+
+    pub fn pages(&self) -> &[PageMeta] {
+        &self.pages
+    }
+
+    pub fn signatures(&self) -> &[SignatureEntry] {
+        &self.signatures
+    }
+
+    pub(crate) fn tantivy(&self) -> (&Index, Fields, &IndexReader) {
+        (&self.index, self.fields, &self.reader)
+    }
+}
+
+fn reader(index: &Index) -> Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(tantivy_error)
+}
+
+fn tantivy_error(e: tantivy::TantivyError) -> Error {
+    Error::new(format!("search index: {e}"))
+}
+
+/// The index `errbook search` uses: the cache when the content has not changed since it was
+/// built, else a fresh build into the cache. Pages that do not parse are left out (`check`
+/// reports them); a site without a usable configuration cannot be searched.
+pub fn for_root(root: &Path) -> Result<SearchIndex> {
+    if let Some(index) = cache::open_fresh(root)? {
+        return Ok(index);
+    }
+    let config = match crate::config::SiteConfig::load(root)? {
+        Ok(config) => config,
+        Err(diags) => {
+            let first = diags
+                .first()
+                .map_or(String::new(), |d| format!(": {}", d.message));
+            return Err(Error::new(format!("errbook.toml is not usable{first}")));
+        }
+    };
+    let loaded = crate::content::load_pages(root)?;
+    let (site, _) = Site::new(root.to_path_buf(), config, loaded.pages);
+    cache::build(&site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled_site() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::SiteConfig::load(root).unwrap().unwrap();
+        let loaded = crate::content::load_pages(root).unwrap();
+        Site::new(root.to_path_buf(), config, loaded.pages).0
+    }
+
+    #[test]
+    fn an_in_memory_index_answers_the_preview_server() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let index = SearchIndex::build(&bundled_site()).unwrap();
+        shared(&index);
+        let hits = index.query(
+            "litellm.types.router.RouterRateLimitError: No deployments available for selected \
+             model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+            3,
+        );
+        assert_eq!(hits[0].slug, "no-deployments-available-cooldown");
+        assert!(hits[0].signature.is_some());
+        assert_eq!(hits[0].path, "litellm/no-deployments-available-cooldown/");
+        let json = results_json(&hits[..1]);
+        assert!(json.starts_with(r#"{"results":[{"slug":"no-deployments-available-cooldown","#));
+        assert!(index.query("", 10).is_empty());
+        assert!(index.query("zzqxv", 10).is_empty());
+    }
+}

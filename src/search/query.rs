@@ -1,0 +1,265 @@
+//! Ranking a pasted text: pages whose signatures match come first (most specific signature
+//! first), then pages that match only in full text, by tantivy's BM25.
+//!
+//! `static/js/search.js` ranks the same way from the exported index; keep the two in step.
+
+use std::collections::HashMap;
+
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::analyzer::query_terms;
+use super::index::Fields;
+use super::signatures::{MatchText, SignatureEntry};
+
+/// A pasted log can hold thousands of distinct tokens; the ones nearest the error are enough
+/// to find the page, and the cap bounds what the browser downloads for a long paste.
+pub const MAX_QUERY_TERMS: usize = 32;
+
+/// A term on more pages than this says nothing about which page is meant (on a large site,
+/// `error` is on every page) and its posting list is the largest download of all, so the query
+/// leaves it out, like a stopword. Small sites never reach the floor.
+pub const COMMON_MIN_DOCS: u64 = 1000;
+pub const COMMON_FRACTION: u64 = 10;
+
+/// The document frequency above which a term is too common to rank by.
+pub fn common_threshold(num_docs: u64) -> u64 {
+    COMMON_MIN_DOCS.max(num_docs / COMMON_FRACTION)
+}
+
+/// Of the query's terms (with their document frequencies), those it ranks by: the ones on some
+/// page but not too common; when every term found is too common, the rarest (the first of
+/// equals).
+pub fn ranking_terms(terms: &[(String, u64)], threshold: u64) -> Vec<String> {
+    let kept: Vec<String> = terms
+        .iter()
+        .filter(|(_, df)| *df > 0 && *df <= threshold)
+        .map(|(t, _)| t.clone())
+        .collect();
+    if !kept.is_empty() {
+        return kept;
+    }
+    let rarest = terms
+        .iter()
+        .filter(|(_, df)| *df > 0)
+        .min_by_key(|(_, df)| *df);
+    rarest.map(|(t, _)| vec![t.clone()]).unwrap_or_default()
+}
+
+/// Scores are compared after rounding to this many decimals, so that the browser (f64) and
+/// tantivy (f32, summed in its own order) put equal pages in the same order (by page).
+pub const SCORE_DECIMALS: i32 = 4;
+
+/// The terms a query searches for: its distinct tokens, at most [`MAX_QUERY_TERMS`], taken
+/// from the last line up (a traceback ends with the error; a log's newest line is last), and
+/// skipping stack frames (`File "…", line N` with the code line under it, `at f(…)`), whose
+/// paths and line numbers name no error.
+pub fn terms(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut skip_next_indented = false;
+    for line in &lines {
+        let trimmed = line.trim_start();
+        let indented = trimmed.len() < line.len();
+        if is_frame(trimmed) {
+            skip_next_indented = true;
+            continue;
+        }
+        if skip_next_indented && indented {
+            skip_next_indented = false;
+            continue;
+        }
+        skip_next_indented = false;
+        kept.push(*line);
+    }
+    kept.reverse();
+    let mut terms = query_terms(&kept.join("\n"));
+    terms.truncate(MAX_QUERY_TERMS);
+    terms
+}
+
+fn is_frame(trimmed: &str) -> bool {
+    trimmed.starts_with("File \"") || (trimmed.starts_with("at ") && trimmed.contains('('))
+}
+
+/// One ranked page, before its metadata is attached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub page: usize,
+    /// BM25 relevance of the page's text to the query, rounded.
+    pub score: f64,
+    /// The page's most specific matching signature, with its specificity.
+    pub signature: Option<(usize, u32)>,
+}
+
+pub fn round_score(score: f64) -> f64 {
+    let scale = 10f64.powi(SCORE_DECIMALS);
+    (score * scale).round() / scale
+}
+
+/// Full-text scores of every page that contains a query term.
+pub fn bm25(
+    searcher: &Searcher,
+    fields: Fields,
+    terms: &[String],
+) -> tantivy::Result<HashMap<usize, f64>> {
+    let mut scores = HashMap::new();
+    if terms.is_empty() {
+        return Ok(scores);
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|t| {
+            let term = Term::from_field_text(fields.text, t);
+            let query: Box<dyn Query> =
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            (Occur::Should, query)
+        })
+        .collect();
+    let query = BooleanQuery::new(clauses);
+    let num_docs = searcher.num_docs() as usize;
+    let top = searcher.search(
+        &query,
+        &tantivy::collector::TopDocs::with_limit(num_docs.max(1)).order_by_score(),
+    )?;
+    for (score, address) in top {
+        scores.insert(page_of(searcher, address)?, score as f64);
+    }
+    Ok(scores)
+}
+
+/// The site's page number of a document (segments number their documents on their own).
+fn page_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .u64("page")?;
+    Ok(column.first(address.doc_id).unwrap_or_default() as usize)
+}
+
+/// The signatures a query tries: those keyed on one of its terms, and the unkeyed ones.
+pub fn signature_hits(
+    text: &str,
+    terms: &[String],
+    by_key: &HashMap<String, Vec<usize>>,
+    unkeyed: &[usize],
+    signatures: &[SignatureEntry],
+) -> HashMap<usize, (usize, u32)> {
+    let prepared = MatchText::new(text);
+    let mut candidates: Vec<usize> = unkeyed.to_vec();
+    for term in terms {
+        if let Some(list) = by_key.get(term) {
+            candidates.extend(list);
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut best: HashMap<usize, (usize, u32)> = HashMap::new();
+    for i in candidates {
+        let sig = &signatures[i];
+        if !sig.matches(&prepared) {
+            continue;
+        }
+        let better = best
+            .get(&sig.page)
+            .is_none_or(|&(_, spec)| sig.specificity > spec);
+        if better {
+            best.insert(sig.page, (i, sig.specificity));
+        }
+    }
+    best
+}
+
+/// Orders pages: signature hits by specificity, then by score; then full-text hits by score;
+/// ties by page order.
+pub fn rank(
+    scores: &HashMap<usize, f64>,
+    hits: &HashMap<usize, (usize, u32)>,
+    limit: usize,
+) -> Vec<Ranked> {
+    let mut ranked: Vec<Ranked> = scores
+        .keys()
+        .chain(hits.keys())
+        .copied()
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .map(|page| Ranked {
+            page,
+            score: round_score(scores.get(&page).copied().unwrap_or(0.0)),
+            signature: hits.get(&page).copied(),
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        let spec = |r: &Ranked| r.signature.map(|(_, s)| s as i64 + 1).unwrap_or(0);
+        spec(b)
+            .cmp(&spec(a))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.page.cmp(&b.page))
+    });
+    ranked.truncate(limit);
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_hits_rank_above_full_text_and_specific_above_general() {
+        let scores = HashMap::from([(0, 9.0), (1, 1.0), (2, 0.5), (3, 3.0)]);
+        let hits = HashMap::from([(1, (0, 10)), (2, (1, 30))]);
+        let order: Vec<usize> = rank(&scores, &hits, 10).iter().map(|r| r.page).collect();
+        assert_eq!(order, [2, 1, 0, 3]);
+        assert_eq!(rank(&scores, &hits, 2).len(), 2);
+    }
+
+    #[test]
+    fn equal_scores_keep_page_order() {
+        let scores = HashMap::from([(5, 1.000_001), (2, 1.000_002)]);
+        let order: Vec<usize> = rank(&scores, &HashMap::new(), 10)
+            .iter()
+            .map(|r| r.page)
+            .collect();
+        assert_eq!(order, [2, 5]);
+    }
+
+    #[test]
+    fn long_pastes_search_their_first_distinct_terms() {
+        let text: String = (0..500).map(|i| format!("word{i} ")).collect();
+        let t = terms(&text);
+        assert_eq!(t.len(), MAX_QUERY_TERMS);
+        assert_eq!(t[0], "word0");
+    }
+
+    #[test]
+    fn tracebacks_are_read_from_the_error_up_without_their_frames() {
+        let text = "Traceback (most recent call last):\n  \
+                    File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 826, in acompletion\n    \
+                    raise e\n\
+                    litellm.RateLimitError: quota";
+        let t = terms(text);
+        assert_eq!(t[0], "litellm.ratelimiterror");
+        assert!(t.contains(&"traceback".to_string()));
+        for frame in ["usr", "826", "acompletion", "raise"] {
+            assert!(!t.contains(&frame.to_string()), "{frame} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn too_common_terms_are_left_out_unless_all_are() {
+        let terms = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(t, d)| (t.to_string(), *d)).collect()
+        };
+        assert_eq!(
+            ranking_terms(&terms(&[("error", 9000), ("quota", 12), ("none", 0)]), 1000),
+            ["quota"]
+        );
+        assert_eq!(
+            ranking_terms(&terms(&[("error", 9000), ("rate", 3000), ("x", 0)]), 1000),
+            ["rate"]
+        );
+        assert_eq!(common_threshold(3), 1000);
+        assert_eq!(common_threshold(20_000), 2000);
+    }
+}

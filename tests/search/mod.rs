@@ -1,0 +1,487 @@
+//! Search: `errbook search`, parity of the browser engine (run under node) with tantivy, the
+//! quality set, and the search box in headless Chromium.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::{copy_dir, errbook, stderr};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled knowledge base, copied (search writes its cache into the site).
+fn bundled() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    std::fs::copy(repo().join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
+    tmp
+}
+
+/// A built site of 120 generated pages (fifteen tools, eight categories) plus the bundled
+/// LiteLLM pages: enough pages for rankings to mean something. Built once per test run.
+fn parity_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-parity");
+        let _ = std::fs::remove_dir_all(&dir);
+        // `cargo test` builds the examples next to the test binaries.
+        let gen_site = Path::new(env!("CARGO_BIN_EXE_errbook"))
+            .parent()
+            .unwrap()
+            .join("examples/gen_site");
+        assert!(
+            gen_site.exists(),
+            "{} is missing: run the suite with `cargo test`, which builds the examples",
+            gen_site.display()
+        );
+        let out = Command::new(&gen_site)
+            .args(["--pages", "120", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "gen_site failed: {}", stderr(&out));
+        copy_dir(
+            &repo().join("content/litellm"),
+            &dir.join("content/litellm"),
+        );
+        // The bundled pages' categories, where the generated config lacks them.
+        let config_path = dir.join("errbook.toml");
+        let mut config = std::fs::read_to_string(&config_path).unwrap();
+        let ours = std::fs::read_to_string(repo().join("errbook.toml")).unwrap();
+        for block in ours.split("[[categories]]").skip(1) {
+            let id_line = block.lines().find(|l| l.starts_with("id")).unwrap();
+            if !config.contains(id_line) {
+                config.push_str("\n[[categories]]");
+                config.push_str(block.trim_end());
+                config.push('\n');
+            }
+        }
+        std::fs::write(&config_path, config).unwrap();
+        // Not `errbook()`: generated page names such as `cargo-panicked-at-unwrap` would trip
+        // its check for a panic in the warnings.
+        let out = Command::new(env!("CARGO_BIN_EXE_errbook"))
+            .arg("--root")
+            .arg(&dir)
+            .arg("build")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "build failed: {}", stderr(&out));
+        dir
+    })
+}
+
+/// `errbook search --json --limit N <text>` on a site.
+fn cli_search(root: &Path, text: &str, limit: usize) -> Vec<Value> {
+    let out = errbook(
+        root,
+        &["search", "--json", "--limit", &limit.to_string(), text],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("search --json printed no JSON ({e}): {}", stderr(&out)));
+    json["results"].as_array().unwrap().clone()
+}
+
+/// The browser engine's results for each query, run under node on the built site.
+fn node_search(public: &Path, queries: &[String], limit: usize) -> Vec<Vec<Value>> {
+    let mut child = Command::new("node")
+        .arg(repo().join("tests/browser/parity.js"))
+        .arg(public)
+        .arg(limit.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (node 20 or newer must be installed)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(queries).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
+    let site = bundled();
+    let pasted = "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. \
+                  Received Model Group=claude-x\nAvailable Model Group Fallbacks=None";
+    let results = cli_search(site.path(), pasted, 10);
+    assert_eq!(results[0]["slug"], "rate-limit-error-not-falling-back");
+    assert!(
+        results[0]["signature"]
+            .as_str()
+            .unwrap()
+            .starts_with("litellm\\.RateLimitError")
+    );
+    assert_eq!(
+        results[0]["url"],
+        "https://errbook.example.org/litellm/rate-limit-error-not-falling-back/"
+    );
+    for key in ["slug", "title", "url", "score", "signature"] {
+        assert!(results[0].get(key).is_some(), "no {key} in {}", results[0]);
+    }
+    // The cache was written outside the output and is reused.
+    assert!(site.path().join(".errbook/cache/search/meta.json").exists());
+
+    // `-` reads a log from stdin; human output names the page and the matched signature.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["search", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"INFO: something\nNo fallback model group found for original model_group=alias-1 Fallbacks=[{'gpt-4o': ['b']}]\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.starts_with("1. LiteLLM fallbacks do not fire for a model_group_alias"),
+        "{text}"
+    );
+    assert!(
+        text.contains("matched signature: No fallback model group"),
+        "{text}"
+    );
+
+    // Nothing found: exit 1, empty results.
+    let out = errbook(site.path(), &["search", "--json", "zzqxv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"{"results":[]}"#
+    );
+}
+
+#[test]
+fn a_changed_page_refreshes_the_search_cache() {
+    let site = bundled();
+    assert!(cli_search(site.path(), "zebracorn", 5).is_empty());
+    let page = site
+        .path()
+        .join("content/litellm/no-deployments-available-cooldown.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("## FAQ", "## FAQ\n\nA zebracorn note.\n"),
+    )
+    .unwrap();
+    let results = cli_search(site.path(), "zebracorn", 5);
+    assert_eq!(results[0]["slug"], "no-deployments-available-cooldown");
+}
+
+#[test]
+fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() {
+    let site = parity_site();
+    let public = site.join("public");
+    let home = std::fs::read_to_string(public.join("index.html")).unwrap();
+    let manifest = home
+        .split("data-index=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the search form names the manifest");
+    assert!(manifest.starts_with("search/") && manifest.ends_with("/manifest.js"));
+    assert!(public.join(manifest).exists());
+    for page in [
+        "index.html",
+        "search/index.html",
+        "litellm/no-deployments-available-cooldown/index.html",
+        "404.html",
+    ] {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        assert!(
+            html.contains(r#"<input type="search" id="search-q" name="q""#),
+            "{page}"
+        );
+        assert!(html.contains(r#"id="search-results""#), "{page}");
+        assert!(html.contains(r#"<label class="search-label" for="search-q">"#));
+    }
+    // The tantivy index stays out of the published output.
+    assert!(site.join(".errbook/cache/search/index").is_dir());
+    assert!(
+        !walkdir::WalkDir::new(&public)
+            .into_iter()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().ends_with(".idx") })
+    );
+}
+
+/// Queries whose top 5 the browser engine must return exactly as tantivy does.
+fn parity_queries(site: &Path) -> Vec<String> {
+    let mut queries: Vec<String> = [
+        "429",
+        "rate limit",
+        "permission denied",
+        "timeout",
+        "connection refused",
+        "out of memory",
+        "litellm.RateLimitError",
+        "No deployments available for selected model",
+        "model_group_alias fallbacks",
+        "Café déjà vu résumé",
+        "!!! ???",
+        "HTTPError: 503 Service Unavailable",
+        "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. Received Model Group=x\nAvailable Model Group Fallbacks=None",
+        "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 826, in acompletion\n    raise e\nlitellm.types.router.RouterRateLimitError: No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Titles and signatures of generated pages, one literal with its number changed.
+    let content = site.join("content");
+    for tool in ["docker", "redis", "pip", "kubectl"] {
+        let first = std::fs::read_dir(content.join(tool))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .min()
+            .unwrap();
+        let text = std::fs::read_to_string(first).unwrap();
+        for line in text.lines().take(12) {
+            if let Some(title) = line.strip_prefix("title: ") {
+                queries.push(title.trim_matches('\'').to_string());
+            }
+            if let Some(sig) = line.strip_prefix("  - '") {
+                let sig = sig.trim_end_matches('\'');
+                queries.push(sig.replace('1', "7"));
+            }
+        }
+    }
+    queries
+}
+
+#[test]
+fn the_browser_engine_ranks_like_tantivy() {
+    let site = parity_site();
+    let queries = parity_queries(site);
+    let browser = node_search(&site.join("public"), &queries, 5);
+    let mut with_results = 0;
+    for (query, js) in queries.iter().zip(&browser) {
+        let rust = cli_search(site, query, 5);
+        let rust_top: Vec<(&Value, &Value)> =
+            rust.iter().map(|r| (&r["slug"], &r["signature"])).collect();
+        let js_top: Vec<(&Value, &Value)> =
+            js.iter().map(|r| (&r["slug"], &r["signature"])).collect();
+        assert_eq!(js_top, rust_top, "top 5 differ for {query:?}");
+        for (r, j) in rust.iter().zip(js) {
+            let (r, j) = (r["score"].as_f64().unwrap(), j["score"].as_f64().unwrap());
+            assert!((r - j).abs() < 1e-3, "scores {r} and {j} for {query:?}");
+        }
+        with_results += usize::from(!rust.is_empty());
+    }
+    // The set exercises real rankings, not empty agreement.
+    assert!(with_results >= queries.len() - 2, "{with_results}");
+}
+
+/// Real LiteLLM error messages (../shared/research/litellm.md §4 and §5), each with the page
+/// that explains it. Extend tests/search/quality.json as pages are written.
+#[test]
+fn quality_recall_at_1_on_real_litellm_errors() {
+    let site = bundled();
+    let set: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/search/quality.json")).unwrap(),
+    )
+    .unwrap();
+    let texts: Vec<String> = set
+        .iter()
+        .map(|c| c["text"].as_str().unwrap().to_string())
+        .collect();
+    let out = errbook(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let browser = node_search(&site.path().join("public"), &texts, 1);
+    let (mut rust_hits, mut js_hits, mut misses) = (0, 0, Vec::new());
+    for (case, js) in set.iter().zip(&browser) {
+        let want = &case["page"];
+        let rust = cli_search(site.path(), case["text"].as_str().unwrap(), 1);
+        if rust.first().map(|r| &r["slug"]) == Some(want) {
+            rust_hits += 1;
+        } else {
+            misses.push(format!(
+                "{} → {:?}",
+                case["source"],
+                rust.first().map(|r| &r["slug"])
+            ));
+        }
+        js_hits += usize::from(js.first().map(|r| &r["slug"]) == Some(want));
+    }
+    let n = set.len() as f64;
+    println!(
+        "search quality: recall@1 {:.2} (errbook search), {:.2} (browser), on {} real LiteLLM errors",
+        rust_hits as f64 / n,
+        js_hits as f64 / n,
+        set.len()
+    );
+    assert_eq!(
+        misses,
+        Vec::<String>::new(),
+        "not found first (when a newer page explains a message better, point its case in \
+         tests/search/quality.json at that page)"
+    );
+    assert_eq!(js_hits, rust_hits);
+}
+
+#[test]
+fn the_search_box_works_in_headless_chromium() {
+    let site = parity_site();
+    let modules = repo().join("tests/browser/node_modules/playwright-core");
+    assert!(
+        modules.exists(),
+        "playwright-core is not installed: run `npm ci` in tests/browser (.ci/run does)"
+    );
+    let expectations = serde_json::json!({
+        "from": "litellm/rate-limit-error-not-falling-back/",
+        "typed": {
+            "text": "No fallback model group found for original model_group=my-alias",
+            "slug": "fallbacks-ignored-for-model-group-alias"
+        },
+        "pasted": {
+            "text": "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens, please wait before trying again.\"}. Received Model Group=anthropic.claude-sonnet-4-20250514-v1:0\nAvailable Model Group Fallbacks=None",
+            "slug": "rate-limit-error-not-falling-back"
+        },
+        "filter": {"tool": "redis", "text": "error"},
+        "linked": {
+            "text": "No deployments available for selected model, Try again in 60 seconds. Passed model=gpt-4o.",
+            "slug": "no-deployments-available-cooldown"
+        }
+    });
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-expect.json");
+    std::fs::write(&file, expectations.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser/search_ui.js"))
+        .arg(site.join("public"))
+        .arg(&file)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_browser_tokenizes_like_the_analyzer() {
+    use errbook::search::{analyzer, export, query};
+    let mut texts: Vec<String> = [
+        "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit exceeded",
+        "HTTPError 429 Too Many Requests; XMLHttpRequest getHTTPResponseCode",
+        "Café déjà vu: résumé naïve coöperate ﬁle Ⅻ ① ＡＢＣ",
+        "İstanbul ΣΊΣΥΦΟΣ straße ǅemal",
+        "__init__ ...done. a - b -- c/d//e::f",
+        "path/to/a_very_long_identifier_that_goes_on_and_on_and_on_forever.py",
+        "emoji 🚀 rocket🚀launch 東京 タワー 한국어",
+        "",
+    ]
+    .map(String::from)
+    .to_vec();
+    let set: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/search/quality.json")).unwrap(),
+    )
+    .unwrap();
+    texts.extend(set.iter().map(|c| c["text"].as_str().unwrap().to_string()));
+    for entry in std::fs::read_dir(repo().join("content/litellm")).unwrap() {
+        texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let ranking = serde_json::json!([
+        {"terms": [["error", 9000], ["quota", 12], ["none", 0]], "threshold": 1000},
+        {"terms": [["error", 9000], ["rate", 3000], ["limit", 3000], ["x", 0]], "threshold": 1000},
+        {"terms": [["x", 0]], "threshold": 1000},
+    ]);
+    let input = serde_json::json!({"texts": texts, "ranking": ranking});
+    let mut child = Command::new("node")
+        .arg(repo().join("tests/browser/analyze.js"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node: {}", stderr(&out));
+    let js: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        let preview: String = text.chars().take(60).collect();
+        assert_eq!(
+            js["tokens"][i],
+            serde_json::json!(analyzer::analyze(text)),
+            "tokens of {preview:?}"
+        );
+        assert_eq!(
+            js["terms"][i],
+            serde_json::json!(query::terms(text)),
+            "query terms of {preview:?}"
+        );
+        assert_eq!(
+            js["shards"][i],
+            export::fnv32(text),
+            "shard hash of {preview:?}"
+        );
+    }
+    for (i, case) in ranking.as_array().unwrap().iter().enumerate() {
+        let terms: Vec<(String, u64)> = case["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_u64().unwrap()))
+            .collect();
+        let rust = query::ranking_terms(&terms, case["threshold"].as_u64().unwrap());
+        assert_eq!(
+            js["ranking"][i],
+            serde_json::json!(rust),
+            "ranking terms, case {i}"
+        );
+    }
+}
+
+fn manifest_of(site: &Path) -> String {
+    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    home.split("data-index=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
+    let site = bundled();
+    assert!(errbook(site.path(), &["build"]).status.success());
+    let first = manifest_of(site.path());
+    // Unchanged content: the cached index is reused and exports the same files.
+    assert!(errbook(site.path(), &["build"]).status.success());
+    assert_eq!(manifest_of(site.path()), first);
+    let page = site
+        .path()
+        .join("content/litellm/no-deployments-available-cooldown.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("## FAQ", "## FAQ\n\nA zebracorn note.\n"),
+    )
+    .unwrap();
+    assert!(errbook(site.path(), &["build"]).status.success());
+    let second = manifest_of(site.path());
+    assert_ne!(second, first, "new content, new version directory");
+    // The old version is gone with the old output; the new one is complete.
+    assert!(!site.path().join("public").join(&first).exists());
+    assert!(site.path().join("public").join(&second).exists());
+    let results = cli_search(site.path(), "zebracorn", 5);
+    assert_eq!(results[0]["slug"], "no-deployments-available-cooldown");
+}
