@@ -30,7 +30,7 @@ fn sdk_retries(config: &Config, out: &mut Findings) {
             "sdk-retries-delay-failover",
             value.span.start,
             format!(
-                "max_retries: {n} asks the provider's SDK client to retry inside a single Router attempt: a 429 is retried there, waiting for the provider's back-off, before the Router sees the error and can cool the deployment down or fall back (the Router itself defaults max_retries to 0; whether this value reaches the SDK client depends on the LiteLLM version)"
+                "max_retries: {n} asks the provider's SDK client to retry inside a single Router attempt: a 429 is retried there, waiting for the provider's back-off, before the Router sees the error and can cool the deployment down or fall back (the Router itself defaults max_retries to 0; whether this value reaches the SDK client depends on the LiteLLM release: newer routed calls pin the SDK to 0 retries, older ones and some regressions passed it through)"
             ),
             "remove max_retries (or set 0) and let router_settings.num_retries and fallbacks handle retries",
         );
@@ -230,7 +230,7 @@ fn health_check_interval(config: &Config, out: &mut Findings) {
         "health-check-interval-not-numeric",
         value.span.start,
         format!(
-            "health_check_interval {shown} is not a number of seconds: depending on the LiteLLM version the background health check then runs in a tight loop, calling every model continuously, or logs \"Not running background health checks due to invalid health_check_interval\" and never runs"
+            "health_check_interval {shown} is not a number of seconds: depending on the LiteLLM version the background health check then runs in a tight loop, calling every model continuously, or recent proxies skip the background loop without logging why"
         ),
         "set a number of seconds, e.g. `health_check_interval: 300`",
     );

@@ -87,6 +87,8 @@ pub const ROUTING_STRATEGIES: &[&str] = &[
     "latency-based-routing",
     "cost-based-routing",
     "usage-based-routing-v2",
+    // In the `RoutingStrategy` enum and accepted by the startup check of PR #18624.
+    "provider-budget-routing",
 ];
 
 /// Fields of LiteLLM's `RetryPolicy` model (litellm/types/router.py).
@@ -97,6 +99,10 @@ const RETRY_POLICY_KEYS: &[&str] = &[
     "RateLimitErrorRetries",
     "ContentPolicyViolationErrorRetries",
     "InternalServerErrorRetries",
+    // Newer `RetryPolicy` fields (LiteLLM's routing docs list them).
+    "NotFoundErrorRetries",
+    "ServiceUnavailableErrorRetries",
+    "DefaultRetries",
 ];
 
 /// Fields of LiteLLM's `AllowedFailsPolicy` model.
@@ -107,6 +113,10 @@ const ALLOWED_FAILS_POLICY_KEYS: &[&str] = &[
     "RateLimitErrorAllowedFails",
     "ContentPolicyViolationErrorAllowedFails",
     "InternalServerErrorAllowedFails",
+    // Newer `AllowedFailsPolicy` fields (litellm/types/router.py).
+    "ServiceUnavailableErrorAllowedFails",
+    "BadGatewayErrorAllowedFails",
+    "NotFoundErrorAllowedFails",
 ];
 
 const SETTINGS_SECTIONS: &[&str] = &[
@@ -199,7 +209,7 @@ pub fn check(config: &Config, out: &mut Findings) {
                 "router-setting-ignored-in-litellm-settings",
                 key_node.span.start,
                 format!(
-                    "`{key}` in litellm_settings only sets an unused `litellm.{key}` global: the Router reads `{key}` from router_settings alone, so this value has no effect{} (inferred from LiteLLM's Router code; LiteLLM's docs say most settings work in either section)",
+                    "`{key}` in litellm_settings only sets an unused `litellm.{key}` global: the Router reads `{key}` from router_settings alone, so this value has no effect{} (read in LiteLLM's Router constructor, which falls back to module globals only for num_retries, max_fallbacks, allowed_fails, the timeout and the fallback lists; LiteLLM's docs say most settings work in either section)",
                     if overridden {
                         "; router_settings already sets it"
                     } else {
@@ -266,7 +276,7 @@ fn routing_strategy(value: &Node, out: &mut Findings) {
         "invalid-routing-strategy",
         value.span.start,
         format!(
-            "`{strategy}` is not a LiteLLM routing strategy. The Router versions errbook checked accept any string here, start, and then no strategy branch picks a deployment, so requests fail with \"No deployments available for selected model\" (inferred from LiteLLM's Router code; newer versions may reject the name at startup instead)"
+            "`{strategy}` is not a LiteLLM routing strategy. Since PR #18624 (January 2026) the proxy refuses to start with \"Invalid routing_strategy\"; older releases start, no strategy branch picks a deployment, and requests fail with \"No deployments available for selected model\""
         ),
         help,
     );
