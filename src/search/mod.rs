@@ -265,7 +265,8 @@ mod tests {
         shared(&index);
         let hits = index.query(
             "litellm.types.router.RouterRateLimitError: No deployments available for selected \
-             model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+             model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False, \
+             cooldown_list=[('8f1a', {'exception_received': 'litellm.RateLimitError'})]",
             3,
         );
         assert_eq!(hits[0].slug, "no-deployments-available-cooldown");

@@ -150,7 +150,7 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(
-        text.starts_with("1. LiteLLM fallbacks do not fire for a model_group_alias"),
+        text.starts_with("1. LiteLLM \"No fallback model group found for original model_group\""),
         "{text}"
     );
     assert!(
@@ -335,9 +335,18 @@ fn quality_recall_at_1_on_real_litellm_errors() {
 fn the_search_box_works_in_headless_chromium() {
     let site = parity_site();
     let modules = repo().join("tests/browser/node_modules/playwright-core");
+    if !modules.exists() {
+        // A fresh checkout: install the locked test packages, so `cargo test` is the one command.
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(repo().join("tests/browser"))
+            .status()
+            .expect("npm is needed for the browser test (Node.js with npm)");
+        assert!(status.success(), "`npm ci` in tests/browser failed");
+    }
     assert!(
         modules.exists(),
-        "playwright-core is not installed: run `npm ci` in tests/browser (.ci/run does)"
+        "playwright-core is not installed: run `npm ci` in tests/browser"
     );
     let expectations = serde_json::json!({
         "from": "litellm/rate-limit-error-not-falling-back/",
@@ -351,7 +360,7 @@ fn the_search_box_works_in_headless_chromium() {
         },
         "filter": {"tool": "redis", "text": "error"},
         "linked": {
-            "text": "No deployments available for selected model, Try again in 60 seconds. Passed model=gpt-4o.",
+            "text": "No deployments available for selected model, Try again in 60 seconds. Passed model=gpt-4o. pre-call-checks=False, cooldown_list=[('8f1a', {'status_code': '429'})]",
             "slug": "no-deployments-available-cooldown"
         }
     });
