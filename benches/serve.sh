@@ -25,7 +25,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 until grep -q '^serving at' "$log"; do sleep 0.2; done
 url=$(sed -n 's/^serving at //p' "$log")
-# The same, for the LiteLLM validator once it is registered:
-#   BODY=path/to/config.yaml wrk ... "${url}api/validate/litellm-proxy"
+# The same for the LiteLLM validator:
+#   BODY=benches/litellm-50.yaml wrk ... "${url}api/validate/litellm-proxy"
 BODY=benches/errbook-50.toml wrk -t2 -c32 -d"${seconds}s" --latency \
   -s benches/validate.lua "${url}api/validate/errbook-toml"
