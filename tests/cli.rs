@@ -765,3 +765,32 @@ fn every_validator_rule_is_in_the_readme_with_its_page() {
     }
 }
 mod search;
+
+/// A merge left half-done must not land: no conflict markers in the docs or the code.
+#[test]
+fn no_merge_conflict_markers_in_the_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md"), root.join("Cargo.toml")];
+    for dir in ["src", "templates", "static", "content", "benches", "docs"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    for file in files {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        for marker in ["<<<<<<< ", "\n=======\n", ">>>>>>> "] {
+            let at_line_start = text.starts_with(marker.trim_start_matches('\n'))
+                || text.contains(&format!("\n{}", marker.trim_start_matches('\n')));
+            assert!(
+                !at_line_start,
+                "{}: conflict marker {marker:?}",
+                file.display()
+            );
+        }
+    }
+}
