@@ -67,6 +67,12 @@ enum Command {
         /// How many results to print.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Only pages of this tool (its directory under content/).
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only pages of this category (an id from errbook.toml).
+        #[arg(long)]
+        category: Option<String>,
         /// The error text, or `-` for standard input.
         #[arg(required = true)]
         text: Vec<String>,
@@ -186,7 +192,13 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             })?;
             Ok(OK)
         }
-        Command::Search { json, limit, text } => {
+        Command::Search {
+            json,
+            limit,
+            tool,
+            category,
+            text,
+        } => {
             let text = if text.len() == 1 && text[0] == "-" {
                 let mut input = String::new();
                 std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
@@ -196,7 +208,12 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                 text.join(" ")
             };
             let index = errbook::search::for_root(&cli.root)?;
-            let hits = index.query(&text, *limit);
+            let filter = errbook::search::Filter {
+                tool: tool.clone(),
+                category: category.clone(),
+            };
+            index.check_filter(&filter)?;
+            let hits = index.query(&text, *limit, &filter);
             if *json {
                 println!("{}", errbook::search::results_json(&hits));
             } else {

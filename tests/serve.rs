@@ -45,9 +45,25 @@ impl Server {
 
     /// Starts on the fixture after `prepare` has changed it.
     fn start_with(prepare: impl FnOnce(&Path)) -> Server {
+        Server::start_on(|site| {
+            copy_dir(&fixture(), site);
+            prepare(site);
+        })
+    }
+
+    /// Starts on a copy of the bundled knowledge base.
+    fn start_bundled() -> Server {
+        Server::start_on(|site| {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            copy_dir(&repo.join("content"), &site.join("content"));
+            fs::copy(repo.join("errbook.toml"), site.join("errbook.toml")).unwrap();
+        })
+    }
+
+    /// Starts on a fresh directory that `fill` puts a site into.
+    fn start_on(fill: impl FnOnce(&Path)) -> Server {
         let site = tempfile::tempdir().unwrap();
-        copy_dir(&fixture(), site.path());
-        prepare(site.path());
+        fill(site.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
             .arg("--root")
             .arg(site.path())
@@ -675,4 +691,76 @@ fn the_search_api_ranks_the_page_whose_signature_matches() {
     assert!(!body.contains("<img"), "{body}");
     assert_eq!(server.get("/api/search").0, 200);
     assert_eq!(server.get("/api/validators").0, 200);
+
+    // What a result list shows comes along; filters narrow (as the browser's do: a value no
+    // page has gives no results), and empty filters are none.
+    assert_eq!(first["tool"], "errbook");
+    assert_eq!(first["category_name"], "Configuration");
+    assert!(
+        first["summary"].as_str().unwrap().contains("errbook"),
+        "{first}"
+    );
+    let results = |query: &str| {
+        let (status, body) = server.get(query);
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        json["results"].as_array().unwrap().len()
+    };
+    assert!(results(&format!("{query}&category=config")) > 0);
+    assert_eq!(results(&format!("{query}&category=rate-limit")), 0);
+    assert_eq!(results(&format!("{query}&tool=errbok")), 0);
+    assert!(results(&format!("{query}&tool=&category=")) > 0);
+}
+
+#[path = "browser/playwright.rs"]
+mod browser;
+
+/// The preview in a real browser: the validator widget on a bundled LiteLLM page, search over
+/// `/api/search`, live reload after an edit and the overlay while a page is broken.
+#[test]
+fn the_preview_works_in_headless_chromium() {
+    let scripts = browser::scripts();
+    let server = Server::start_bundled();
+    let page = fs::read_to_string(server.path("content/litellm/fallbacks-not-a-list.md")).unwrap();
+    // The page's own verified examples: the broken config and its fix.
+    let example = |expect: &str| {
+        let fence = format!("```yaml validate=litellm-proxy expect={expect}\n");
+        let start = page.find(&fence).unwrap_or_else(|| panic!("no {fence:?}")) + fence.len();
+        page[start..][..page[start..].find("```").unwrap()].to_string()
+    };
+    let expectations = serde_json::json!({
+        "widget": {
+            "page": "litellm/fallbacks-not-a-list/",
+            "rule": "fallbacks-not-a-list",
+            "at": "gpt-4o: [\"claude-backup\"]",
+            "broken": example("fallbacks-not-a-list"),
+            "good": example("ok"),
+            "bomb": "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+        },
+        "search": {
+            "text": "ValueError: Item 'gpt-4o' is not a dictionary.",
+            "slug": "fallbacks-not-a-list",
+            "category": "fallbacks",
+            "categoryName": "Fallbacks",
+        },
+        "reload": {
+            "page": "litellm/streaming-requests-do-not-fall-back/",
+            "file": "content/litellm/streaming-requests-do-not-fall-back.md",
+        },
+    });
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser-expect.json");
+    fs::write(&file, expectations.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(scripts.join("serve_ui.js"))
+        .arg(&server.url)
+        .arg(server.site.path())
+        .arg(&file)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -5,12 +5,13 @@
 //!
 //! ```ignore
 //! let index = SearchIndex::build(&site)?;            // in memory
-//! let hits = index.query("litellm.RateLimitError: ...", 10);
+//! let hits = index.query("litellm.RateLimitError: ...", 10, &Filter::default());
 //! println!("{}", errbook::search::results_json(&hits));
 //! ```
 //!
-//! [`SearchHit`] serialises to DESIGN.md's `search --json` shape (plus `path`), and
-//! [`results_json`] gives the whole `{"results": [...]}` document.
+//! [`SearchHit`] serialises to DESIGN.md's `search --json` shape (plus what a result list
+//! shows: `path`, `tool`, `category`, `category_name`, `summary`), and [`results_json`] gives
+//! the whole `{"results": [...]}` document.
 
 pub mod analyzer;
 pub mod cache;
@@ -47,6 +48,27 @@ pub struct SearchHit {
     /// The page's signature that matched the text, as the page writes it; `null` when the page
     /// matched in full text only.
     pub signature: Option<String>,
+    pub tool: String,
+    /// The category's id and its display name.
+    pub category: String,
+    pub category_name: String,
+    /// The page's summary, plain text.
+    pub summary: String,
+}
+
+/// Restricts a search to one tool and/or one category (ids as in errbook.toml), like the
+/// browser's filters.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub tool: Option<String>,
+    pub category: Option<String>,
+}
+
+impl Filter {
+    fn admits(&self, page: &PageMeta) -> bool {
+        self.tool.as_deref().is_none_or(|t| t == page.tool)
+            && self.category.as_deref().is_none_or(|c| c == page.category)
+    }
 }
 
 /// `{"results": [...]}`, best first: the output of `errbook search --json` and of
@@ -163,9 +185,9 @@ impl SearchIndex {
         }
     }
 
-    /// The best `limit` pages for a pasted text, best first.
-    pub fn query(&self, text: &str, limit: usize) -> Vec<SearchHit> {
-        self.ranked(text, limit)
+    /// The best `limit` pages for a pasted text among those `filter` admits, best first.
+    pub fn query(&self, text: &str, limit: usize, filter: &Filter) -> Vec<SearchHit> {
+        self.ranked_in(text, limit, filter)
             .into_iter()
             .map(|r| {
                 let page = &self.pages[r.page];
@@ -176,6 +198,10 @@ impl SearchIndex {
                     path: page.path.clone(),
                     score: r.score,
                     signature: r.signature.map(|(i, _)| self.signatures[i].pattern.clone()),
+                    tool: page.tool.clone(),
+                    category: page.category.clone(),
+                    category_name: page.category_name.clone(),
+                    summary: page.summary.clone(),
                 }
             })
             .collect()
@@ -183,6 +209,11 @@ impl SearchIndex {
 
     /// The ranking with page numbers, for the export's parity checks.
     pub fn ranked(&self, text: &str, limit: usize) -> Vec<query::Ranked> {
+        self.ranked_in(text, limit, &Filter::default())
+    }
+
+    /// [`Self::ranked`] among the pages `filter` admits.
+    pub fn ranked_in(&self, text: &str, limit: usize, filter: &Filter) -> Vec<query::Ranked> {
         let terms = query::terms(text);
         let searcher = self.reader.searcher();
         let with_df: Vec<(String, u64)> = terms
@@ -195,10 +226,36 @@ impl SearchIndex {
         let threshold = query::common_threshold(searcher.num_docs());
         let ranking = query::ranking_terms(&with_df, threshold);
         // A read error of an index just built or opened is not expected; rank what we have.
-        let scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
-        let hits =
+        let mut scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
+        let mut hits =
             query::signature_hits(text, &terms, &self.by_key, &self.unkeyed, &self.signatures);
+        // Filtered before ranking, so `limit` counts only admitted pages.
+        scores.retain(|&page, _| filter.admits(&self.pages[page]));
+        hits.retain(|&page, _| filter.admits(&self.pages[page]));
         query::rank(&scores, &hits, limit)
+    }
+
+    /// An error naming the known values when `filter` names a tool or category that no page
+    /// has, so a typo is not mistaken for "no results".
+    pub fn check_filter(&self, filter: &Filter) -> Result<()> {
+        let known = |what: &str, wanted: &Option<String>, of: fn(&PageMeta) -> &str| {
+            let Some(wanted) = wanted else { return Ok(()) };
+            let mut values: Vec<&str> = self.pages.iter().map(of).collect();
+            values.sort_unstable();
+            values.dedup();
+            if values.contains(&wanted.as_str()) {
+                return Ok(());
+            }
+            let hint = crate::diagnostic::did_you_mean(wanted, &values)
+                .map(|close| format!("did you mean `{close}`? "))
+                .unwrap_or_default();
+            Err(Error::new(format!(
+                "no page has the {what} `{wanted}`; {hint}{what}s: {}",
+                values.join(", ")
+            )))
+        };
+        known("tool", &filter.tool, |p| &p.tool)?;
+        known("category", &filter.category, |p| &p.category)
     }
 
     pub fn pages(&self) -> &[PageMeta] {
@@ -268,13 +325,42 @@ mod tests {
              model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False, \
              cooldown_list=[('8f1a', {'exception_received': 'litellm.RateLimitError'})]",
             3,
+            &Filter::default(),
         );
         assert_eq!(hits[0].slug, "no-deployments-available-cooldown");
         assert!(hits[0].signature.is_some());
         assert_eq!(hits[0].path, "litellm/no-deployments-available-cooldown/");
         let json = results_json(&hits[..1]);
         assert!(json.starts_with(r#"{"results":[{"slug":"no-deployments-available-cooldown","#));
-        assert!(index.query("", 10).is_empty());
-        assert!(index.query("zzqxv", 10).is_empty());
+        assert!(index.query("", 10, &Filter::default()).is_empty());
+        assert!(index.query("zzqxv", 10, &Filter::default()).is_empty());
+    }
+
+    #[test]
+    fn filters_keep_only_their_pages_and_name_the_known_values() {
+        let index = SearchIndex::build(&bundled_site()).unwrap();
+        let text = "No deployments available for selected model";
+        let all = index.query(text, 100, &Filter::default());
+        let category = all[0].category.clone();
+        let only = |category: &str| Filter {
+            tool: Some("litellm".into()),
+            category: Some(category.into()),
+        };
+        let kept = index.query(text, 100, &only(&category));
+        assert_eq!(kept[0].slug, all[0].slug);
+        assert!(kept.iter().all(|h| h.category == category));
+        assert!(kept.len() < all.len(), "another category's pages match too");
+        let other = all.iter().find(|h| h.category != category).unwrap();
+        let theirs = index.query(text, 100, &only(&other.category));
+        assert!(theirs.iter().all(|h| h.category == other.category));
+        assert!(!theirs.iter().any(|h| h.slug == all[0].slug));
+
+        assert!(index.check_filter(&only(&category)).is_ok());
+        let typo = Filter {
+            tool: Some("litelm".into()),
+            category: None,
+        };
+        let message = index.check_filter(&typo).unwrap_err().to_string();
+        assert!(message.contains("no page has the tool `litelm`; did you mean `litellm`?"));
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::search::{SearchIndex, results_json};
+use crate::search::{Filter, SearchIndex, results_json};
 use crate::site::Site;
 
 use super::api;
@@ -42,6 +42,10 @@ pub struct SearchParams {
     #[serde(default)]
     q: String,
     limit: Option<usize>,
+    /// Only pages of this tool / category; empty means all, as the browser's filters send it.
+    /// A value no page has gives no results, as in the static site's engine.
+    tool: Option<String>,
+    category: Option<String>,
 }
 
 pub async fn search(
@@ -63,8 +67,13 @@ pub async fn search(
         q.drain(..cut);
     }
     let limit = params.limit.unwrap_or(10).clamp(1, MAX_LIMIT);
+    let filter = Filter {
+        tool: params.tool.filter(|t| !t.is_empty()),
+        category: params.category.filter(|c| !c.is_empty()),
+    };
     // Ranking is CPU work on a shared index: keep it off the async workers.
-    let body = tokio::task::spawn_blocking(move || results_json(&index.query(&q, limit))).await;
+    let body =
+        tokio::task::spawn_blocking(move || results_json(&index.query(&q, limit, &filter))).await;
     match body {
         Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(_) => api::error(

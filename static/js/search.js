@@ -340,15 +340,52 @@
     return;
   }
 
+  /**
+   * The same interface over the preview server's `GET /api/search` (errbook serve renders no
+   * browser index: the in-memory tantivy index answers, and follows every edit).
+   */
+  function ApiEngine(url) {
+    this.url = url;
+  }
+
+  ApiEngine.prototype.search = function (text, options) {
+    var params = new URLSearchParams();
+    params.set("q", text);
+    params.set("limit", String(options.limit || 10));
+    if (options.tool) params.set("tool", options.tool);
+    if (options.category) params.set("category", options.category);
+    return fetch(this.url + "?" + params.toString(), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("search answered " + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        return {
+          terms: queryTerms(text),
+          results: body.results.map(function (hit) {
+            return { signature: hit.signature, meta: { title: hit.title, path: hit.path,
+              tool: hit.tool, category: hit.category, categoryName: hit.category_name,
+              summary: hit.summary, slug: hit.slug } };
+          })
+        };
+      });
+  };
+
+  ApiEngine.prototype.metadata = function (results) {
+    return Promise.resolve(results.map(function (r) { return r.meta; }));
+  };
+
   // ---- The search box (browser only) ----
   var form = document.querySelector("form.search-form");
-  if (!form || !form.getAttribute("data-index")) return;
+  // The preview server injects its live-reload script and answers /api/search itself.
+  var inPreview = document.querySelector('script[src="/__errbook/live.js"]') !== null;
+  if (!form || !(form.getAttribute("data-index") || inPreview)) return;
   var input = form.querySelector("input[name=q]");
   var toolSelect = form.querySelector("select[name=tool]");
   var categorySelect = form.querySelector("select[name=category]");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
-  var indexUrl = form.getAttribute("data-index");
+  var indexUrl = form.getAttribute("data-index") || "";
   var base = indexUrl.slice(0, indexUrl.lastIndexOf("/") + 1);
   var root = form.getAttribute("data-root") || "";
   var fromDisk = location.protocol === "file:";
@@ -371,7 +408,7 @@
       document.head.appendChild(script);
     });
   }
-  var searchEngine = new Engine(loadScript);
+  var searchEngine = indexUrl ? new Engine(loadScript) : new ApiEngine("/api/search");
 
   // A pasted log keeps its line breaks for signature matching; the box can only show one line.
   var pasted = null;

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{copy_dir, errbook, stderr};
+use super::{browser, copy_dir, errbook, stderr};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -164,6 +164,27 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         r#"{"results":[]}"#
+    );
+
+    // --category narrows to one category; a tool no page has is an error with a suggestion.
+    let message = "No deployments available for selected model";
+    let out = errbook(
+        site.path(),
+        &["search", "--json", "--category", "fallbacks", message],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(
+        results.iter().all(|r| r["category"] == "fallbacks"),
+        "{json}"
+    );
+    let out = errbook(site.path(), &["search", "--tool", "litelm", message]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no page has the tool `litelm`; did you mean `litellm`?"),
+        "{}",
+        stderr(&out)
     );
 }
 
@@ -334,20 +355,7 @@ fn quality_recall_at_1_on_real_litellm_errors() {
 #[test]
 fn the_search_box_works_in_headless_chromium() {
     let site = parity_site();
-    let modules = repo().join("tests/browser/node_modules/playwright-core");
-    if !modules.exists() {
-        // A fresh checkout: install the locked test packages, so `cargo test` is the one command.
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(repo().join("tests/browser"))
-            .status()
-            .expect("npm is needed for the browser test (Node.js with npm)");
-        assert!(status.success(), "`npm ci` in tests/browser failed");
-    }
-    assert!(
-        modules.exists(),
-        "playwright-core is not installed: run `npm ci` in tests/browser"
-    );
+    let scripts = browser::scripts();
     let expectations = serde_json::json!({
         "from": "litellm/rate-limit-error-not-falling-back/",
         "typed": {
@@ -367,7 +375,7 @@ fn the_search_box_works_in_headless_chromium() {
     let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-expect.json");
     std::fs::write(&file, expectations.to_string()).unwrap();
     let out = Command::new("node")
-        .arg(repo().join("tests/browser/search_ui.js"))
+        .arg(scripts.join("search_ui.js"))
         .arg(site.join("public"))
         .arg(&file)
         .output()
