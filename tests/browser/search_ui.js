@@ -114,6 +114,14 @@ async function main() {
     const fromDisk = await firstResult(page, expect.typed.text);
     check(fromDisk.endsWith("index.html") && fromDisk.includes(expect.typed.slug), "file://: first result " + fromDisk);
 
+    // The validator widget on the static site, with no validator_endpoint configured, shows
+    // the equivalent command instead of posting anywhere.
+    await page.goto(origin + expect.widgetPage);
+    check(/errbook validate litellm-proxy/.test(await page.textContent(".validator-command")), "no command shown");
+    await page.fill(".validator-input", "router_settings: {}\n");
+    await page.click(".validator-run");
+    check(/run the command/.test(await page.textContent(".validator-status")), "the static widget did not point at the command");
+
     check(errors.length === 0, "page errors: " + errors.join("; "));
     console.log("ok: typed, pasted, filtered, linked, escaped and file:// searches found their pages");
   } finally {

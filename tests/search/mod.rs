@@ -358,6 +358,7 @@ fn the_search_box_works_in_headless_chromium() {
     let scripts = browser::scripts();
     let expectations = serde_json::json!({
         "from": "litellm/rate-limit-error-not-falling-back/",
+        "widgetPage": "litellm/fallbacks-not-a-list/",
         "typed": {
             "text": "No fallback model group found for original model_group=my-alias",
             "slug": "fallbacks-ignored-for-model-group-alias"
