@@ -157,6 +157,22 @@ impl SiteConfig {
                 ));
             }
         }
+        if let Some(endpoint) = &config.validator_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "bad-config",
+                    file,
+                    at("validator_endpoint"),
+                    "`validator_endpoint` must be an absolute http(s) URL",
+                )
+                .with_help(
+                    "e.g. validator_endpoint = \"https://validate.example.org/api/validate\"",
+                ),
+            );
+        }
+        check_thresholds(file, &config.check, &mut diags);
         check_lints(file, &config.lints, &mut diags);
         if diags.is_empty() {
             Ok(config)
@@ -171,6 +187,44 @@ impl SiteConfig {
 
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// The `[check]` thresholds must be ones the rules can use: outside these bounds `stale-page`
+/// would report every page, or `boilerplate` and `near-duplicate-text` every paragraph.
+fn check_thresholds(file: &SourceFile, check: &CheckSettings, diags: &mut Vec<Diagnostic>) {
+    let mut bad = |key: &str, message: String, help: &str| {
+        diags.push(
+            Diagnostic::error("bad-config", file, key_span(file, key), message).with_help(help),
+        );
+    };
+    if check.stale_after_days < 1 {
+        bad(
+            "stale_after_days",
+            format!(
+                "`stale_after_days = {}` must be at least 1",
+                check.stale_after_days
+            ),
+            "the number of days after which a page counts as stale, e.g. 365",
+        );
+    }
+    if check.boilerplate_pages < 2 {
+        bad(
+            "boilerplate_pages",
+            format!(
+                "`boilerplate_pages = {}` must be at least 2",
+                check.boilerplate_pages
+            ),
+            "a paragraph is boilerplate when it is on at least this many pages, e.g. 3",
+        );
+    }
+    let similarity = check.near_duplicate_similarity;
+    if !(similarity > 0.0 && similarity <= 1.0) {
+        bad(
+            "near_duplicate_similarity",
+            format!("`near_duplicate_similarity = {similarity}` must be above 0 and at most 1"),
+            "the share of word pairs two paragraphs have in common, e.g. 0.7",
+        );
     }
 }
 
@@ -298,6 +352,27 @@ mod tests {
             ),
             ("https://x.org/", "public", "en")
         );
+    }
+
+    #[test]
+    fn thresholds_and_endpoint_out_of_range_are_located() {
+        let text = "title = \"t\"\nbase_url = \"https://x.org\"\nvalidator_endpoint = \"javascript:alert(1)\"\n[check]\nstale_after_days = -1\nboilerplate_pages = 1\nnear_duplicate_similarity = nan\n";
+        let found: Vec<(&str, usize)> = parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|d| (d.rule, d.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("bad-config", 3),
+                ("bad-config", 5),
+                ("bad-config", 6),
+                ("bad-config", 7)
+            ]
+        );
+        let fine = "title = \"t\"\nbase_url = \"https://x.org\"\n[check]\nstale_after_days = 1\nboilerplate_pages = 2\nnear_duplicate_similarity = 1.0\n";
+        assert!(parse(fine).is_ok());
     }
 
     #[test]

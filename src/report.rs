@@ -44,7 +44,12 @@ pub fn human(
     let config = Config::default();
     for d in &sorted {
         let id = *ids.entry(d.file.clone()).or_insert_with(|| {
-            let text = std::fs::read(root.join(&d.file))
+            // Only a regular file is read back: a pipe named by a diagnostic would block.
+            let path = root.join(&d.file);
+            let text = std::fs::metadata(&path)
+                .is_ok_and(|m| m.is_file())
+                .then(|| std::fs::read(&path).ok())
+                .flatten()
                 .map(|b| SourceFile::new(&d.file, String::from_utf8_lossy(&b).into_owned()).text)
                 .unwrap_or_default();
             files.add(d.file.clone(), text)

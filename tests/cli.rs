@@ -443,6 +443,55 @@ fn check_lines(root: &Path, extra: &[&str]) -> (i32, Vec<String>) {
     (out.status.code().unwrap(), lines)
 }
 
+/// Symlinks under content/ are followed; what cannot be read (a dangling link, a loop, a FIFO
+/// that would block) is a located `unreadable-file` and the other pages are still checked.
+#[cfg(unix)]
+#[test]
+fn symlinks_are_followed_and_unreadable_entries_are_reported_not_hung_on() {
+    use std::os::unix::fs::symlink;
+    let tmp = site("check/clean");
+    let demo = tmp.path().join("content/demo");
+    let elsewhere = tmp.path().join("drafts");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::rename(demo.join("other.md"), elsewhere.join("other.md")).unwrap();
+    symlink(elsewhere.join("other.md"), demo.join("other.md")).unwrap();
+    let (code, lines) = check_lines(tmp.path(), &[]);
+    assert_eq!((code, lines), (0, vec![]), "a symlinked page is a page");
+
+    symlink(tmp.path().join("missing.md"), demo.join("dangling.md")).unwrap();
+    symlink("..", demo.join("loop")).unwrap();
+    let fifo = demo.join("pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let (code, lines) = check_lines(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "content/demo/dangling.md:1:1",
+            "content/demo/loop:1:1",
+            "content/demo/pipe.md:1:1"
+        ],
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("error[unreadable-file]")),
+        "{lines:#?}"
+    );
+    // The human report reads source lines back; it must not open the FIFO.
+    let out = errbook(tmp.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("error: 3 errors, 0 warnings in 3 files"),
+        "{human}"
+    );
+}
+
 #[test]
 fn each_check_fixture_reports_exactly_its_diagnostics() {
     let dir = fixtures().join("check");

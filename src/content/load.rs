@@ -30,21 +30,64 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
         )));
     }
     let mut paths = Vec::new();
+    let mut loaded = Loaded::default();
+    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    // Symlinked pages and directories are followed, as authors expect; what cannot be walked
+    // (a dangling link, a loop) is reported where it is and the rest is still loaded.
     for entry in WalkDir::new(&content)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
     {
-        let entry =
-            entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
-            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            paths.push(relative.to_path_buf());
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => match e.path().filter(|_| e.depth() > 0) {
+                Some(path) => {
+                    let shown = display_path(&relative(path));
+                    let why = if e.loop_ancestor().is_some() {
+                        "a symbolic link that loops back to a directory above it".to_string()
+                    } else {
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    };
+                    loaded.diagnostics.push(Diagnostic::file_error(
+                        "unreadable-file",
+                        &shown,
+                        1,
+                        1,
+                        format!("could not read {shown}: {why}"),
+                    ));
+                    continue;
+                }
+                None => {
+                    return Err(Error::new(format!(
+                        "could not read {}: {e}",
+                        content.display()
+                    )));
+                }
+            },
+        };
+        if entry.path().extension().is_none_or(|e| e != "md") || entry.file_type().is_dir() {
+            continue;
+        }
+        if entry.file_type().is_file() {
+            paths.push(relative(entry.path()));
+        } else {
+            // A FIFO or device would block or never end; it is named, never read.
+            let shown = display_path(&relative(entry.path()));
+            loaded.diagnostics.push(Diagnostic::file_error(
+                "unreadable-file",
+                &shown,
+                1,
+                1,
+                format!(
+                    "{shown} is not a regular file (a pipe, socket or device); it was not read"
+                ),
+            ));
         }
     }
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
         paths.par_iter().map(|path| load_one(root, path)).collect();
-    let mut loaded = Loaded::default();
     for (page, diagnostics) in results {
         loaded.pages.extend(page);
         loaded.diagnostics.extend(diagnostics);

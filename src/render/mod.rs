@@ -373,7 +373,8 @@ pub fn static_files(site: &Site) -> Result<Vec<(String, Contents)>, RenderError>
         return Ok(files);
     }
     let generated = generated_paths(site);
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
+    // Symlinks are followed: a linked favicon or stylesheet is copied as its target.
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             RenderError::Io(Error::new(format!("could not read {}: {e}", dir.display())))
         })?;

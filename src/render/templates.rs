@@ -33,7 +33,12 @@ impl Templates {
         let mut diags = Vec::new();
         let dir = root.join("templates");
         if dir.is_dir() {
-            for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            for entry in WalkDir::new(&dir)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }

@@ -40,11 +40,23 @@ pub fn fingerprint(root: &Path) -> Result<String> {
     hasher.write(&fs::read(&config).map_err(|e| Error::io("read", &config, e))?);
     let content = root.join("content");
     let mut files = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::new(format!("could not read {}: {e}", content.display())))?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
+    // Walked as the loader walks it (symlinks followed); what cannot be walked counts by name.
+    for entry in WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => match e.path().filter(|_| e.depth() > 0) {
+                Some(path) => hasher.write(path.to_string_lossy().as_bytes()),
+                None => {
+                    return Err(Error::new(format!(
+                        "could not read {}: {e}",
+                        content.display()
+                    )));
+                }
+            },
         }
     }
     // Each file hashed on its own, in parallel; the hashes combined in path order.
