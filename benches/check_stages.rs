@@ -14,6 +14,10 @@ use errbook::content::load_pages;
 use errbook::render::Templates;
 use errbook::site::Site;
 
+// The allocator of the errbook binary, so the figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Records the time since `clock` under `name` and restarts the clock.
 fn lap(name: &'static str, clock: &mut Instant, times: &mut Vec<(&'static str, Duration)>) {
     times.push((name, clock.elapsed()));

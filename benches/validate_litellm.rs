@@ -9,6 +9,10 @@ use std::time::Instant;
 
 use errbook::validators;
 
+// The allocator of the errbook binary, so the figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A config with `groups` model groups of one deployment each, and one fallback entry per group
 /// pointing at the next two groups; the last points back at the first.
 fn generated_config(groups: usize) -> String {
