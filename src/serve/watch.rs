@@ -101,10 +101,24 @@ fn settle_pool() -> Option<&'static rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "errbook-settle-pool".into())
+            .start_handler(|_| yield_to_edits())
             .build()
             .ok()
     })
     .as_ref()
+}
+
+/// Lowers the calling thread's CPU priority, so that a settle pass (the whole-site check and
+/// search re-index, seconds on a large site) gives the cores to the next edit's re-render
+/// instead of sharing them. Threads it starts (tantivy's indexers) inherit the priority.
+/// Linux keeps the nice value per thread; elsewhere it would slow the whole server, so there
+/// this does nothing.
+fn yield_to_edits() {
+    #[cfg(target_os = "linux")]
+    {
+        // A failure only costs speed.
+        let _ = rustix::process::setpriority_process(None, 10);
+    }
 }
 
 /// What the rebuild worker hears about: file events, and the results of settle passes.
@@ -258,13 +272,19 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("errbook-settle".into())
             .spawn(move || {
-                // Its own single-thread pool: in the global pool, the check's thousands of
-                // tasks would queue ahead of the next edit's few render tasks.
-                let diagnostics = match settle_pool() {
-                    Some(pool) => pool.install(|| job.run()),
-                    None => job.run(),
+                yield_to_edits();
+                // Its own single-thread pool, for the search index's parallel parts too: in
+                // the global pool, their thousands of tasks would queue ahead of the next
+                // edit's few render tasks.
+                let settle = move || {
+                    let diagnostics = job.run();
+                    search.rebuild(&site);
+                    diagnostics
                 };
-                search.rebuild(&site);
+                let diagnostics = match settle_pool() {
+                    Some(pool) => pool.install(settle),
+                    None => settle(),
+                };
                 eprintln!(
                     "checked the whole site in {} ms",
                     started.elapsed().as_millis()
