@@ -443,6 +443,38 @@ fn check_lines(root: &Path, extra: &[&str]) -> (i32, Vec<String>) {
     (out.status.code().unwrap(), lines)
 }
 
+/// Huge files are read and reported like any other: a 4 MB single-line front-matter value, a
+/// 4 MB paragraph in a page's body and 4 MB of binary after a front matter.
+#[test]
+fn huge_files_are_checked_not_crashed_on() {
+    let tmp = site("check/clean");
+    let demo = tmp.path().join("content/demo");
+    fs::write(
+        demo.join("one-line.md"),
+        format!("---\ntitle: \"{}\"\n---\n", "x".repeat(4 << 20)),
+    )
+    .unwrap();
+    let page = read(demo.join("page.md"));
+    let words: String = (0..500_000).map(|i| format!("w{i} ")).collect();
+    let long = page.replacen("## Causes", &format!("## Causes\n\n{words}\n\n{words}"), 1);
+    fs::write(demo.join("long-body.md"), long).unwrap();
+    let mut blob = b"---\ntitle: blob\n---\n".to_vec();
+    blob.extend((0..=255u8).cycle().take(4 << 20));
+    fs::write(demo.join("blob.md"), blob).unwrap();
+    let (code, lines) = check_lines(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    let has = |file: &str, rule: &str| {
+        let at = format!("content/demo/{file}:");
+        let rule = format!("[{rule}]");
+        lines
+            .iter()
+            .any(|l| l.starts_with(&at) && l.contains(&rule))
+    };
+    assert!(has("one-line.md", "missing-field"), "{lines:#?}");
+    assert!(has("long-body.md", "duplicate-text"), "{lines:#?}");
+    assert!(has("blob.md", "invalid-utf8"), "{lines:#?}");
+}
+
 /// Symlinks under content/ are followed; what cannot be read (a dangling link, a loop, a FIFO
 /// that would block) is a located `unreadable-file` and the other pages are still checked.
 #[cfg(unix)]
