@@ -121,7 +121,7 @@ impl SiteConfig {
             toml::from_str(&file.text).map_err(|e| vec![toml_diagnostic(file, &e)])?;
         let mut diags = Vec::new();
         let at = |key: &str| key_span(file, key);
-        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+        if !is_http_url(&config.base_url) {
             diags.push(
                 Diagnostic::error(
                     "bad-config",
@@ -158,7 +158,7 @@ impl SiteConfig {
             }
         }
         if let Some(endpoint) = &config.validator_endpoint
-            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+            && !is_http_url(endpoint)
         {
             diags.push(
                 Diagnostic::error(
@@ -188,6 +188,10 @@ impl SiteConfig {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+}
+
+fn is_http_url(value: &str) -> bool {
+    value.starts_with("http://") || value.starts_with("https://")
 }
 
 /// The `[check]` thresholds must be ones the rules can use: outside these bounds `stale-page`

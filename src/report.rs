@@ -47,9 +47,9 @@ pub fn human(
             // Only a regular file is read back: a pipe named by a diagnostic would block.
             let path = root.join(&d.file);
             let text = std::fs::metadata(&path)
-                .is_ok_and(|m| m.is_file())
-                .then(|| std::fs::read(&path).ok())
-                .flatten()
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|_| std::fs::read(&path).ok())
                 .map(|b| SourceFile::new(&d.file, String::from_utf8_lossy(&b).into_owned()).text)
                 .unwrap_or_default();
             files.add(d.file.clone(), text)

@@ -475,8 +475,9 @@ fn huge_files_are_checked_not_crashed_on() {
     assert!(has("blob.md", "invalid-utf8"), "{lines:#?}");
 }
 
-/// Symlinks under content/ are followed; what cannot be read (a dangling link, a loop, a FIFO
-/// that would block) is a located `unreadable-file` and the other pages are still checked.
+/// Symlinks under content/ and static/ are followed; what cannot be read (a dangling link, a
+/// loop, a FIFO that would block) is a located `unreadable-file`, the other pages are still
+/// checked, and search still answers.
 #[cfg(unix)]
 #[test]
 fn symlinks_are_followed_and_unreadable_entries_are_reported_not_hung_on() {
@@ -489,6 +490,16 @@ fn symlinks_are_followed_and_unreadable_entries_are_reported_not_hung_on() {
     symlink(elsewhere.join("other.md"), demo.join("other.md")).unwrap();
     let (code, lines) = check_lines(tmp.path(), &[]);
     assert_eq!((code, lines), (0, vec![]), "a symlinked page is a page");
+    fs::write(elsewhere.join("notice.txt"), "linked").unwrap();
+    fs::create_dir(tmp.path().join("static")).unwrap();
+    symlink(
+        elsewhere.join("notice.txt"),
+        tmp.path().join("static/notice.txt"),
+    )
+    .unwrap();
+    let built = errbook(tmp.path(), &["build"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert_eq!(read(tmp.path().join("public/notice.txt")), "linked");
 
     symlink(tmp.path().join("missing.md"), demo.join("dangling.md")).unwrap();
     symlink("..", demo.join("loop")).unwrap();
@@ -497,12 +508,12 @@ fn symlinks_are_followed_and_unreadable_entries_are_reported_not_hung_on() {
     assert!(made.success());
     let (code, lines) = check_lines(tmp.path(), &[]);
     assert_eq!(code, 1);
-    let rules: Vec<&str> = lines
+    let locations: Vec<&str> = lines
         .iter()
         .map(|l| l.split(": ").next().unwrap())
         .collect();
     assert_eq!(
-        rules,
+        locations,
         [
             "content/demo/dangling.md:1:1",
             "content/demo/loop:1:1",
@@ -522,6 +533,9 @@ fn symlinks_are_followed_and_unreadable_entries_are_reported_not_hung_on() {
         human.contains("error: 3 errors, 0 warnings in 3 files"),
         "{human}"
     );
+    // The search cache's fingerprint walks the same tree: it neither fails nor blocks.
+    let found = errbook(tmp.path(), &["search", "DemoError: quota exceeded for key"]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
 }
 
 #[test]

@@ -31,59 +31,28 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
     }
     let mut paths = Vec::new();
     let mut loaded = Loaded::default();
-    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    // Symlinked pages and directories are followed, as authors expect; what cannot be walked
-    // (a dangling link, a loop) is reported where it is and the rest is still loaded.
-    for entry in WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => match e.path().filter(|_| e.depth() > 0) {
-                Some(path) => {
-                    let shown = display_path(&relative(path));
-                    let why = if e.loop_ancestor().is_some() {
-                        "a symbolic link that loops back to a directory above it".to_string()
-                    } else {
-                        e.io_error().map_or(e.to_string(), |io| io.to_string())
-                    };
-                    loaded.diagnostics.push(Diagnostic::file_error(
-                        "unreadable-file",
-                        &shown,
-                        1,
-                        1,
-                        format!("could not read {shown}: {why}"),
-                    ));
-                    continue;
-                }
-                None => {
-                    return Err(Error::new(format!(
-                        "could not read {}: {e}",
-                        content.display()
-                    )));
-                }
-            },
-        };
-        if entry.path().extension().is_none_or(|e| e != "md") || entry.file_type().is_dir() {
-            continue;
-        }
-        if entry.file_type().is_file() {
-            paths.push(relative(entry.path()));
-        } else {
+    let mut unreadable = |path: &Path, why: String| {
+        let shown = display_path(path.strip_prefix(root).unwrap_or(path));
+        loaded.diagnostics.push(Diagnostic::file_error(
+            "unreadable-file",
+            &shown,
+            1,
+            1,
+            format!("could not read {shown}: {why}"),
+        ));
+    };
+    for entry in walk_content(&content)? {
+        match entry {
+            Walked::File(path) if is_page(&path) => {
+                paths.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+            }
             // A FIFO or device would block or never end; it is named, never read.
-            let shown = display_path(&relative(entry.path()));
-            loaded.diagnostics.push(Diagnostic::file_error(
-                "unreadable-file",
-                &shown,
-                1,
-                1,
-                format!(
-                    "{shown} is not a regular file (a pipe, socket or device); it was not read"
-                ),
-            ));
+            Walked::Special(path) if is_page(&path) => unreadable(
+                &path,
+                "not a regular file (a pipe, socket or device); it was not read".into(),
+            ),
+            Walked::Unreadable(path, why) => unreadable(&path, why),
+            _ => {}
         }
     }
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
@@ -93,6 +62,56 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
         loaded.diagnostics.extend(diagnostics);
     }
     Ok(loaded)
+}
+
+fn is_page(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// One entry under `content/` other than a directory, as errbook walks it.
+pub enum Walked {
+    /// A regular file (or a symbolic link to one).
+    File(PathBuf),
+    /// A named pipe, socket or device: never to be read.
+    Special(PathBuf),
+    /// What could not be walked (a dangling link, a link that loops), and why.
+    Unreadable(PathBuf, String),
+}
+
+/// Every entry under `content/`, sorted by name. Symbolic links are followed, as authors
+/// expect; hidden names (`.git`, editor files) are skipped. Only an unreadable `content/`
+/// itself is an error: the loader reports the rest, and the search cache keys on it.
+pub fn walk_content(content: &Path) -> Result<Vec<Walked>> {
+    let mut found = Vec::new();
+    for entry in WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        match entry {
+            Ok(entry) if entry.file_type().is_dir() => {}
+            Ok(entry) if entry.file_type().is_file() => found.push(Walked::File(entry.into_path())),
+            Ok(entry) => found.push(Walked::Special(entry.into_path())),
+            Err(e) => match e.path().filter(|_| e.depth() > 0) {
+                Some(path) => {
+                    let why = if e.loop_ancestor().is_some() {
+                        "a symbolic link that loops back to a directory above it".to_string()
+                    } else {
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    };
+                    found.push(Walked::Unreadable(path.to_path_buf(), why));
+                }
+                None => {
+                    return Err(Error::new(format!(
+                        "could not read {}: {e}",
+                        content.display()
+                    )));
+                }
+            },
+        }
+    }
+    Ok(found)
 }
 
 /// Loads one page file (`relative` to the root, under `content/`); `None` when it has errors.

@@ -5,9 +5,9 @@ use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
+use crate::content::load::{Walked, walk_content};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use super::SearchIndex;
 use super::index::PageMeta;
@@ -32,31 +32,19 @@ pub fn dir(root: &Path) -> PathBuf {
 }
 
 /// A hash of everything the index depends on: errbook's version, `errbook.toml` and every file
-/// under `content/` (path and bytes).
+/// under `content/` but hidden ones (path and bytes).
 pub fn fingerprint(root: &Path) -> Result<String> {
     let mut hasher = Fnv64::default();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
     let config = root.join("errbook.toml");
     hasher.write(&fs::read(&config).map_err(|e| Error::io("read", &config, e))?);
-    let content = root.join("content");
     let mut files = Vec::new();
-    // Walked as the loader walks it (symlinks followed); what cannot be walked counts by name.
-    for entry in WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
+    // Walked as the loader walks it; what cannot be walked counts by name.
+    for entry in walk_content(&root.join("content"))? {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
-            Ok(_) => {}
-            Err(e) => match e.path().filter(|_| e.depth() > 0) {
-                Some(path) => hasher.write(path.to_string_lossy().as_bytes()),
-                None => {
-                    return Err(Error::new(format!(
-                        "could not read {}: {e}",
-                        content.display()
-                    )));
-                }
-            },
+            Walked::File(path) => files.push(path),
+            Walked::Unreadable(path, _) => hasher.write(path.to_string_lossy().as_bytes()),
+            Walked::Special(_) => {}
         }
     }
     // Each file hashed on its own, in parallel; the hashes combined in path order.
