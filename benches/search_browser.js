@@ -49,17 +49,7 @@ async function main() {
       new MutationObserver(() => { window.__drawn = performance.now(); })
         .observe(document.getElementById("search-results"), { childList: true });
     });
-    if (query.includes("\n")) {
-      await page.focus("input[name=q]");
-      await page.evaluate((text) => {
-        const data = new DataTransfer();
-        data.setData("text/plain", text);
-        document.querySelector("input[name=q]").dispatchEvent(
-          new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-      }, query);
-    } else {
-      await page.fill("input[name=q]", query);
-    }
+    await page.fill("[name=q]", query);
     await page.waitForSelector("#search-results li a", { timeout: 20000 });
     await page.waitForTimeout(300);
     const r = await page.evaluate(() => {

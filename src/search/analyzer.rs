@@ -61,6 +61,15 @@ pub fn query_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every distinct token of `text`, however long: the candidate key terms of signatures.
+pub fn distinct_tokens(text: &str, into: &mut std::collections::HashSet<String>) {
+    for_each_token(text, &mut String::new(), |t| {
+        if !into.contains(t) {
+            into.insert(t.to_string());
+        }
+    });
+}
+
 /// Calls `emit` with each token; `scratch` holds the lowercased token, so indexing a page
 /// allocates nothing per token.
 fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) {

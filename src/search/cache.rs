@@ -10,10 +10,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::SearchIndex;
-use super::index::PageMeta;
+use super::index::{EXAMPLE_WEIGHT, PageMeta, SIGNATURE_WEIGHT, SUMMARY_WEIGHT, TITLE_WEIGHT};
 use super::signatures::SignatureEntry;
 use crate::error::{Error, Result};
 use crate::site::Site;
+
+/// The layout of what the cache holds; a new one invalidates caches of the same errbook
+/// version (signature entries gained runs and partial patterns in "2").
+const FORMAT: &str = "search-cache-2";
 
 /// Where the cache lives below the site root.
 pub const CACHE_DIR: &str = ".errbook/cache/search";
@@ -36,6 +40,16 @@ pub fn dir(root: &Path) -> PathBuf {
 pub fn fingerprint(root: &Path) -> Result<String> {
     let mut hasher = Fnv64::default();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.write(FORMAT.as_bytes());
+    // Field weights change what the index holds.
+    for weight in [
+        TITLE_WEIGHT,
+        SIGNATURE_WEIGHT,
+        SUMMARY_WEIGHT,
+        EXAMPLE_WEIGHT,
+    ] {
+        hasher.write_usize(weight);
+    }
     let config = root.join("errbook.toml");
     hasher.write(&fs::read(&config).map_err(|e| Error::io("read", &config, e))?);
     let mut files = Vec::new();

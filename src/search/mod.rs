@@ -17,6 +17,8 @@ pub mod analyzer;
 pub mod cache;
 pub mod export;
 pub mod index;
+pub mod normalize;
+pub mod partial;
 pub mod query;
 pub mod signatures;
 
@@ -30,7 +32,8 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 use crate::error::{Error, Result};
 use crate::site::Site;
 use index::{Fields, PageMeta};
-use signatures::SignatureEntry;
+pub use signatures::Match;
+use signatures::{MatchText, SignatureEntry};
 
 /// A ranked page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +51,10 @@ pub struct SearchHit {
     /// The page's signature that matched the text, as the page writes it; `null` when the page
     /// matched in full text only.
     pub signature: Option<String>,
+    /// How the page matched: `signature`, `partial` (the paste is cut off inside a signature's
+    /// message) or `words` (it shares words with the paste: possibly related).
+    #[serde(rename = "match")]
+    pub matched: Match,
     pub tool: String,
     /// The category's id and its display name.
     pub category: String,
@@ -71,14 +78,92 @@ impl Filter {
     }
 }
 
-/// `{"results": [...]}`, best first: the output of `errbook search --json` and of
-/// `GET /api/search?q=`.
+/// `{"results": [...], "replaced_bytes": 0}`, best first: the output of `errbook search
+/// --json` and of `GET /api/search?q=` for a text that was valid UTF-8.
 pub fn results_json(hits: &[SearchHit]) -> String {
+    response_json(hits, &Paste::default())
+}
+
+/// `{"results": [...], "replaced_bytes": n, "cut_bytes": m}` for a paste read from bytes.
+pub fn response_json(hits: &[SearchHit], paste: &Paste) -> String {
     #[derive(Serialize)]
-    struct Results<'a> {
+    struct Response<'a> {
         results: &'a [SearchHit],
+        /// Bytes of the input that were not UTF-8 and were read as U+FFFD.
+        replaced_bytes: usize,
+        /// Bytes cut from the start of an input longer than [`MAX_PASTE_BYTES`].
+        cut_bytes: usize,
     }
-    serde_json::to_string(&Results { results: hits }).expect("hits serialise")
+    serde_json::to_string(&Response {
+        results: hits,
+        replaced_bytes: paste.replaced_bytes,
+        cut_bytes: paste.cut_bytes,
+    })
+    .expect("hits serialise")
+}
+
+/// The longest text searched: of a longer one the last part is kept (a log ends with its
+/// error).
+pub const MAX_PASTE_BYTES: usize = 1024 * 1024;
+
+/// A paste decoded from bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paste {
+    pub text: String,
+    /// Bytes that were not UTF-8 and were decoded as U+FFFD, as a browser decodes them.
+    pub replaced_bytes: usize,
+    /// Bytes dropped from the start to keep the last [`MAX_PASTE_BYTES`].
+    pub cut_bytes: usize,
+}
+
+impl Paste {
+    /// Decodes any bytes: invalid UTF-8 is replaced (one U+FFFD per invalid sequence) and
+    /// counted, and an input over [`MAX_PASTE_BYTES`] keeps its end.
+    pub fn from_bytes(bytes: &[u8]) -> Paste {
+        let mut cut_bytes = bytes.len().saturating_sub(MAX_PASTE_BYTES);
+        // Not in the middle of a character: its continuation bytes go with the cut.
+        while cut_bytes > 0 && cut_bytes < bytes.len() && bytes[cut_bytes] & 0xC0 == 0x80 {
+            cut_bytes += 1;
+        }
+        let bytes = &bytes[cut_bytes..];
+        let mut text = String::with_capacity(bytes.len());
+        let mut replaced_bytes = 0;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                replaced_bytes += chunk.invalid().len();
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        Paste {
+            text,
+            replaced_bytes,
+            cut_bytes,
+        }
+    }
+
+    /// A text that is already a string, kept to its last [`MAX_PASTE_BYTES`].
+    pub fn from_text(text: String) -> Paste {
+        Paste {
+            text,
+            ..Paste::default()
+        }
+        .keep_last(MAX_PASTE_BYTES)
+    }
+
+    /// Keeps the last `max` bytes of the text (whole characters), counting what was cut.
+    pub fn keep_last(mut self, max: usize) -> Paste {
+        if self.text.len() <= max {
+            return self;
+        }
+        let mut cut = self.text.len() - max;
+        while !self.text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        self.text.drain(..cut);
+        self.cut_bytes += cut;
+        self
+    }
 }
 
 /// A site's search index: the tantivy index, what results show, and the signatures.
@@ -198,6 +283,7 @@ impl SearchIndex {
                     path: page.path.clone(),
                     score: r.score,
                     signature: r.signature.map(|(i, _)| self.signatures[i].pattern.clone()),
+                    matched: r.matched,
                     tool: page.tool.clone(),
                     category: page.category.clone(),
                     category_name: page.category_name.clone(),
@@ -214,7 +300,9 @@ impl SearchIndex {
 
     /// [`Self::ranked`] among the pages `filter` admits.
     pub fn ranked_in(&self, text: &str, limit: usize, filter: &Filter) -> Vec<query::Ranked> {
-        let terms = query::terms(text);
+        let prepared = MatchText::new(text);
+        let normalized = prepared.normalized();
+        let terms = query::with_equivalents(query::terms_of_lines(&normalized.lines));
         let searcher = self.reader.searcher();
         let with_df: Vec<(String, u64)> = terms
             .iter()
@@ -227,8 +315,19 @@ impl SearchIndex {
         let ranking = query::ranking_terms(&with_df, threshold);
         // A read error of an index just built or opened is not expected; rank what we have.
         let mut scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
-        let mut hits =
-            query::signature_hits(text, &terms, &self.by_key, &self.unkeyed, &self.signatures);
+        // Signatures are keyed on the tokens of the whole paste, not only the ranking terms.
+        let mut tokens = std::collections::HashSet::new();
+        analyzer::distinct_tokens(&normalized.lines, &mut tokens);
+        if let Some(joined) = &normalized.joined {
+            analyzer::distinct_tokens(joined, &mut tokens);
+        }
+        let mut hits = query::signature_hits(
+            &prepared,
+            tokens.iter().map(String::as_str),
+            &self.by_key,
+            &self.unkeyed,
+            &self.signatures,
+        );
         // Filtered before ranking, so `limit` counts only admitted pages.
         scores.retain(|&page, _| filter.admits(&self.pages[page]));
         hits.retain(|&page, _| filter.admits(&self.pages[page]));
@@ -256,6 +355,22 @@ impl SearchIndex {
         };
         known("tool", &filter.tool, |p| &p.tool)?;
         known("category", &filter.category, |p| &p.category)
+    }
+
+    /// The tools and the (id, name) categories that have pages, as the browser's manifest
+    /// lists them.
+    pub fn facets(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let mut tools: Vec<String> = self.pages.iter().map(|p| p.tool.clone()).collect();
+        tools.sort();
+        tools.dedup();
+        let mut categories: Vec<(String, String)> = self
+            .pages
+            .iter()
+            .map(|p| (p.category.clone(), p.category_name.clone()))
+            .collect();
+        categories.sort();
+        categories.dedup();
+        (tools, categories)
     }
 
     pub fn pages(&self) -> &[PageMeta] {

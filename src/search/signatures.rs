@@ -2,10 +2,16 @@
 //! key term per signature so a query only tries the signatures whose key term it contains.
 //!
 //! Semantics (mirrored by `static/js/search.js`):
-//! - A literal matches case-insensitively, with runs of whitespace counted as one space, and
-//!   only at word edges: `Error` does not match inside `RateLimitError2`.
-//! - A regex matches case-insensitively anywhere in the text (line ends normalised to `\n`), so
-//!   its variable parts (`\S+`, `\d+`) absorb model names, numbers and ids.
+//! - The paste is normalized first ([`super::normalize`]) and a signature matches when it
+//!   matches any of the normalized forms (line breaks kept, line breaks as spaces, terminal
+//!   wraps joined).
+//! - A literal is normalized the same way and matches case-insensitively, with runs of
+//!   whitespace counted as one space, and only at word edges: `Error` does not match inside
+//!   `RateLimitError2`.
+//! - A regex matches case-insensitively anywhere in a form, so its variable parts (`\S+`,
+//!   `\d+`) absorb model names, numbers and ids. Before it runs, the literal runs every match
+//!   must contain are looked for in the lowercased form (most candidates stop there).
+//! - A paste that ends inside a signature's message matches it partially ([`super::partial`]).
 //! - Specificity is the number of characters a match must contain literally; the most
 //!   specific matching signature of a page is the page's signature hit.
 
@@ -15,10 +21,32 @@ use regex_syntax::hir::{Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{MAX_TOKEN_CHARS, STOPWORDS, analyze};
+use super::normalize::{Normalized, normalize};
+use super::partial;
 use crate::content::Signature;
 
 /// Regexes from pages are compiled with these limits so one bad page cannot stall a search.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// How a page matched a paste, strongest first when compared: by a signature, partially by a
+/// signature (the paste is cut off inside it), or by its words only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Match {
+    Words,
+    Partial,
+    Signature,
+}
+
+impl Match {
+    pub fn name(self) -> &'static str {
+        match self {
+            Match::Words => "words",
+            Match::Partial => "partial",
+            Match::Signature => "signature",
+        }
+    }
+}
 
 /// One page's signature, ready to match.
 #[derive(Debug, Serialize, Deserialize)]
@@ -32,18 +60,27 @@ pub struct SignatureEntry {
     /// A token that every text this signature matches contains; `None` when there is none, and
     /// the signature is then tried on every query.
     pub key: Option<String>,
+    /// Lowercased literal runs every match of a regex contains, in no particular order.
+    #[serde(default)]
+    pub runs: Vec<String>,
+    /// The regex that matches a paste cut off inside this regex's message.
+    #[serde(default)]
+    pub partial: Option<String>,
     #[serde(skip)]
     compiled: OnceLock<Option<regex::Regex>>,
+    #[serde(skip)]
+    compiled_partial: OnceLock<Option<regex::Regex>>,
+    /// A literal, normalized and lowercased.
+    #[serde(skip)]
+    needle: OnceLock<String>,
 }
 
 impl SignatureEntry {
     /// Prepares a signature; `doc_freq` picks the rarest of the possible key terms, so a common
     /// word never drags thousands of signatures into one browser shard.
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
-        let (regex, pattern) = match signature {
-            Signature::Literal(s) => (false, s.clone()),
-            Signature::Regex { pattern, .. } => (true, pattern.clone()),
-        };
+        let regex = signature.is_regex();
+        let pattern = signature.text().to_string();
         let (specificity, candidates) = if regex {
             regex_parts(&pattern)
         } else {
@@ -52,24 +89,73 @@ impl SignatureEntry {
         let key = candidates
             .into_iter()
             .min_by(|a, b| doc_freq(a).cmp(&doc_freq(b)).then_with(|| a.cmp(b)));
+        let (runs, partial) = if regex {
+            (regex_runs(&pattern), partial::partial_pattern(&pattern))
+        } else {
+            (Vec::new(), None)
+        };
         SignatureEntry {
             page,
             regex,
             pattern,
             specificity,
             key,
+            runs,
+            partial,
             compiled: OnceLock::new(),
+            compiled_partial: OnceLock::new(),
+            needle: OnceLock::new(),
         }
     }
 
-    /// Whether the signature matches the prepared text.
-    pub fn matches(&self, text: &MatchText) -> bool {
+    /// How the signature matches the prepared text, if it does.
+    pub fn matches(&self, text: &MatchText) -> Option<Match> {
         if self.regex {
-            let compiled = self.compiled.get_or_init(|| compile(&self.pattern));
-            compiled.as_ref().is_some_and(|re| text.regex_matches(re))
+            self.regex_matches(text)
         } else {
-            literal_matches(&normalize_space(&self.pattern.to_lowercase()), &text.flat)
+            let needle = self.needle();
+            if text
+                .literal_forms()
+                .any(|form| literal_matches(needle, form))
+            {
+                Some(Match::Signature)
+            } else if text
+                .literal_tails()
+                .any(|tail| partial::literal_partial(needle, tail))
+            {
+                Some(Match::Partial)
+            } else {
+                None
+            }
         }
+    }
+
+    fn regex_matches(&self, text: &MatchText) -> Option<Match> {
+        let mut compiled = None;
+        for (form, lower) in text.forms() {
+            if !self.runs.iter().all(|run| lower.contains(run.as_str())) {
+                continue;
+            }
+            let re = compiled
+                .get_or_insert_with(|| self.compiled.get_or_init(|| compile(&self.pattern)));
+            if re.as_ref().is_some_and(|re| re.is_match(form)) {
+                return Some(Match::Signature);
+            }
+        }
+        let partial = self.partial.as_deref()?;
+        let re = self
+            .compiled_partial
+            .get_or_init(|| compile(partial))
+            .as_ref()?;
+        text.tails()
+            .any(|tail| re.is_match(tail))
+            .then_some(Match::Partial)
+    }
+
+    /// A literal signature as it is compared: normalized like a paste, lowercased.
+    fn needle(&self) -> &str {
+        self.needle
+            .get_or_init(|| normalize(&self.pattern).spaced.to_lowercase())
     }
 }
 
@@ -83,30 +169,66 @@ pub fn compile(pattern: &str) -> Option<regex::Regex> {
         .ok()
 }
 
-/// Pasted text, prepared once for every signature.
+/// Pasted text, normalized and prepared once for every signature.
 pub struct MatchText {
-    /// Line ends as `\n`, for regexes.
-    lines: String,
-    /// Lowercased, whitespace runs as one space, for literals.
-    flat: String,
+    normalized: Normalized,
+    /// Each form lowercased, in the order of [`Normalized::forms`].
+    lower: Vec<String>,
+    /// The end of each form, cut markers trimmed: where a cut-off message ends.
+    tails: Vec<String>,
+    /// The tails lowercased.
+    lower_tails: Vec<String>,
 }
 
 impl MatchText {
     pub fn new(text: &str) -> Self {
+        Self::from_normalized(normalize(text))
+    }
+
+    pub fn from_normalized(normalized: Normalized) -> Self {
+        let lower = normalized.forms().map(str::to_lowercase).collect();
+        let tails: Vec<String> = normalized
+            .forms()
+            .map(|f| partial::tail(partial::trim_cut(f)).to_string())
+            .collect();
+        let lower_tails = tails.iter().map(|t| t.to_lowercase()).collect();
         MatchText {
-            lines: text.replace("\r\n", "\n"),
-            flat: normalize_space(&text.to_lowercase()),
+            normalized,
+            lower,
+            tails,
+            lower_tails,
         }
     }
 
-    /// Whether a compiled regex signature matches the text.
-    pub fn regex_matches(&self, re: &regex::Regex) -> bool {
-        re.is_match(&self.lines)
+    pub fn normalized(&self) -> &Normalized {
+        &self.normalized
     }
-}
 
-fn normalize_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    /// Each form with its lowercased copy.
+    fn forms(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.normalized
+            .forms()
+            .zip(self.lower.iter().map(String::as_str))
+    }
+
+    /// The lowercased forms literals are compared with: all but `lines` (a literal's spaces
+    /// stand for any whitespace, line breaks included).
+    fn literal_forms(&self) -> impl Iterator<Item = &str> {
+        self.lower.iter().skip(1).map(String::as_str)
+    }
+
+    fn tails(&self) -> impl Iterator<Item = &str> {
+        self.tails.iter().map(String::as_str)
+    }
+
+    fn literal_tails(&self) -> impl Iterator<Item = &str> {
+        self.lower_tails.iter().skip(1).map(String::as_str)
+    }
+
+    /// Whether a compiled regex signature matches any form of the text.
+    pub fn regex_matches(&self, re: &regex::Regex) -> bool {
+        self.normalized.forms().any(|form| re.is_match(form))
+    }
 }
 
 fn is_word(c: char) -> bool {
@@ -135,10 +257,40 @@ fn literal_matches(needle: &str, haystack: &str) -> bool {
 }
 
 /// Specificity and possible key terms of a literal: every word run is bounded (by the literal's
-/// own punctuation, or by the word-edge rule at its ends).
+/// own punctuation, or by the word-edge rule at its ends). Terms come from the literal as it is
+/// compared, normalized like a paste.
 fn literal_parts(literal: &str) -> (u32, Vec<String>) {
     let specificity = literal.chars().filter(|c| !c.is_whitespace()).count() as u32;
-    (specificity, bounded_terms(literal, true, true))
+    (
+        specificity,
+        bounded_terms(&normalize(literal).spaced, true, true),
+    )
+}
+
+/// The lowercased literal runs of a regex's top-level sequence, split at whitespace: text every
+/// match contains (case aside), so a form without one of them cannot match.
+fn regex_runs(pattern: &str) -> Vec<String> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Vec::new();
+    };
+    let mut pieces = Vec::new();
+    flatten(&hir, &mut pieces);
+    let mut runs: Vec<String> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Literal(s) => Some(s.to_lowercase()),
+            _ => None,
+        })
+        .flat_map(|s| {
+            s.split(|c| super::normalize::is_space(c) || c == '\n')
+                .filter(|w| w.chars().count() >= 2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    runs.dedup();
+    runs
 }
 
 /// The analyzer token of each word run in `run` that has a non-word character (or a known
@@ -269,10 +421,19 @@ mod tests {
     #[test]
     fn literals_match_case_and_space_insensitively_at_word_edges() {
         let sig = lit("litellm.RateLimitError");
-        assert!(sig.matches(&MatchText::new("raise litellm.ratelimiterror: boom")));
-        assert!(!sig.matches(&MatchText::new("litellm.RateLimitErrors")));
+        assert!(
+            sig.matches(&MatchText::new("raise litellm.ratelimiterror: boom"))
+                .is_some()
+        );
+        assert!(
+            sig.matches(&MatchText::new("litellm.RateLimitErrors"))
+                .is_none()
+        );
         let sig = lit("No deployments available");
-        assert!(sig.matches(&MatchText::new("No deployments\n   available for model")));
+        assert!(
+            sig.matches(&MatchText::new("No deployments\n   available for model"))
+                .is_some()
+        );
     }
 
     #[test]
@@ -281,10 +442,20 @@ mod tests {
         let sig = re(r"No deployments available for selected model, Try again in \d+ seconds");
         let pasted = "litellm.RateLimitError: No deployments available for selected model, \
                       Try again in 17 seconds. Passed model=my-gpt-4o";
-        assert!(sig.matches(&MatchText::new(pasted)));
-        assert!(!sig.matches(&MatchText::new(
-            "No deployments available for selected model"
-        )));
+        assert_eq!(sig.matches(&MatchText::new(pasted)), Some(Match::Signature));
+        assert!(
+            sig.matches(&MatchText::new(
+                "No deployments available for selected model"
+            ))
+            .is_none()
+        );
+        // Cut off after the literal start: a partial match.
+        assert_eq!(
+            sig.matches(&MatchText::new(
+                "No deployments available for selected model, Try again in 1"
+            )),
+            Some(Match::Partial)
+        );
     }
 
     #[test]
@@ -322,6 +493,6 @@ mod tests {
     #[test]
     fn a_broken_regex_never_matches_and_never_panics() {
         let sig = re(r"unclosed (group");
-        assert!(!sig.matches(&MatchText::new("unclosed (group")));
+        assert!(sig.matches(&MatchText::new("unclosed (group")).is_none());
     }
 }

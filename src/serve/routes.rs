@@ -62,7 +62,13 @@ pub fn router(state: AppState) -> Router {
             "/api/validate/{id}",
             post(api::validate).layer(DefaultBodyLimit::max(MAX_INPUT_BYTES)),
         )
-        .route("/api/search", get(super::search::search))
+        .route(
+            "/api/search",
+            get(super::search::search)
+                .post(super::search::search_body)
+                .layer(DefaultBodyLimit::max(crate::search::MAX_PASTE_BYTES)),
+        )
+        .route("/api/search/facets", get(super::search::facets))
         .route("/__errbook/events", get(events))
         .route("/__errbook/live.js", get(live_js))
         .route("/__errbook/overlay.css", get(overlay_css))
