@@ -257,6 +257,11 @@ fn parity_queries(site: &Path) -> Vec<String> {
         "HTTPError: 503 Service Unavailable",
         "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. Received Model Group=x\nAvailable Model Group Fallbacks=None",
         "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 826, in acompletion\n    raise e\nlitellm.types.router.RouterRateLimitError: No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+        // Printed other ways: JSON-escaped on one line, coloured and prefixed, cut off.
+        r#"{"level":"ERROR","message":"litellm.RateLimitError: BedrockException - {\"message\":\"Too many\"}. Received Model Group=x\nAvailable Model Group Fallbacks=None"}"#,
+        r"\x1b[91m12:00:01 - LiteLLM Router:ERROR: router.py:1 - No fallback model group found for original model_group=my-alias. Fallbacks=[{'gpt-4o': ['b']}]\x1b[0m",
+        r"litellm.RateLimitError: AzureException RateLimitError - quota. Received Model Group=gpt-5.1\nAvailable Model Group",
+        "No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-",
     ]
     .map(String::from)
     .to_vec();
@@ -290,10 +295,14 @@ fn the_browser_engine_ranks_like_tantivy() {
     let mut with_results = 0;
     for (query, js) in queries.iter().zip(&browser) {
         let rust = cli_search(site, query, 5);
-        let rust_top: Vec<(&Value, &Value)> =
-            rust.iter().map(|r| (&r["slug"], &r["signature"])).collect();
-        let js_top: Vec<(&Value, &Value)> =
-            js.iter().map(|r| (&r["slug"], &r["signature"])).collect();
+        let rust_top: Vec<(&Value, &Value, &Value)> = rust
+            .iter()
+            .map(|r| (&r["slug"], &r["signature"], &r["match"]))
+            .collect();
+        let js_top: Vec<(&Value, &Value, &Value)> = js
+            .iter()
+            .map(|r| (&r["slug"], &r["signature"], &r["match"]))
+            .collect();
         assert_eq!(js_top, rust_top, "top 5 differ for {query:?}");
         for (r, j) in rust.iter().zip(js) {
             let (r, j) = (r["score"].as_f64().unwrap(), j["score"].as_f64().unwrap());
@@ -545,7 +554,7 @@ fn the_search_box_works_in_headless_chromium() {
 
 #[test]
 fn the_browser_tokenizes_like_the_analyzer() {
-    use errbook::search::{analyzer, export, query};
+    use errbook::search::{analyzer, export, normalize, query};
     let mut texts: Vec<String> = [
         "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit exceeded",
         "HTTPError 429 Too Many Requests; XMLHttpRequest getHTTPResponseCode",
@@ -555,6 +564,14 @@ fn the_browser_tokenizes_like_the_analyzer() {
         "path/to/a_very_long_identifier_that_goes_on_and_on_and_on_forever.py",
         "emoji 🚀 rocket🚀launch 東京 タワー 한국어",
         "",
+        // Normalization: escapes (doubly escaped too), ANSI codes and their remnants, log
+        // prefixes, Unicode spaces, indentation, wraps inside words and at word edges.
+        r#"{"msg": "Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: bad \\\"q\\\" \u0027s\u001b[31m"}"#,
+        "\x1b[92m14:31:15 - LiteLLM Proxy:ERROR: common_request_processing.py:1049 - boom\x1b[0m\r\n[31mred[0m \\x1b[1mx\\033[0m",
+        "litellm-1  | 2025-02-28T11:45:53.031203Z [error    ] a\n  litellm-1 |     raise e\nINFO:openai._base_client:Retrying\n[INFO] y\nERROR:app.mod:z\n2024-01-02 10:11:12,345 - WARNING - w",
+        "a\u{a0}\u{2003}b\u{85}c\u{feff}d\u{3000}e\t\tf\u{b}g  \n\n\n   h",
+        "No deployments available for selected model, Try again in 60 sec\nonds. Passed model=gpt-4o 🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀\nnext",
+        r"C:\new\table\u00e9 \\\\n \/ \t\r\n end",
     ]
     .map(String::from)
     .to_vec();
@@ -600,6 +617,12 @@ fn the_browser_tokenizes_like_the_analyzer() {
             js["shards"][i],
             export::fnv32(text),
             "shard hash of {preview:?}"
+        );
+        let n = normalize::normalize(text);
+        assert_eq!(
+            js["normalized"][i],
+            serde_json::json!({"lines": n.lines, "spaced": n.spaced, "joined": n.joined}),
+            "normalized forms of {preview:?}"
         );
     }
     for (i, case) in ranking.as_array().unwrap().iter().enumerate() {
