@@ -87,9 +87,21 @@ impl Normalized {
 
 /// Normalizes a pasted text (see the module documentation for the steps).
 pub fn normalize(text: &str) -> Normalized {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text = ESCAPE.replace_all(&text, |caps: &regex::Captures| decode_escape(&caps[0]));
-    let text = ANSI.replace_all(&text, "");
+    // Each step runs only when the text holds a character it acts on: most texts (a literal
+    // signature, a one-line message) skip all but the line cleaning.
+    let mut text = std::borrow::Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n").into();
+    }
+    if text.contains('\\') {
+        text = ESCAPE
+            .replace_all(&text, |caps: &regex::Captures| decode_escape(&caps[0]))
+            .into_owned()
+            .into();
+    }
+    if text.contains(['\x1b', '[']) {
+        text = ANSI.replace_all(&text, "").into_owned().into();
+    }
     let lines: Vec<String> = text.split('\n').map(clean_line).collect();
     // A cleaned line starts with at most one space (its indentation).
     let spaced = lines
@@ -136,12 +148,25 @@ fn clean_line(line: &str) -> String {
         }
     }
     let indented = rest.starts_with(is_space);
-    let collapsed = SPACES.replace_all(rest.trim_matches(is_space), " ");
+    let trimmed = rest.trim_matches(is_space);
+    let collapsed = if needs_collapse(trimmed) {
+        SPACES.replace_all(trimmed, " ")
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    };
     if indented && !collapsed.is_empty() {
         format!(" {collapsed}")
     } else {
         collapsed.into_owned()
     }
+}
+
+/// Whether a trimmed line has whitespace other than single spaces.
+fn needs_collapse(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    !line.is_ascii()
+        || bytes.iter().any(|&b| matches!(b, b'\t' | 0x0B | 0x0C))
+        || bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// Whitespace within a line: the characters of [`SPACE_CLASS`].

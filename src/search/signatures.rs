@@ -79,32 +79,59 @@ impl SignatureEntry {
     /// Prepares a signature; `doc_freq` picks the rarest of the possible key terms, so a common
     /// word never drags thousands of signatures into one browser shard.
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
-        let regex = signature.is_regex();
-        let pattern = signature.text().to_string();
-        let (specificity, candidates) = if regex {
-            regex_parts(&pattern)
-        } else {
-            literal_parts(&pattern)
-        };
-        let key = candidates
+        let mut entry = Self::matcher(page, signature, doc_freq);
+        if entry.regex {
+            entry.partial = partial::partial_pattern(&entry.pattern);
+        }
+        entry
+    }
+
+    /// A signature prepared for full matches only (no partial pattern), as `check` uses it.
+    pub fn matcher(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
+        let (mut entry, candidates) = Self::unkeyed(page, signature);
+        entry.key = candidates
             .into_iter()
             .min_by(|a, b| doc_freq(a).cmp(&doc_freq(b)).then_with(|| a.cmp(b)));
-        let (runs, partial) = if regex {
-            (regex_runs(&pattern), partial::partial_pattern(&pattern))
+        entry
+    }
+
+    /// A signature prepared for full matches, without a key yet, and its possible key terms:
+    /// words every text it matches contains.
+    pub fn unkeyed(page: usize, signature: &Signature) -> (Self, Vec<String>) {
+        let regex = signature.is_regex();
+        let pattern = signature.text().to_string();
+        let needle = OnceLock::new();
+        let (specificity, candidates, runs) = if regex {
+            regex_parts(&pattern)
         } else {
-            (Vec::new(), None)
+            let spaced = normalize(&pattern).spaced;
+            let (specificity, candidates) = literal_parts(&pattern, &spaced);
+            let _ = needle.set(spaced.to_lowercase());
+            (specificity, candidates, Vec::new())
         };
-        SignatureEntry {
+        let entry = SignatureEntry {
             page,
             regex,
             pattern,
             specificity,
-            key,
+            key: None,
             runs,
-            partial,
+            partial: None,
             compiled: OnceLock::new(),
             compiled_partial: OnceLock::new(),
-            needle: OnceLock::new(),
+            needle,
+        };
+        (entry, candidates)
+    }
+
+    /// Whether the signature matches the prepared text in full (partial matches aside).
+    pub fn matches_fully(&self, text: &MatchText) -> bool {
+        if self.regex {
+            self.regex_matches_fully(text)
+        } else {
+            let needle = self.needle();
+            text.literal_forms()
+                .any(|form| literal_matches(needle, form))
         }
     }
 
@@ -130,7 +157,7 @@ impl SignatureEntry {
         }
     }
 
-    fn regex_matches(&self, text: &MatchText) -> Option<Match> {
+    fn regex_matches_fully(&self, text: &MatchText) -> bool {
         let mut compiled = None;
         for (form, lower) in text.forms() {
             if !self.runs.iter().all(|run| lower.contains(run.as_str())) {
@@ -139,8 +166,15 @@ impl SignatureEntry {
             let re = compiled
                 .get_or_insert_with(|| self.compiled.get_or_init(|| compile(&self.pattern)));
             if re.as_ref().is_some_and(|re| re.is_match(form)) {
-                return Some(Match::Signature);
+                return true;
             }
+        }
+        false
+    }
+
+    fn regex_matches(&self, text: &MatchText) -> Option<Match> {
+        if self.regex_matches_fully(text) {
+            return Some(Match::Signature);
         }
         let partial = self.partial.as_deref()?;
         let re = self
@@ -183,6 +217,18 @@ pub struct MatchText {
 impl MatchText {
     pub fn new(text: &str) -> Self {
         Self::from_normalized(normalize(text))
+    }
+
+    /// Prepared for full matches only (no tails for partial ones), as `check` tries texts.
+    pub fn for_full_matches(text: &str) -> Self {
+        let normalized = normalize(text);
+        let lower = normalized.forms().map(str::to_lowercase).collect();
+        MatchText {
+            normalized,
+            lower,
+            tails: Vec::new(),
+            lower_tails: Vec::new(),
+        }
     }
 
     pub fn from_normalized(normalized: Normalized) -> Self {
@@ -259,22 +305,14 @@ fn literal_matches(needle: &str, haystack: &str) -> bool {
 /// Specificity and possible key terms of a literal: every word run is bounded (by the literal's
 /// own punctuation, or by the word-edge rule at its ends). Terms come from the literal as it is
 /// compared, normalized like a paste.
-fn literal_parts(literal: &str) -> (u32, Vec<String>) {
+fn literal_parts(literal: &str, normalized: &str) -> (u32, Vec<String>) {
     let specificity = literal.chars().filter(|c| !c.is_whitespace()).count() as u32;
-    (
-        specificity,
-        bounded_terms(&normalize(literal).spaced, true, true),
-    )
+    (specificity, bounded_terms(normalized, true, true))
 }
 
-/// The lowercased literal runs of a regex's top-level sequence, split at whitespace: text every
+/// The lowercased literal runs of a regex's top-level pieces, split at whitespace: text every
 /// match contains (case aside), so a form without one of them cannot match.
-fn regex_runs(pattern: &str) -> Vec<String> {
-    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
-        return Vec::new();
-    };
-    let mut pieces = Vec::new();
-    flatten(&hir, &mut pieces);
+fn literal_runs(pieces: &[Piece]) -> Vec<String> {
     let mut runs: Vec<String> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -334,11 +372,19 @@ enum Piece {
     Variable,
 }
 
-/// Specificity and possible key terms of a regex, from its syntax tree. A regex that does not
-/// parse gets neither (the check reports it; search just never keys it).
-fn regex_parts(pattern: &str) -> (u32, Vec<String>) {
-    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
-        return (0, Vec::new());
+/// Specificity, possible key terms and literal runs of a regex, from its syntax tree. A regex
+/// that does not parse gets none of them (the check reports it; search just never keys it).
+fn regex_parts(pattern: &str) -> (u32, Vec<String>, Vec<String>) {
+    // Without Unicode classes the tree is the same where it matters here (literals, required
+    // runs) and far cheaper to build: `\w` and `\S` stay small. Patterns that need Unicode
+    // (`\p{L}`) are parsed with it.
+    let ascii = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern);
+    let Ok(hir) = ascii.or_else(|_| regex_syntax::Parser::new().parse(pattern)) else {
+        return (0, Vec::new(), Vec::new());
     };
     let specificity = required_literal_chars(&hir);
     let mut pieces = Vec::new();
@@ -359,7 +405,7 @@ fn regex_parts(pattern: &str) -> (u32, Vec<String>) {
             i += 1;
         }
     }
-    (specificity, terms)
+    (specificity, terms, literal_runs(&pieces))
 }
 
 fn flatten(hir: &Hir, out: &mut Vec<Piece>) {
@@ -463,7 +509,7 @@ mod tests {
         let sig = re(r"No deployments available for selected model, Try again in \d+ seconds");
         // `no` touches the regex's unanchored start and `seconds` its unanchored end: a text
         // may glue letters to either, so neither is certain to be a token of the text.
-        let (_, terms) = regex_parts(&sig.pattern);
+        let (_, terms, _) = regex_parts(&sig.pattern);
         assert!(terms.contains(&"deployments".to_string()), "{terms:?}");
         assert!(!terms.contains(&"no".to_string()), "{terms:?}");
         assert!(!terms.contains(&"seconds".to_string()), "{terms:?}");
@@ -474,7 +520,7 @@ mod tests {
         );
         // The chosen key is the rarest candidate (here: the shortest, by the test's df).
         assert!(sig.key.is_some());
-        let (_, terms) = literal_parts("litellm.RateLimitError");
+        let (_, terms) = literal_parts("litellm.RateLimitError", "litellm.RateLimitError");
         assert_eq!(terms, ["litellm", "ratelimiterror"]);
     }
 
