@@ -22,11 +22,13 @@ pub const ANALYZER_NAME: &str = "errbook_error_text";
 /// Longer tokens are hashes, base64 blobs or whole paths: noise for search.
 pub const MAX_TOKEN_CHARS: usize = 40;
 
-/// Words too common in prose to say anything about an error. Short on purpose: `not`, `no`,
-/// `none`, `found` and every number carry meaning in error messages.
+/// Words too common in prose to say anything about an error, and the filler of questions typed
+/// in words ("why is my fallback not working"). Short on purpose: `not`, `no`, `none`, `found`,
+/// `cannot` and every number carry meaning in error messages.
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
-    "or", "that", "the", "this", "to", "was", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "doesn", "for", "from", "how",
+    "i", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to", "was", "why",
+    "with", "work", "working", "works",
 ];
 
 fn is_word(c: char) -> bool {

@@ -15,9 +15,9 @@ use crate::site::Site;
 /// Field weights, applied by repeating a field's text in the one searched field: BM25F, where
 /// a page's weighted term counts are saturated together and its length is normalised once.
 /// One searched field keeps the browser's index to one posting list per term.
-pub const TITLE_WEIGHT: usize = 3;
+pub const TITLE_WEIGHT: usize = 6;
 pub const SIGNATURE_WEIGHT: usize = 3;
-pub const SUMMARY_WEIGHT: usize = 2;
+pub const SUMMARY_WEIGHT: usize = 3;
 /// A regex signature's `example:` messages: real error text, as readers paste it.
 pub const EXAMPLE_WEIGHT: usize = 2;
 

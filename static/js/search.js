@@ -10,8 +10,9 @@
   // ---- Analyzer (src/search/analyzer.rs) ----
   var MAX_TOKEN_CHARS = 40;
   var MAX_QUERY_TERMS = 32;
-  var STOPWORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in",
-    "is", "it", "of", "on", "or", "that", "the", "this", "to", "was", "with"]);
+  var STOPWORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "doesn",
+    "for", "from", "how", "i", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to",
+    "was", "why", "with", "work", "working", "works"]);
   var WORD = /^[\p{Alphabetic}\p{N}]$/u;
   var UPPER = /^\p{Uppercase}$/u;
   var LOWER = /^\p{Lowercase}$/u;
