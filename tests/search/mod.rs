@@ -158,6 +158,45 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
         "{text}"
     );
 
+    // A log with stray bytes that are not UTF-8 (Latin-1, binary) is read lossily; the JSON
+    // counts the replaced bytes. A paste cut off inside a signature's message matches it
+    // partially.
+    let mut log = b"caf\xe9 \xff\xfe junk\n".to_vec();
+    log.extend_from_slice(
+        b"No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["search", "--json", "--limit", "3", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&log).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["replaced_bytes"], 3, "{json}");
+    assert_eq!(json["results"][0]["match"], "partial", "{json}");
+    assert!(
+        json["results"][0]["slug"]
+            .as_str()
+            .unwrap()
+            .starts_with("no-deployments-available"),
+        "{json}"
+    );
+
+    // Words only: no page matches the error; it says so, lists the pages as possibly related,
+    // and exits 1.
+    let out = errbook(site.path(), &["search", "--limit", "2", "fallback not working"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("No page matches this error. Pages that share words with it (possibly related):\n1. "),
+        "{text}"
+    );
+
     // Nothing found: exit 1, empty results.
     let out = errbook(site.path(), &["search", "--json", "zzqxv"]);
     assert_eq!(out.status.code(), Some(1));
@@ -186,6 +225,40 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Questions typed in words: titles of real LiteLLM issues, each cited by the page that explains
+/// its symptom, and the issue's own example of a query with a status code.
+#[test]
+fn natural_language_queries_find_the_page_about_the_symptom() {
+    let site = bundled();
+    for (query, page) in [
+        // BerriAI/litellm#10317, #8248, #23749, #20870 (titles), and the question of issue 12.
+        (
+            "model_group_alias ed model does not respect fallbacks",
+            "fallbacks-ignored-for-model-group-alias",
+        ),
+        (
+            "Loop when background_health_checks is set to true",
+            "background-health-checks-loop",
+        ),
+        (
+            "dynamic_rate_limiter_v3 do not trigger fallback",
+            "dynamic-rate-limiter-429-before-fallback",
+        ),
+        (
+            "Fallbacks on STREAMING do not work with Pydantic-AI when Gemini 3 Preview throws 429 rate limit error",
+            "streaming-requests-do-not-fall-back",
+        ),
+    ] {
+        let results = cli_search(site.path(), query, 3);
+        assert_eq!(results[0]["slug"], page, "{query}");
+        assert_eq!(results[0]["match"], "words", "{query}");
+    }
+    // A status code brings its name: the first result is about a 429 that did not fall back.
+    let results = cli_search(site.path(), "429 fallback not working litellm proxy", 3);
+    let title = results[0]["title"].as_str().unwrap();
+    assert!(title.contains("429") && title.contains("fall"), "{title}");
 }
 
 #[test]
