@@ -16,8 +16,8 @@ use crate::error::{Error, Result};
 use crate::site::Site;
 
 /// The layout of what the cache holds; a new one invalidates caches of the same errbook
-/// version (signature entries gained runs and partial patterns in "2"; stopwords grew in "3").
-const FORMAT: &str = "search-cache-3";
+/// version (signature entries gained runs and partial patterns in "2"; stopwords grew in "3"; terms and partial leads in "4").
+const FORMAT: &str = "search-cache-4";
 
 /// Where the cache lives below the site root.
 pub const CACHE_DIR: &str = ".errbook/cache/search";

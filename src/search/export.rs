@@ -166,7 +166,9 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
             js_pattern(sig),
             sig.specificity,
             sig.runs,
-            sig.partial.as_deref().map(to_js)
+            sig.partial.as_deref().map(to_js),
+            sig.lead,
+            sig.terms
         ]);
         keys.extend(sig.key.as_deref());
         match &sig.key {

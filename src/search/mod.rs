@@ -323,7 +323,7 @@ impl SearchIndex {
         }
         let mut hits = query::signature_hits(
             &prepared,
-            tokens.iter().map(String::as_str),
+            &tokens,
             &self.by_key,
             &self.unkeyed,
             &self.signatures,

@@ -22,9 +22,10 @@ pub const MIN_LEAD_CHARS: usize = 16;
 /// The part of a paste a cut-off message can be in.
 pub const TAIL_CHARS: usize = 8192;
 
-/// The partial pattern of a regex signature; `None` when the regex does not parse or does not
+/// The partial pattern of a regex signature and its literal start (lowercased, to look for in
+/// a paste's tail before the pattern runs); `None` when the regex does not parse or does not
 /// start with a long enough literal run.
-pub fn partial_pattern(pattern: &str) -> Option<String> {
+pub fn partial_pattern(pattern: &str) -> Option<(String, String)> {
     let ast = ast::parse::Parser::new().parse(pattern).ok()?;
     let items: Vec<&Ast> = match &ast {
         Ast::Concat(concat) => concat.asts.iter().collect(),
@@ -43,9 +44,16 @@ pub fn partial_pattern(pattern: &str) -> Option<String> {
         return None;
     }
     let lead_text = &pattern[items[0].span().start.offset..items[lead - 1].span().end.offset];
-    Some(format!(
-        "{lead_text}(?:{})$",
-        closure_of(&items[lead..], pattern)
+    let lead_chars: String = items[..lead]
+        .iter()
+        .filter_map(|a| match a {
+            Ast::Literal(lit) => Some(lit.c),
+            _ => None,
+        })
+        .collect();
+    Some((
+        format!("{lead_text}(?:{})$", closure_of(&items[lead..], pattern)),
+        lead_chars.to_lowercase(),
     ))
 }
 
@@ -204,7 +212,7 @@ mod tests {
     use super::*;
 
     fn partial(pattern: &str, text: &str) -> bool {
-        let re = regex::RegexBuilder::new(&partial_pattern(pattern).unwrap())
+        let re = regex::RegexBuilder::new(&partial_pattern(pattern).unwrap().0)
             .case_insensitive(true)
             .build()
             .unwrap();
@@ -235,8 +243,9 @@ mod tests {
     #[test]
     fn closures_cover_groups_repetitions_and_alternations() {
         let sig = r"No deployments available for selected model, Try again in \d+(?:\.\d+)? seconds\.(?: [^.]+\.)? Passed model=(?P<model>\S+)\. pre-call-checks=\w+, (?:allowed_model_region=|cooldown_list=\[\()";
-        let p = partial_pattern(sig).unwrap();
+        let (p, lead) = partial_pattern(sig).unwrap();
         assert!(!p.contains("?P<"), "{p}");
+        assert_eq!(lead, "no deployments available for selected model, try again in");
         for cut in [
             "No deployments available for selected model, Try again in ",
             "No deployments available for selected model, Try again in 5.",

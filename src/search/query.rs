@@ -3,7 +3,7 @@
 //!
 //! `static/js/search.js` ranks the same way from the exported index; keep the two in step.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -204,9 +204,9 @@ fn page_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
 /// The signatures a paste tries: those keyed on any token of the whole paste (not only its
 /// ranking terms), and the unkeyed ones; the best hit per page (full matches before partial
 /// ones, then the most specific).
-pub fn signature_hits<'a>(
+pub fn signature_hits(
     text: &MatchText,
-    tokens: impl IntoIterator<Item = &'a str>,
+    tokens: &HashSet<String>,
     by_key: &HashMap<String, Vec<usize>>,
     unkeyed: &[usize],
     signatures: &[SignatureEntry],
@@ -222,7 +222,15 @@ pub fn signature_hits<'a>(
     let mut best: HashMap<usize, Hit> = HashMap::new();
     for i in candidates {
         let sig = &signatures[i];
-        let Some(matched) = sig.matches(text) else {
+        // A paste without one of the signature's words cannot match it in full; a cut-off one
+        // may still end inside it.
+        let complete = sig.terms.iter().all(|t| tokens.contains(t));
+        let matched = if complete {
+            sig.matches(text)
+        } else {
+            sig.matches_partially(text)
+        };
+        let Some(matched) = matched else {
             continue;
         };
         let hit = Hit {

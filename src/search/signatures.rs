@@ -66,6 +66,13 @@ pub struct SignatureEntry {
     /// The regex that matches a paste cut off inside this regex's message.
     #[serde(default)]
     pub partial: Option<String>,
+    /// The literal start of the partial pattern, lowercased: a tail without it cannot match.
+    #[serde(default)]
+    pub lead: String,
+    /// Every token any text this signature matches contains (the key among them): a paste
+    /// without one of them is not tried.
+    #[serde(default)]
+    pub terms: Vec<String>,
     #[serde(skip)]
     compiled: OnceLock<Option<regex::Regex>>,
     #[serde(skip)]
@@ -79,9 +86,19 @@ impl SignatureEntry {
     /// Prepares a signature; `doc_freq` picks the rarest of the possible key terms, so a common
     /// word never drags thousands of signatures into one browser shard.
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
-        let mut entry = Self::matcher(page, signature, doc_freq);
-        if entry.regex {
-            entry.partial = partial::partial_pattern(&entry.pattern);
+        let (mut entry, mut terms) = Self::unkeyed(page, signature);
+        entry.key = terms
+            .iter()
+            .min_by(|a, b| doc_freq(a).cmp(&doc_freq(b)).then_with(|| a.cmp(b)))
+            .cloned();
+        terms.sort();
+        terms.dedup();
+        entry.terms = terms;
+        if entry.regex
+            && let Some((pattern, lead)) = partial::partial_pattern(&entry.pattern)
+        {
+            entry.partial = Some(pattern);
+            entry.lead = lead;
         }
         entry
     }
@@ -117,6 +134,8 @@ impl SignatureEntry {
             key: None,
             runs,
             partial: None,
+            lead: String::new(),
+            terms: Vec::new(),
             compiled: OnceLock::new(),
             compiled_partial: OnceLock::new(),
             needle,
@@ -146,10 +165,7 @@ impl SignatureEntry {
                 .any(|form| literal_matches(needle, form))
             {
                 Some(Match::Signature)
-            } else if text
-                .literal_tails()
-                .any(|tail| partial::literal_partial(needle, tail))
-            {
+            } else if self.literal_partial(text) {
                 Some(Match::Partial)
             } else {
                 None
@@ -176,14 +192,42 @@ impl SignatureEntry {
         if self.regex_matches_fully(text) {
             return Some(Match::Signature);
         }
-        let partial = self.partial.as_deref()?;
-        let re = self
-            .compiled_partial
-            .get_or_init(|| compile(partial))
-            .as_ref()?;
-        text.tails()
-            .any(|tail| re.is_match(tail))
-            .then_some(Match::Partial)
+        self.partial_matches(text).then_some(Match::Partial)
+    }
+
+    /// Whether the paste ends inside this regex's message: a tail holds the literal start and
+    /// the partial pattern matches it.
+    fn partial_matches(&self, text: &MatchText) -> bool {
+        let Some(partial) = self.partial.as_deref() else {
+            return false;
+        };
+        let with_lead = |&(_, lower): &(&str, &str)| lower.contains(self.lead.as_str());
+        if !text.tails_with_lower().any(|t| with_lead(&t)) {
+            return false;
+        }
+        let Some(re) = self.compiled_partial.get_or_init(|| compile(partial)) else {
+            return false;
+        };
+        text.tails_with_lower()
+            .any(|t| with_lead(&t) && re.is_match(t.0))
+    }
+
+    /// Whether a literal's start, then a prefix of it, ends a tail.
+    fn literal_partial(&self, text: &MatchText) -> bool {
+        let needle = self.needle();
+        let lead: String = needle.chars().take(partial::MIN_LEAD_CHARS).collect();
+        text.literal_tails()
+            .any(|tail| tail.contains(lead.as_str()) && partial::literal_partial(needle, tail))
+    }
+
+    /// Whether the paste is cut off inside this signature's message (no full match is tried).
+    pub fn matches_partially(&self, text: &MatchText) -> Option<Match> {
+        let partial = if self.regex {
+            self.partial_matches(text)
+        } else {
+            self.literal_partial(text)
+        };
+        partial.then_some(Match::Partial)
     }
 
     /// A literal signature as it is compared: normalized like a paste, lowercased.
@@ -263,8 +307,12 @@ impl MatchText {
         self.lower.iter().skip(1).map(String::as_str)
     }
 
-    fn tails(&self) -> impl Iterator<Item = &str> {
-        self.tails.iter().map(String::as_str)
+    /// Each tail with its lowercased copy.
+    fn tails_with_lower(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.tails
+            .iter()
+            .map(String::as_str)
+            .zip(self.lower_tails.iter().map(String::as_str))
     }
 
     fn literal_tails(&self) -> impl Iterator<Item = &str> {

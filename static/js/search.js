@@ -295,27 +295,49 @@
     return needles.get(pattern);
   }
 
-  /** How a signature entry [index, page, isRegex, pattern, specificity, runs, partial] matches. */
-  function signatureMatch(sig, text) {
+  function literalPartialMatch(lit, text) {
+    var lead = Array.from(lit).slice(0, MIN_LEAD_CHARS).join("");
+    for (var i = 1; i < text.lowerTails.length; i++) {
+      if (text.lowerTails[i].indexOf(lead) !== -1 && literalPartial(lit, text.lowerTails[i])) return true;
+    }
+    return false;
+  }
+
+  function regexPartialMatch(sig, text) {
+    if (!sig[6]) return false;
+    var lead = sig[7] || "";
+    var withLead = text.lowerTails.map(function (t) { return t.indexOf(lead) !== -1; });
+    if (withLead.indexOf(true) === -1) return false;
+    var partial = compile(sig[6]);
+    if (!partial) return false;
+    for (var i = 0; i < text.tails.length; i++) if (withLead[i] && partial.test(text.tails[i])) return true;
+    return false;
+  }
+
+  /**
+   * How a signature entry [index, page, isRegex, pattern, specificity, runs, partial, lead,
+   * terms] matches. `complete` says the paste holds every one of the signature's terms;
+   * without them only a partial match (a cut-off paste) is tried.
+   */
+  function signatureMatch(sig, text, complete) {
     var i;
     if (!sig[2]) {
       var lit = needle(sig[3]);
-      for (i = 1; i < text.lower.length; i++) if (literalMatches(lit, text.lower[i])) return SIGNATURE;
-      for (i = 1; i < text.lowerTails.length; i++) if (literalPartial(lit, text.lowerTails[i])) return PARTIAL;
-      return WORDS;
+      if (complete) {
+        for (i = 1; i < text.lower.length; i++) if (literalMatches(lit, text.lower[i])) return SIGNATURE;
+      }
+      return literalPartialMatch(lit, text) ? PARTIAL : WORDS;
     }
-    var runs = sig[5] || [];
-    for (i = 0; i < text.forms.length; i++) {
-      var lower = text.lower[i];
-      if (!runs.every(function (r) { return lower.indexOf(r) !== -1; })) continue;
-      var re = compile(sig[3]);
-      if (re && re.test(text.forms[i])) return SIGNATURE;
+    if (complete) {
+      var runs = sig[5] || [];
+      for (i = 0; i < text.forms.length; i++) {
+        var lower = text.lower[i];
+        if (!runs.every(function (r) { return lower.indexOf(r) !== -1; })) continue;
+        var re = compile(sig[3]);
+        if (re && re.test(text.forms[i])) return SIGNATURE;
+      }
     }
-    if (!sig[6]) return WORDS;
-    var partial = compile(sig[6]);
-    if (!partial) return WORDS;
-    for (i = 0; i < text.tails.length; i++) if (partial.test(text.tails[i])) return PARTIAL;
-    return WORDS;
+    return regexPartialMatch(sig, text) ? PARTIAL : WORDS;
   }
 
   // ---- BM25 as tantivy computes it (f32 arithmetic) ----
@@ -475,7 +497,8 @@
         .then(function (got) {
           var ranking = rankingTerms(got[0], m.common);
           return Promise.all([self.fill(ranking), self.fill(got[1])]).then(function (filled) {
-            return { m: m, terms: terms, found: got[0].concat(got[2]), ranking: filled[0], filters: filled[1] };
+            return { m: m, terms: terms, tokens: tokens, found: got[0].concat(got[2]),
+              ranking: filled[0], filters: filled[1] };
           });
         });
     }).then(function (q) {
@@ -506,7 +529,8 @@
       candidates.forEach(function (sig) {
         if (seen.has(sig[0])) return;
         seen.add(sig[0]);
-        var how = signatureMatch(sig, prepared);
+        var complete = (sig[8] || []).every(function (t) { return q.tokens.has(t); });
+        var how = signatureMatch(sig, prepared, complete);
         if (how === WORDS) return;
         var best = hits.get(sig[1]);
         if (!best || how > best.how || (how === best.how && sig[4] > best.sig[4])) {
