@@ -735,7 +735,13 @@ fn the_search_api_ranks_the_page_whose_signature_matches() {
     let (status, body) = server.get("/api/search/facets");
     assert_eq!(status, 200, "{body}");
     let facets: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert!(facets["tools"].as_array().unwrap().contains(&"errbook".into()), "{body}");
+    assert!(
+        facets["tools"]
+            .as_array()
+            .unwrap()
+            .contains(&"errbook".into()),
+        "{body}"
+    );
     assert!(
         facets["categories"]
             .as_array()

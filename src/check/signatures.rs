@@ -15,14 +15,13 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use regex_lite::Regex;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::check::Context;
 use crate::content::{Page, Signature};
 use crate::diagnostic::Diagnostic;
 use crate::search;
-use crate::search::analyzer::distinct_tokens;
 use crate::search::normalize::normalize;
 use crate::search::signatures::{MatchText, SignatureEntry};
 
@@ -239,11 +238,7 @@ pub fn check_found(cx: &Context, out: &mut Vec<Diagnostic>) {
         .par_iter()
         .filter_map(|&(p, own_signature, text, span)| {
             let prepared = MatchText::for_full_matches(text);
-            let mut tokens = HashSet::new();
-            distinct_tokens(&prepared.normalized().lines, &mut tokens);
-            if let Some(joined) = &prepared.normalized().joined {
-                distinct_tokens(joined, &mut tokens);
-            }
+            let tokens = prepared.tokens();
             let mut candidates: Vec<usize> = unkeyed.clone();
             for token in &tokens {
                 candidates.extend(by_key.get(token.as_str()).into_iter().flatten());

@@ -102,15 +102,8 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
             }
         }
     }
-    let pages = index.pages();
-    let mut tools: Vec<&str> = pages.iter().map(|p| p.tool.as_str()).collect();
-    tools.dedup();
-    let mut categories: Vec<(&str, &str)> = pages
-        .iter()
-        .map(|p| (p.category.as_str(), p.category_name.as_str()))
-        .collect();
-    categories.sort();
-    categories.dedup();
+    let pages: Vec<&super::index::PageMeta> = index.pages().collect();
+    let (tools, categories) = index.facets();
     for (i, page) in pages.iter().enumerate() {
         for key in [
             format!("{TOOL_PREFIX}{}", page.tool),
@@ -157,7 +150,7 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
     }
     let mut unkeyed = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for (i, sig) in index.signatures().iter().enumerate() {
+    for (i, sig) in index.signatures() {
         // The index orders signatures as Rust tries them, so ties resolve the same way.
         let entry = json!([
             i,

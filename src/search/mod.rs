@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod partial;
 pub mod query;
 pub mod signatures;
+pub mod table;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,6 +35,7 @@ use crate::site::Site;
 use index::{Fields, PageMeta};
 pub use signatures::Match;
 use signatures::{MatchText, SignatureEntry};
+use table::Table;
 
 /// A ranked page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,10 +74,72 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn admits(&self, page: &PageMeta) -> bool {
-        self.tool.as_deref().is_none_or(|t| t == page.tool)
-            && self.category.as_deref().is_none_or(|c| c == page.category)
+    fn admits(&self, tool: &str, category: &str) -> bool {
+        self.tool.as_deref().is_none_or(|t| t == tool)
+            && self.category.as_deref().is_none_or(|c| c == category)
     }
+}
+
+/// The tools and categories of the pages, and each page's, by number: filters read these
+/// without the pages' metadata.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct Facets {
+    pub tools: Vec<String>,
+    /// (id, display name)
+    pub categories: Vec<(String, String)>,
+    /// Each page's tool and category, as positions in the lists above.
+    pub of_page: Vec<(u32, u32)>,
+}
+
+impl Facets {
+    fn of(pages: &[PageMeta]) -> Facets {
+        let mut tools: Vec<String> = pages.iter().map(|p| p.tool.clone()).collect();
+        tools.sort();
+        tools.dedup();
+        let mut categories: Vec<(String, String)> = pages
+            .iter()
+            .map(|p| (p.category.clone(), p.category_name.clone()))
+            .collect();
+        categories.sort();
+        categories.dedup();
+        let of_page = pages
+            .iter()
+            .map(|p| {
+                let tool = tools.binary_search(&p.tool).unwrap_or_default();
+                let category = categories
+                    .iter()
+                    .position(|(id, _)| *id == p.category)
+                    .unwrap_or_default();
+                (tool as u32, category as u32)
+            })
+            .collect();
+        Facets {
+            tools,
+            categories,
+            of_page,
+        }
+    }
+
+    /// The tool and category id of a page.
+    fn page(&self, page: usize) -> (&str, &str) {
+        let (tool, category) = self.of_page.get(page).copied().unwrap_or_default();
+        (
+            self.tools.get(tool as usize).map_or("", String::as_str),
+            self.categories
+                .get(category as usize)
+                .map_or("", |(id, _)| id.as_str()),
+        )
+    }
+}
+
+/// What an index keeps beside tantivy: what results show of each page, the pages' facets, the
+/// signatures and their key terms.
+pub struct Stored {
+    pub pages: Table<PageMeta>,
+    pub facets: Facets,
+    pub signatures: Table<SignatureEntry>,
+    /// Each signature's key term, in signature order.
+    pub keys: Vec<Option<String>>,
 }
 
 /// `{"results": [...], "replaced_bytes": 0}`, best first: the output of `errbook search
@@ -172,8 +236,7 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     base_url: String,
-    pages: Vec<PageMeta>,
-    signatures: Vec<SignatureEntry>,
+    stored: Stored,
     by_key: HashMap<String, Vec<usize>>,
     unkeyed: Vec<usize>,
 }
@@ -215,31 +278,29 @@ impl SearchIndex {
                     .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
             })
             .collect();
-        let pages = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        let pages: Vec<PageMeta> = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        let stored = Stored {
+            facets: Facets::of(&pages),
+            keys: signatures.iter().map(|s| s.key.clone()).collect(),
+            pages: Table::loaded(pages),
+            signatures: Table::loaded(signatures),
+        };
         Ok(Self::assemble(
             index,
             fields,
             reader,
             site.config.base_url.clone(),
-            pages,
-            signatures,
+            stored,
         ))
     }
 
-    /// Opens an index that [`SearchIndex::build_in`] wrote, with its pages and signatures.
-    pub fn open(
-        dir: &Path,
-        base_url: String,
-        pages: Vec<PageMeta>,
-        signatures: Vec<SignatureEntry>,
-    ) -> Result<SearchIndex> {
+    /// Opens an index that [`SearchIndex::build_in`] wrote, with what it keeps beside it.
+    pub fn open(dir: &Path, base_url: String, stored: Stored) -> Result<SearchIndex> {
         let index = Index::open_in_dir(dir).map_err(tantivy_error)?;
         index::register(&index);
         let (_, fields) = index::schema();
         let reader = reader(&index)?;
-        Ok(Self::assemble(
-            index, fields, reader, base_url, pages, signatures,
-        ))
+        Ok(Self::assemble(index, fields, reader, base_url, stored))
     }
 
     fn assemble(
@@ -247,13 +308,12 @@ impl SearchIndex {
         fields: Fields,
         reader: IndexReader,
         base_url: String,
-        pages: Vec<PageMeta>,
-        signatures: Vec<SignatureEntry>,
+        stored: Stored,
     ) -> SearchIndex {
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         let mut unkeyed = Vec::new();
-        for (i, sig) in signatures.iter().enumerate() {
-            match &sig.key {
+        for (i, key) in stored.keys.iter().enumerate() {
+            match key {
                 Some(key) => by_key.entry(key.clone()).or_default().push(i),
                 None => unkeyed.push(i),
             }
@@ -263,32 +323,39 @@ impl SearchIndex {
             fields,
             reader,
             base_url,
-            pages,
-            signatures,
+            stored,
             by_key,
             unkeyed,
         }
+    }
+
+    /// Takes the index apart: what it keeps beside tantivy (the cache writes it out).
+    pub fn into_stored(self) -> Stored {
+        self.stored
     }
 
     /// The best `limit` pages for a pasted text among those `filter` admits, best first.
     pub fn query(&self, text: &str, limit: usize, filter: &Filter) -> Vec<SearchHit> {
         self.ranked_in(text, limit, filter)
             .into_iter()
-            .map(|r| {
-                let page = &self.pages[r.page];
-                SearchHit {
+            .filter_map(|r| {
+                let page = self.stored.pages.get(r.page)?;
+                Some(SearchHit {
                     slug: page.slug.clone(),
                     title: page.title.clone(),
                     url: format!("{}{}", self.base_url, page.path),
                     path: page.path.clone(),
                     score: r.score,
-                    signature: r.signature.map(|(i, _)| self.signatures[i].pattern.clone()),
+                    signature: r
+                        .signature
+                        .and_then(|(i, _)| self.stored.signatures.get(i))
+                        .map(|s| s.pattern.clone()),
                     matched: r.matched,
                     tool: page.tool.clone(),
                     category: page.category.clone(),
                     category_name: page.category_name.clone(),
                     summary: page.summary.clone(),
-                }
+                })
             })
             .collect()
     }
@@ -316,32 +383,30 @@ impl SearchIndex {
         // A read error of an index just built or opened is not expected; rank what we have.
         let mut scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
         // Signatures are keyed on the tokens of the whole paste, not only the ranking terms.
-        let mut tokens = std::collections::HashSet::new();
-        analyzer::distinct_tokens(&normalized.lines, &mut tokens);
-        if let Some(joined) = &normalized.joined {
-            analyzer::distinct_tokens(joined, &mut tokens);
-        }
+        let tokens = prepared.tokens();
         let mut hits = query::signature_hits(
             &prepared,
             &tokens,
             &self.by_key,
             &self.unkeyed,
-            &self.signatures,
+            &self.stored.signatures,
         );
         // Filtered before ranking, so `limit` counts only admitted pages.
-        scores.retain(|&page, _| filter.admits(&self.pages[page]));
-        hits.retain(|&page, _| filter.admits(&self.pages[page]));
+        let admits = |page: usize| {
+            let (tool, category) = self.stored.facets.page(page);
+            filter.admits(tool, category)
+        };
+        scores.retain(|&page, _| admits(page));
+        hits.retain(|&page, _| admits(page));
         query::rank(&scores, &hits, limit)
     }
 
     /// An error naming the known values when `filter` names a tool or category that no page
     /// has, so a typo is not mistaken for "no results".
     pub fn check_filter(&self, filter: &Filter) -> Result<()> {
-        let known = |what: &str, wanted: &Option<String>, of: fn(&PageMeta) -> &str| {
+        let facets = &self.stored.facets;
+        let known = |what: &str, wanted: &Option<String>, values: Vec<&str>| {
             let Some(wanted) = wanted else { return Ok(()) };
-            let mut values: Vec<&str> = self.pages.iter().map(of).collect();
-            values.sort_unstable();
-            values.dedup();
             if values.contains(&wanted.as_str()) {
                 return Ok(());
             }
@@ -353,32 +418,36 @@ impl SearchIndex {
                 values.join(", ")
             )))
         };
-        known("tool", &filter.tool, |p| &p.tool)?;
-        known("category", &filter.category, |p| &p.category)
+        known(
+            "tool",
+            &filter.tool,
+            facets.tools.iter().map(String::as_str).collect(),
+        )?;
+        known(
+            "category",
+            &filter.category,
+            facets
+                .categories
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect(),
+        )
     }
 
     /// The tools and the (id, name) categories that have pages, as the browser's manifest
     /// lists them.
-    pub fn facets(&self) -> (Vec<String>, Vec<(String, String)>) {
-        let mut tools: Vec<String> = self.pages.iter().map(|p| p.tool.clone()).collect();
-        tools.sort();
-        tools.dedup();
-        let mut categories: Vec<(String, String)> = self
-            .pages
-            .iter()
-            .map(|p| (p.category.clone(), p.category_name.clone()))
-            .collect();
-        categories.sort();
-        categories.dedup();
-        (tools, categories)
+    pub fn facets(&self) -> (&[String], &[(String, String)]) {
+        (&self.stored.facets.tools, &self.stored.facets.categories)
     }
 
-    pub fn pages(&self) -> &[PageMeta] {
-        &self.pages
+    /// Every page's metadata, in page order.
+    pub fn pages(&self) -> impl Iterator<Item = &PageMeta> {
+        self.stored.pages.iter()
     }
 
-    pub fn signatures(&self) -> &[SignatureEntry] {
-        &self.signatures
+    /// Every signature with its number, in the order search tries them.
+    pub fn signatures(&self) -> impl Iterator<Item = (usize, &SignatureEntry)> {
+        self.stored.signatures.entries()
     }
 
     pub(crate) fn tantivy(&self) -> (&Index, Fields, &IndexReader) {

@@ -25,7 +25,11 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
+
+/// Texts longer than this are worked on by all cores.
+pub const PARALLEL_BYTES: usize = 64 * 1024;
 
 /// A line at least this long (in characters) that ends inside a word may have been cut there
 /// by a terminal's hard wrap.
@@ -70,6 +74,8 @@ pub struct Normalized {
     pub spaced: String,
     /// Like `spaced`, with possible terminal wraps joined; `None` when there are none.
     pub joined: Option<String>,
+    /// Byte offsets in `joined` where two lines were joined without a space.
+    pub junctions: Vec<usize>,
 }
 
 impl Normalized {
@@ -102,7 +108,13 @@ pub fn normalize(text: &str) -> Normalized {
     if text.contains(['\x1b', '[']) {
         text = ANSI.replace_all(&text, "").into_owned().into();
     }
-    let lines: Vec<String> = text.split('\n').map(clean_line).collect();
+    // Lines are cleaned on their own: a long log's on all cores.
+    let raw: Vec<&str> = text.split('\n').collect();
+    let lines: Vec<String> = if text.len() > PARALLEL_BYTES {
+        raw.par_iter().map(|l| clean_line(l)).collect()
+    } else {
+        raw.iter().map(|l| clean_line(l)).collect()
+    };
     // A cleaned line starts with at most one space (its indentation).
     let spaced = lines
         .iter()
@@ -110,11 +122,12 @@ pub fn normalize(text: &str) -> Normalized {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let joined = join_wraps(&lines);
+    let (joined, junctions) = join_wraps(&lines);
     Normalized {
         lines: lines.join("\n"),
         spaced,
         joined,
+        junctions,
     }
 }
 
@@ -188,11 +201,11 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// `spaced` with possible terminal wraps joined without a space; `None` when no line ends
-/// like a wrap.
-fn join_wraps(lines: &[String]) -> Option<String> {
+/// `spaced` with possible terminal wraps joined without a space, and where; `None` when no
+/// line ends like a wrap.
+fn join_wraps(lines: &[String]) -> (Option<String>, Vec<usize>) {
     let mut joined = String::new();
-    let mut any = false;
+    let mut junctions = Vec::new();
     let mut previous: Option<&str> = None;
     for line in lines {
         let trimmed = line.strip_prefix(' ').unwrap_or(line);
@@ -206,7 +219,7 @@ fn join_wraps(lines: &[String]) -> Option<String> {
                 && !line.starts_with(' ')
                 && line.chars().next().is_some_and(is_word);
             if wrap {
-                any = true;
+                junctions.push(joined.len());
             } else {
                 joined.push(' ');
             }
@@ -214,7 +227,11 @@ fn join_wraps(lines: &[String]) -> Option<String> {
         joined.push_str(trimmed);
         previous = Some(trimmed);
     }
-    any.then_some(joined)
+    if junctions.is_empty() {
+        (None, junctions)
+    } else {
+        (Some(joined), junctions)
+    }
 }
 
 #[cfg(test)]

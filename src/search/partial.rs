@@ -245,7 +245,10 @@ mod tests {
         let sig = r"No deployments available for selected model, Try again in \d+(?:\.\d+)? seconds\.(?: [^.]+\.)? Passed model=(?P<model>\S+)\. pre-call-checks=\w+, (?:allowed_model_region=|cooldown_list=\[\()";
         let (p, lead) = partial_pattern(sig).unwrap();
         assert!(!p.contains("?P<"), "{p}");
-        assert_eq!(lead, "no deployments available for selected model, try again in");
+        assert_eq!(
+            lead,
+            "no deployments available for selected model, try again in"
+        );
         for cut in [
             "No deployments available for selected model, Try again in ",
             "No deployments available for selected model, Try again in 5.",

@@ -3,15 +3,16 @@
 //!
 //! `static/js/search.js` ranks the same way from the exported index; keep the two in step.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::analyzer::query_terms;
+use super::analyzer::{TokenSet, for_each};
 use super::index::Fields;
 use super::signatures::{Match, MatchText, SignatureEntry};
+use super::table::Table;
 
 /// A pasted log can hold thousands of distinct tokens; the ones nearest the error are enough
 /// to find the page, and the cap bounds what the browser downloads for a long paste.
@@ -126,9 +127,19 @@ pub fn terms_of_lines(text: &str) -> Vec<String> {
         skip_next_indented = false;
         kept.push(*line);
     }
-    kept.reverse();
-    let mut terms = query_terms(&kept.join("\n"));
-    terms.truncate(MAX_QUERY_TERMS);
+    // Line by line from the last, stopping at the cap: a 1 MiB log is not tokenized whole
+    // (no token spans a line break, so this reads the same tokens in the same order).
+    let mut terms: Vec<String> = Vec::new();
+    for line in kept.iter().rev() {
+        for_each(line, |token| {
+            if terms.len() < MAX_QUERY_TERMS && !terms.iter().any(|t| t == token) {
+                terms.push(token.to_string());
+            }
+        });
+        if terms.len() >= MAX_QUERY_TERMS {
+            break;
+        }
+    }
     terms
 }
 
@@ -206,10 +217,10 @@ fn page_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
 /// ones, then the most specific).
 pub fn signature_hits(
     text: &MatchText,
-    tokens: &HashSet<String>,
+    tokens: &TokenSet,
     by_key: &HashMap<String, Vec<usize>>,
     unkeyed: &[usize],
-    signatures: &[SignatureEntry],
+    signatures: &Table<SignatureEntry>,
 ) -> HashMap<usize, Hit> {
     let mut candidates: Vec<usize> = unkeyed.to_vec();
     for token in tokens {
@@ -221,7 +232,9 @@ pub fn signature_hits(
     candidates.dedup();
     let mut best: HashMap<usize, Hit> = HashMap::new();
     for i in candidates {
-        let sig = &signatures[i];
+        let Some(sig) = signatures.get(i) else {
+            continue;
+        };
         // A paste without one of the signature's words cannot match it in full; a cut-off one
         // may still end inside it.
         let complete = sig.terms.iter().all(|t| tokens.contains(t));

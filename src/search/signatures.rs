@@ -17,11 +17,12 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex_syntax::hir::{Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
-use super::analyzer::{MAX_TOKEN_CHARS, STOPWORDS, analyze};
-use super::normalize::{Normalized, normalize};
+use super::analyzer::{MAX_TOKEN_CHARS, TokenSet, analyze, distinct_tokens, is_stopword};
+use super::normalize::{Normalized, PARALLEL_BYTES, normalize};
 use super::partial;
 use crate::content::Signature;
 
@@ -174,9 +175,14 @@ impl SignatureEntry {
     }
 
     fn regex_matches_fully(&self, text: &MatchText) -> bool {
+        // Runs hold no whitespace, so `lines` and `spaced` hold the same ones; `joined` may hold
+        // more (words a wrap cut), never fewer. One look in `lines`, then in `joined` if need be.
+        let has_runs = |form: usize| self.runs.iter().all(|run| text.holds(form, run));
+        let in_lines = has_runs(0);
+        let in_joined = in_lines || (text.lower.len() > 2 && has_runs(2));
         let mut compiled = None;
-        for (form, lower) in text.forms() {
-            if !self.runs.iter().all(|run| lower.contains(run.as_str())) {
+        for (n, (form, _)) in text.forms().enumerate() {
+            if !(if n < 2 { in_lines } else { in_joined }) {
                 continue;
             }
             let re = compiled
@@ -256,6 +262,8 @@ pub struct MatchText {
     tails: Vec<String>,
     /// The tails lowercased.
     lower_tails: Vec<String>,
+    /// Whether each lowercased form holds a literal run, remembered: signatures share runs.
+    held: Vec<std::sync::Mutex<std::collections::HashMap<String, bool>>>,
 }
 
 impl MatchText {
@@ -266,8 +274,9 @@ impl MatchText {
     /// Prepared for full matches only (no tails for partial ones), as `check` tries texts.
     pub fn for_full_matches(text: &str) -> Self {
         let normalized = normalize(text);
-        let lower = normalized.forms().map(str::to_lowercase).collect();
+        let lower: Vec<String> = normalized.forms().map(str::to_lowercase).collect();
         MatchText {
+            held: held_for(&lower),
             normalized,
             lower,
             tails: Vec::new(),
@@ -276,13 +285,15 @@ impl MatchText {
     }
 
     pub fn from_normalized(normalized: Normalized) -> Self {
-        let lower = normalized.forms().map(str::to_lowercase).collect();
+        let forms: Vec<&str> = normalized.forms().collect();
+        let lower: Vec<String> = forms.par_iter().map(|f| f.to_lowercase()).collect();
         let tails: Vec<String> = normalized
             .forms()
             .map(|f| partial::tail(partial::trim_cut(f)).to_string())
             .collect();
         let lower_tails = tails.iter().map(|t| t.to_lowercase()).collect();
         MatchText {
+            held: held_for(&lower),
             normalized,
             lower,
             tails,
@@ -292,6 +303,66 @@ impl MatchText {
 
     pub fn normalized(&self) -> &Normalized {
         &self.normalized
+    }
+
+    /// Every distinct token of the paste in any of its forms: those of its lines, and those
+    /// a terminal wrap joined (only the text around each junction differs between forms).
+    pub fn tokens(&self) -> TokenSet {
+        let lines = &self.normalized.lines;
+        let mut tokens = if lines.len() > PARALLEL_BYTES {
+            // In chunks of whole lines (no token spans a line break), merged.
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            while start < lines.len() {
+                let mut end = (start + PARALLEL_BYTES).min(lines.len());
+                end = lines[end..].find('\n').map_or(lines.len(), |i| end + i);
+                chunks.push(&lines[start..end]);
+                start = end + 1;
+            }
+            chunks
+                .par_iter()
+                .map(|chunk| {
+                    let mut set = TokenSet::default();
+                    distinct_tokens(chunk, &mut set);
+                    set
+                })
+                .reduce(TokenSet::default, |mut a, b| {
+                    a.extend(b);
+                    a
+                })
+        } else {
+            let mut set = TokenSet::default();
+            distinct_tokens(lines, &mut set);
+            set
+        };
+        if let Some(joined) = &self.normalized.joined {
+            let around = |c: char| c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '_' | '-');
+            for &at in &self.normalized.junctions {
+                let start = joined[..at]
+                    .char_indices()
+                    .rev()
+                    .take_while(|&(_, c)| around(c))
+                    .last()
+                    .map_or(at, |(i, _)| i);
+                let end = joined[at..]
+                    .char_indices()
+                    .find(|&(_, c)| !around(c))
+                    .map_or(joined.len(), |(i, _)| at + i);
+                distinct_tokens(&joined[start..end], &mut tokens);
+            }
+        }
+        tokens
+    }
+
+    /// Whether the lowercased form `form` holds `run`.
+    fn holds(&self, form: usize, run: &str) -> bool {
+        let mut held = self.held[form].lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = held.get(run) {
+            return known;
+        }
+        let found = self.lower[form].contains(run);
+        held.insert(run.to_string(), found);
+        found
     }
 
     /// Each form with its lowercased copy.
@@ -323,6 +394,10 @@ impl MatchText {
     pub fn regex_matches(&self, re: &regex::Regex) -> bool {
         self.normalized.forms().any(|form| re.is_match(form))
     }
+}
+
+fn held_for(lower: &[String]) -> Vec<std::sync::Mutex<std::collections::HashMap<String, bool>>> {
+    lower.iter().map(|_| Default::default()).collect()
 }
 
 fn is_word(c: char) -> bool {
@@ -402,7 +477,7 @@ fn bounded_terms(run: &str, start_bounded: bool, end_bounded: bool) -> Vec<Strin
         let segment: String = chars[start..i].iter().collect();
         // The whole segment is the analyzer's first token for a lone word run.
         if let Some(token) = analyze(&segment).into_iter().next()
-            && !STOPWORDS.contains(&token.as_str())
+            && !is_stopword(&token)
             && token.chars().count() == i - start
         {
             terms.push(token);
@@ -582,6 +657,23 @@ mod tests {
         assert_eq!(lit("Rate limit").specificity, 9);
         assert_eq!(re(r"Rate limit \d+").specificity, 9);
         assert_eq!(re(r"(?:ab|abcd)x?y").specificity, 3);
+    }
+
+    #[test]
+    fn paste_tokens_are_those_of_every_form() {
+        for text in [
+            "a line long enough to be a terminal wrap, ending in litellm.Rate\nLimitError: sec\nonds",
+            "short\nlines only",
+            "a line long enough to be a terminal wrap, ending in a very long pa\nth/to/a_file.py and more text that wraps agai\nn-and-again",
+        ] {
+            let prepared = MatchText::new(text);
+            let n = prepared.normalized();
+            let mut every = TokenSet::default();
+            for form in n.forms() {
+                distinct_tokens(form, &mut every);
+            }
+            assert_eq!(prepared.tokens(), every, "{text}");
+        }
     }
 
     #[test]

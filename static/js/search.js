@@ -33,8 +33,12 @@
     return s.length - (pairs ? pairs.length : 0);
   }
 
+  // Line by line, the ASCII ones as they are (src/search/analyzer.rs `fold`).
   function fold(text) {
-    return ASCII.test(text) ? text : text.normalize("NFKD").replace(MARKS, "");
+    if (ASCII.test(text)) return text;
+    return text.split("\n").map(function (line) {
+      return ASCII.test(line) ? line : line.normalize("NFKD").replace(MARKS, "");
+    }).join("\n");
   }
 
   function push(token, emit) {
@@ -82,9 +86,15 @@
     return out;
   }
 
-  /** Every distinct token of `text`, added to `into` (a Set). */
+  /** Every distinct token of `text`, added to `into` (a Set); each distinct compound once. */
   function distinctTokens(text, into) {
-    eachToken(text, function (t) { into.add(t); });
+    var folded = fold(String(text)), seen = new Set();
+    var re = new RegExp(COMPOUND.source, "gu"), m;
+    while ((m = re.exec(folded))) {
+      if (seen.has(m[0])) continue;
+      seen.add(m[0]);
+      emitCompound(m[0], function (t) { into.add(t); });
+    }
     return into;
   }
 
@@ -139,19 +149,19 @@
   }
 
   function joinWraps(lines) {
-    var joined = "", any = false, previous = null;
+    var joined = "", junctions = [], previous = null;
     lines.forEach(function (line) {
       var trimmed = unindent(line);
       if (!trimmed) { previous = null; return; }
       if (previous !== null) {
         var wrap = chars(previous) >= WRAP_MIN_CHARS && isWord(lastChar(previous)) &&
           line.charAt(0) !== " " && isWord(firstChar(line));
-        if (wrap) any = true; else joined += " ";
+        if (wrap) junctions.push(joined.length); else joined += " ";
       }
       joined += trimmed;
       previous = trimmed;
     });
-    return any ? joined : null;
+    return { joined: junctions.length ? joined : null, junctions: junctions };
   }
 
   /** The normalized forms of a paste: { lines, spaced, joined (or null) }. */
@@ -159,7 +169,8 @@
     var t = String(text).replace(/\r\n?/g, "\n").replace(ESCAPE, decodeEscape).replace(ANSI, "");
     var lines = t.split("\n").map(cleanLine);
     var spaced = lines.map(unindent).filter(function (l) { return l; }).join(" ");
-    return { lines: lines.join("\n"), spaced: spaced, joined: joinWraps(lines) };
+    var wraps = joinWraps(lines);
+    return { lines: lines.join("\n"), spaced: spaced, joined: wraps.joined, junctions: wraps.junctions };
   }
 
   function forms(n) { return n.joined === null ? [n.lines, n.spaced] : [n.lines, n.spaced, n.joined]; }
@@ -196,11 +207,13 @@
       skipNextIndented = false;
       kept.push(line);
     });
-    kept.reverse();
+    // Line by line from the last, stopping at the cap (no token spans a line break).
     var seen = new Set(), terms = [], limit = max || MAX_QUERY_TERMS;
-    eachToken(kept.join("\n"), function (t) {
-      if (terms.length < limit && !seen.has(t)) { seen.add(t); terms.push(t); }
-    });
+    for (var i = kept.length - 1; i >= 0 && terms.length < limit; i--) {
+      eachToken(kept[i], function (t) {
+        if (terms.length < limit && !seen.has(t)) { seen.add(t); terms.push(t); }
+      });
+    }
     return terms;
   }
 
@@ -229,15 +242,22 @@
     return false;
   }
 
+  /** `text` without its trailing characters in `set` (a string of them). */
+  function trimEnd(text, set) {
+    var end = text.length;
+    while (end > 0 && set.indexOf(text[end - 1]) !== -1) end--;
+    return end === text.length ? text : text.slice(0, end);
+  }
+
   function trimCut(text) {
     var rest = text;
     for (;;) {
       var before = rest.length;
-      rest = rest.replace(/[ \n]+$/, "");
+      rest = trimEnd(rest, " \n");
       ["...", "\u2026", "[truncated]", "(truncated)"].forEach(function (marker) {
         if (rest.slice(-marker.length) === marker) rest = rest.slice(0, -marker.length);
       });
-      rest = rest.replace(/["'}\])]+$/, "");
+      rest = trimEnd(rest, "\"'}])");
       if (rest.length === before) return rest;
     }
   }
@@ -270,6 +290,25 @@
     return false;
   }
 
+  var AROUND = /[\p{Alphabetic}\p{N}.:\/_-]/u;
+
+  /**
+   * Every distinct token of a normalized paste in any of its forms: those of its lines, and
+   * those a terminal wrap joined (only the text around each junction differs).
+   */
+  function pasteTokens(n) {
+    var tokens = distinctTokens(n.lines, new Set());
+    if (n.joined !== null) {
+      n.junctions.forEach(function (at) {
+        var start = at, end = at;
+        while (start > 0 && AROUND.test(n.joined[start - 1])) start--;
+        while (end < n.joined.length && AROUND.test(n.joined[end])) end++;
+        distinctTokens(n.joined.slice(start, end), tokens);
+      });
+    }
+    return tokens;
+  }
+
   /** A paste prepared once for every signature. */
   function MatchText(text) {
     var n = normalize(text);
@@ -278,6 +317,8 @@
     this.lower = this.forms.map(function (f) { return f.toLowerCase(); });
     this.tails = this.forms.map(function (f) { return tail(trimCut(f)); });
     this.lowerTails = this.tails.map(function (t) { return t.toLowerCase(); });
+    // Whether a form holds a literal run, remembered: signatures share runs.
+    this.held = this.lower.map(function () { return new Map(); });
   }
 
   var compiled = new Map();
@@ -329,10 +370,19 @@
       return literalPartialMatch(lit, text) ? PARTIAL : WORDS;
     }
     if (complete) {
+      // Runs hold no whitespace: `lines` and `spaced` hold the same ones, `joined` may hold more.
       var runs = sig[5] || [];
+      var has = function (n) {
+        return runs.every(function (r) {
+          var held = text.held[n];
+          if (!held.has(r)) held.set(r, text.lower[n].indexOf(r) !== -1);
+          return held.get(r);
+        });
+      };
+      var inLines = has(0);
+      var inJoined = inLines || (text.lower.length > 2 && has(2));
       for (i = 0; i < text.forms.length; i++) {
-        var lower = text.lower[i];
-        if (!runs.every(function (r) { return lower.indexOf(r) !== -1; })) continue;
+        if (!(i < 2 ? inLines : inJoined)) continue;
         var re = compile(sig[3]);
         if (re && re.test(text.forms[i])) return SIGNATURE;
       }
@@ -486,8 +536,7 @@
     return this.manifest().then(function (m) {
       var n = prepared.normalized;
       var terms = withEquivalents(termsOfLines(n.lines, m.maxTerms));
-      var tokens = distinctTokens(n.lines, new Set());
-      if (n.joined !== null) distinctTokens(n.joined, tokens);
+      var tokens = pasteTokens(n);
       var others = [];
       tokens.forEach(function (t) { if (terms.indexOf(t) === -1) others.push(t); });
       var filters = [];

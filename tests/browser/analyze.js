@@ -10,7 +10,10 @@ process.stdout.write(JSON.stringify({
   tokens: input.texts.map((t) => engine.analyze(t)),
   terms: input.texts.map((t) => engine.queryTerms(t)),
   shards: input.texts.map((t) => engine.fnv32(t)),
-  normalized: input.texts.map((t) => engine.normalize(t)),
+  normalized: input.texts.map((t) => {
+    const n = engine.normalize(t);
+    return { lines: n.lines, spaced: n.spaced, joined: n.joined };
+  }),
   ranking: input.ranking.map((r) =>
     engine.rankingTerms(r.terms.map(([term, df]) => ({ term, df })), r.threshold).map((p) => p.term)),
 }));

@@ -189,11 +189,16 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
 
     // Words only: no page matches the error; it says so, lists the pages as possibly related,
     // and exits 1.
-    let out = errbook(site.path(), &["search", "--limit", "2", "fallback not working"]);
+    let out = errbook(
+        site.path(),
+        &["search", "--limit", "2", "fallback not working"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("No page matches this error. Pages that share words with it (possibly related):\n1. "),
+        text.starts_with(
+            "No page matches this error. Pages that share words with it (possibly related):\n1. "
+        ),
         "{text}"
     );
 
