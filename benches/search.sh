@@ -4,7 +4,11 @@
 #    runs, from the stage times the build prints);
 # 2. bytes a query transfers and ranking time, with the browser engine under node;
 # 3. time from the last index file arriving to results drawn, in headless chromium.
+# 4. a pasted 1 MiB log and a 3-word query answered by `errbook search` (warm cache), and
+#    `errbook check` on the site: best and median of alternating runs, beside the binary in
+#    $BASELINE (another errbook build, e.g. of main) when it is set, in the same run.
 # Usage: benches/search.sh [runs]   (needs node, /usr/bin/chromium and `npm ci` in tests/browser)
+#        BASELINE=/path/to/errbook benches/search.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -29,7 +33,46 @@ for _ in $(seq "$runs"); do
 done
 echo "  best share: ${best}% (budget 20%)"
 
+log=${TMPDIR:-/tmp}/errbook-search-bench/log-1mib.txt
+node benches/search_log.js "$log" >/dev/null
+
+# Milliseconds of one run of a command (its output discarded).
+ms() {
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+# Best and median of a list of numbers.
+stats() { sort -n | awk '{a[NR]=$1} END {printf "best %d ms, median %d ms (%d runs)", a[1], a[int((NR+1)/2)], NR}'; }
+
+# Alternates the commands (this errbook, then $BASELINE) so both see the same load.
+alternate() {
+  local label=$1 n=$2
+  shift 2
+  local ours=() theirs=()
+  "$@" "target/release/errbook" >/dev/null 2>&1 || true # warm the cache and the disk
+  [ -n "${BASELINE:-}" ] && { "$@" "$BASELINE" >/dev/null 2>&1 || true; }
+  for _ in $(seq "$n"); do
+    ours+=("$(ms "$@" target/release/errbook)")
+    [ -n "${BASELINE:-}" ] && theirs+=("$(ms "$@" "$BASELINE")")
+  done
+  echo "  $label: $(printf '%s\n' "${ours[@]}" | stats)"
+  if [ -n "${BASELINE:-}" ]; then
+    echo "  $label, baseline: $(printf '%s\n' "${theirs[@]}" | stats)"
+  fi
+}
+search_log() { "$1" --root "$site" search --json - <"$log"; }
+search_words() { "$1" --root "$site" search --json "rate limit exceeded"; }
+check_site() { "$1" --root "$site" check --format json; }
+
+echo "== errbook search and check on the site (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+alternate "search: a pasted 1 MiB log" $((runs * 7)) search_log
+alternate "search: 3 words" $((runs * 7)) search_words
+alternate "check --format json" "$runs" check_site
+
 echo "== transfer per query (node, the browser engine's own loads)"
-node benches/search_budget.js "$site/public"
+node benches/search_budget.js "$site/public" "$log"
 echo "== headless chromium"
-node benches/search_browser.js "$site/public"
+node benches/search_browser.js "$site/public" "$log"
