@@ -17,6 +17,23 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// Leaves out the pages marked `draft: true`, and what was reported about their files.
+    pub fn without_drafts(mut self) -> Loaded {
+        let drafts: std::collections::HashSet<String> = self
+            .pages
+            .iter()
+            .filter(|p| p.front.draft)
+            .map(|p| p.file.display_path())
+            .collect();
+        if !drafts.is_empty() {
+            self.pages.retain(|p| !p.front.draft);
+            self.diagnostics.retain(|d| !drafts.contains(&d.file));
+        }
+        self
+    }
+}
+
 /// Directory names that would collide with the site's own URLs.
 pub const RESERVED_TOOLS: &[&str] = &["category", "search", "static", "css", "js", "api"];
 
