@@ -75,6 +75,7 @@ sources:
     kind: issue   # issue | pull | docs | changelog | source | forum | blog
 # Slugs of related pages.
 related: []
+# draft: true   # keeps the page out of build, check and search until it is ready
 ---
 
 ## What this error means

@@ -16,7 +16,9 @@ use super::{browser, errbook, read, snapshot, stderr};
 /// to install it (never skips it).
 pub fn tool(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
+    // Daemons such as nginx live in sbin, which a user's PATH may leave out.
     std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
         .unwrap_or_else(|| {

@@ -565,3 +565,11 @@ fn taplo_reads_the_config_schema_from_the_schema_directive() {
         );
     }
 }
+
+#[test]
+fn the_page_format_doc_lists_every_front_matter_key() {
+    let doc = crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/page-format.md"));
+    for key in schema_keys(&schema_of("page")) {
+        assert!(doc.contains(&format!("| `{key}` |")), "docs/page-format.md lacks `{key}`");
+    }
+}
