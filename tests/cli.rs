@@ -939,7 +939,11 @@ fn the_labelled_corpus_gets_exactly_its_reviewed_findings() {
         }
         let page = path.strip_prefix(corpus.join("content")).unwrap();
         let review = corpus.join("expected").join(page.with_extension("txt"));
-        assert!(review.exists(), "{} has no reviewed findings", review.display());
+        assert!(
+            review.exists(),
+            "{} has no reviewed findings",
+            review.display()
+        );
         for line in read(&review).lines().filter(|l| !l.starts_with('#')) {
             let (finding, verdict) = line.split_once(": ").unwrap_or((line, ""));
             let parts: Vec<&str> = finding.split_whitespace().collect();
@@ -1019,7 +1023,9 @@ fn the_labelled_corpus_gets_exactly_its_reviewed_findings() {
             .or_default()[slot] += 1;
     }
     for ((severity, rule), [right, debatable, wrong]) in &table {
-        eprintln!("{severity:8} {rule:22} right {right:3}  debatable {debatable:3}  wrong {wrong:3}");
+        eprintln!(
+            "{severity:8} {rule:22} right {right:3}  debatable {debatable:3}  wrong {wrong:3}"
+        );
     }
     let errors = table[&("error".to_string(), "(all)".to_string())];
     assert_eq!(errors[2], 0, "an error judged wrong");

@@ -307,7 +307,9 @@ fn names_specifics(fix: &Item, tool: &str, literals: &[&str]) -> bool {
     }
     let mut word = String::new();
     for c in prose.chars().chain([' ']) {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
         } else if !word.is_empty() {
             if !is_generic_word(&word, tool) {

@@ -71,7 +71,9 @@ impl Terms {
         for text in [item.title.as_deref().unwrap_or_default(), &item.text] {
             // The title and the text are separate words, never glued together.
             for c in text.chars().chain([' ']) {
-                if c.is_alphanumeric() {
+                if c.is_ascii_alphanumeric() {
+                    word.push(c.to_ascii_lowercase());
+                } else if c.is_alphanumeric() {
                     word.extend(c.to_lowercase());
                 } else if !word.is_empty() {
                     if let Some(stem) = advice::distinctive_stem(&word, tool) {
