@@ -305,14 +305,26 @@ fn names_specifics(fix: &Item, tool: &str, literals: &[&str]) -> bool {
     if prose.split_whitespace().any(is_specific_token) {
         return true;
     }
-    let mut word = String::new();
-    for c in prose.chars().chain([' ']) {
+    any_lowercase_word(&prose, &mut String::new(), |word| {
+        !is_generic_word(word, tool)
+    })
+}
+
+/// Calls `each` with every word of `text`, lowercased (the words of [`crate::check::normalize`]),
+/// until it returns true; `word` is the reused buffer. Returns whether one did.
+pub fn any_lowercase_word(
+    text: &str,
+    word: &mut String,
+    mut each: impl FnMut(&str) -> bool,
+) -> bool {
+    word.clear();
+    for c in text.chars().chain([' ']) {
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
         } else if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
         } else if !word.is_empty() {
-            if !is_generic_word(&word, tool) {
+            if each(word) {
                 return true;
             }
             word.clear();

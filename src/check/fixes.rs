@@ -70,18 +70,12 @@ impl Terms {
         let mut word = String::new();
         for text in [item.title.as_deref().unwrap_or_default(), &item.text] {
             // The title and the text are separate words, never glued together.
-            for c in text.chars().chain([' ']) {
-                if c.is_ascii_alphanumeric() {
-                    word.push(c.to_ascii_lowercase());
-                } else if c.is_alphanumeric() {
-                    word.extend(c.to_lowercase());
-                } else if !word.is_empty() {
-                    if let Some(stem) = advice::distinctive_stem(&word, tool) {
-                        scratch.push(fingerprint(stem));
-                    }
-                    word.clear();
+            advice::any_lowercase_word(text, &mut word, |word| {
+                if let Some(stem) = advice::distinctive_stem(word, tool) {
+                    scratch.push(fingerprint(stem));
                 }
-            }
+                false
+            });
         }
         Terms {
             code: sorted_set(
