@@ -99,7 +99,8 @@ pub const SIGNATURES: Field = field(
     },
     true,
     "What identifies the error in a log: strings matched literally, {regex: '...'} where \
-     numbers or names vary, or {literal: '...'}.",
+     numbers or names vary (with `example:`, real messages it must match), or \
+     {literal: '...'}.",
 );
 pub const SUMMARY: Field = field(
     "summary",
@@ -164,19 +165,22 @@ pub const LITERAL: Field = field(
     "Error text matched as written.",
 );
 
-pub const REGEX_SIGNATURE: &[Field] = &[REGEX];
-pub const LITERAL_SIGNATURE: &[Field] = &[LITERAL];
+pub const EXAMPLE: Field = field(
+    "example",
+    Kind::Either(&[
+        Kind::Text,
+        Kind::List {
+            item: &Kind::Text,
+            min: 1,
+        },
+    ]),
+    false,
+    "A real message the regex must match (signature-example-mismatch checks it), or a list \
+     of them.",
+);
 
-/// Every key a signature mapping may have, whichever form it takes.
-pub fn signature_keys() -> Vec<&'static str> {
-    let mut keys = names(REGEX_SIGNATURE);
-    for name in names(LITERAL_SIGNATURE) {
-        if !keys.contains(&name) {
-            keys.push(name);
-        }
-    }
-    keys
-}
+pub const REGEX_SIGNATURE: &[Field] = &[REGEX, EXAMPLE];
+pub const LITERAL_SIGNATURE: &[Field] = &[LITERAL];
 
 pub const SOURCE_ID: Field = field(
     "id",

@@ -105,6 +105,27 @@ fn page_variants() -> Vec<(String, Value)> {
         v["signatures"] = json!([{"regex": ""}])
     });
     add("signature-null", &|v| v["signatures"] = json!([null]));
+    add("example-one", &|v| {
+        v["signatures"] = json!([{"regex": "a \\d", "example": "a 1"}])
+    });
+    add("example-list", &|v| {
+        v["signatures"] = json!([{"regex": "a \\d", "example": ["a 1", "a 2"]}])
+    });
+    add("example-null", &|v| {
+        v["signatures"] = json!([{"regex": "a", "example": null}])
+    });
+    add("example-empty-list", &|v| {
+        v["signatures"] = json!([{"regex": "a", "example": []}])
+    });
+    add("example-map", &|v| {
+        v["signatures"] = json!([{"regex": "a", "example": {"a": 1}}])
+    });
+    add("example-blank-item", &|v| {
+        v["signatures"] = json!([{"regex": "a", "example": ["a", " "]}])
+    });
+    add("example-on-literal", &|v| {
+        v["signatures"] = json!([{"literal": "a", "example": "a"}])
+    });
     add("related-item-number", &|v| v["related"] = json!(["a", 1]));
     add("draft-true", &|v| v["draft"] = json!(true));
     add("draft-word", &|v| v["draft"] = json!("yes"));
@@ -199,6 +220,11 @@ fn the_page_schema_and_the_loader_agree_on_every_variant() {
         disagreements.join("\n")
     );
     assert!(rejected.len() > 30, "the variants test both verdicts");
+    println!(
+        "page schema: {} variants, {} rejected by both",
+        variants.len(),
+        rejected.len()
+    );
 
     // The loader's own list of keys (its "known keys" help) is the schema's list.
     let file = errbook::source::SourceFile::new(
@@ -431,6 +457,11 @@ fn the_config_schema_and_the_loader_agree_on_every_variant() {
         disagreements.join("\n")
     );
     assert!(rejected.len() > 20, "the variants test both verdicts");
+    println!(
+        "config schema: {} variants, {} rejected by both",
+        variants.len(),
+        rejected.len()
+    );
 }
 
 /// The keys serde's derive knows for errbook.toml, from its own "expected one of" message:
@@ -570,6 +601,9 @@ fn taplo_reads_the_config_schema_from_the_schema_directive() {
 fn the_page_format_doc_lists_every_front_matter_key() {
     let doc = crate::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/page-format.md"));
     for key in schema_keys(&schema_of("page")) {
-        assert!(doc.contains(&format!("| `{key}` |")), "docs/page-format.md lacks `{key}`");
+        assert!(
+            doc.contains(&format!("| `{key}` |")),
+            "docs/page-format.md lacks `{key}`"
+        );
     }
 }
