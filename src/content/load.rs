@@ -229,6 +229,19 @@ pub fn parse_page(
     })
 }
 
+/// Why `tool` cannot name a directory under `content/`, if it cannot.
+pub fn tool_name_problem(tool: &str) -> Option<String> {
+    if !is_kebab(tool) {
+        Some(format!(
+            "the tool `{tool}` must be lowercase kebab-case (a-z, 0-9, -), e.g. `my-service`"
+        ))
+    } else if RESERVED_TOOLS.contains(&tool) {
+        Some(format!("`{tool}` is reserved for the site's own pages"))
+    } else {
+        None
+    }
+}
+
 /// Lowercase kebab-case: `a-z`, `0-9`, single inner hyphens.
 pub fn is_kebab(s: &str) -> bool {
     !s.is_empty()

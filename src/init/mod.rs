@@ -6,7 +6,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content::load::{RESERVED_TOOLS, is_kebab};
+use crate::content::load::tool_name_problem;
 use crate::error::{Error, Result};
 use crate::schema::{self, Document};
 
@@ -58,15 +58,8 @@ const SITE_ENTRIES: &[&str] = &["errbook.toml", "content", "templates", "static"
 /// Creates the site. Nothing is written when a file it would write exists.
 pub fn init(options: &InitOptions) -> Result<Created> {
     let tool = options.tool.as_str();
-    if !is_kebab(tool) {
-        return Err(Error::new(format!(
-            "--tool `{tool}` must be lowercase kebab-case (a-z, 0-9, -), e.g. `my-service`"
-        )));
-    }
-    if RESERVED_TOOLS.contains(&tool) {
-        return Err(Error::new(format!(
-            "--tool `{tool}` is reserved for the site's own pages; choose another name"
-        )));
+    if let Some(problem) = tool_name_problem(tool) {
+        return Err(Error::new(format!("--tool: {problem}")));
     }
     let base_url = match &options.base_url {
         Some(url) => crate::config::checked_base_url(url).ok_or_else(|| {

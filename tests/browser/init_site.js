@@ -3,26 +3,8 @@
 // HTTP and from file://.
 // Usage: node init_site.js <public dir> <error text> <expected path>; exits 1 on failure.
 "use strict";
-const fs = require("fs");
-const http = require("http");
 const path = require("path");
-const { chromium } = require("playwright-core");
-
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    let file = path.join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); return res.end("not found"); }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
+const { launch, serveDir } = require("./harness");
 
 async function firstResult(page, text) {
   await page.waitForFunction((t) => {
@@ -34,12 +16,8 @@ async function firstResult(page, text) {
 
 async function main() {
   const [publicDir, text, expected] = [path.resolve(process.argv[2]), process.argv[3], process.argv[4]];
-  const server = await serve(publicDir);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const server = await serveDir(publicDir);
+  const browser = await launch();
   const errors = [];
   try {
     const page = await browser.newPage();
