@@ -168,9 +168,9 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             };
             let mut online_report = None;
             if let (Some(mode), Some(site)) = (mode, &site) {
-                let progress =
-                    matches!(format, Format::Human) && std::io::stderr().is_terminal();
-                let verified = errbook::online::verify(site, &errbook::online::Options { mode, progress })?;
+                let progress = matches!(format, Format::Human) && std::io::stderr().is_terminal();
+                let verified =
+                    errbook::online::verify(site, &errbook::online::Options { mode, progress })?;
                 diagnostics.extend(verified.diagnostics);
                 errbook::Diagnostic::sort(&mut diagnostics);
                 online_report = Some(verified.report);
@@ -271,14 +271,23 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
 /// 12 found in a source, 1 not found`.
 fn online_summary(online: &errbook::online::Report) -> String {
     let s = &online.summary;
-    let mut parts = vec![format!("{} checked ({} from the cache)", s.checked, s.cached)];
+    let mut parts = vec![format!(
+        "{} checked ({} from the cache)",
+        s.checked, s.cached
+    )];
     if s.skipped > 0 {
         parts.push(format!("{} skipped", s.skipped));
     }
     if s.unchecked > 0 {
         parts.push(format!("{} unchecked", s.unchecked));
     }
-    let count = |status: &str| online.signatures.iter().filter(|x| x.status == status).count();
+    let count = |status: &str| {
+        online
+            .signatures
+            .iter()
+            .filter(|x| x.status == status)
+            .count()
+    };
     let mut line = format!(
         "online ({}): {} sources: {}; {} requests",
         online.mode,

@@ -36,7 +36,15 @@ pub fn evidence_text(text: &str) -> String {
 fn is_quote(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00B4}'
+        '"' | '\''
+            | '`'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201A}'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{00B4}'
     )
 }
 
@@ -138,9 +146,21 @@ mod tests {
     #[test]
     fn page_titles_compare_without_site_names_case_or_punctuation() {
         let docs = Some("Fallbacks (Provider Failover) | liteLLM");
-        assert!(page_title_matches("Fallbacks (Provider Failover)", docs, None));
-        assert!(page_title_matches("fallbacks: provider failover", docs, None));
-        assert!(page_title_matches("liteLLM - Fallbacks (Provider Failover)", docs, None));
+        assert!(page_title_matches(
+            "Fallbacks (Provider Failover)",
+            docs,
+            None
+        ));
+        assert!(page_title_matches(
+            "fallbacks: provider failover",
+            docs,
+            None
+        ));
+        assert!(page_title_matches(
+            "liteLLM - Fallbacks (Provider Failover)",
+            docs,
+            None
+        ));
         assert!(!page_title_matches("Provider budgets", docs, None));
         assert!(page_title_matches(
             "Releases",

@@ -135,7 +135,12 @@ pub fn next_link(link: &str) -> Option<String> {
         params
             .split(';')
             .any(|p| p.trim() == "rel=\"next\"")
-            .then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+            .then(|| {
+                url.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string()
+            })
     })
 }
 
@@ -147,7 +152,10 @@ mod tests {
     fn states_of_issues_and_pull_requests() {
         let issue = r#"{"title":"t","html_url":"https://github.com/o/r/issues/1","created_at":"2025-01-02T03:04:05Z","closed_at":null,"state":"open","body":"b","comments":2,"comments_url":"https://api.github.com/repos/o/r/issues/1/comments"}"#;
         let (facts, body) = read_issue(issue).unwrap();
-        assert_eq!((facts.state, facts.is_pull, body.as_str()), (State::Open, false, "b"));
+        assert_eq!(
+            (facts.state, facts.is_pull, body.as_str()),
+            (State::Open, false, "b")
+        );
         let merged = r#"{"title":"t","html_url":"h","created_at":"c","closed_at":"d","state":"closed","merged":true,"merged_at":"d","body":null}"#;
         assert_eq!(read_issue(merged).unwrap().0.state, State::Merged);
         let unmerged = r#"{"title":"t","html_url":"h","created_at":"c","closed_at":"d","state":"closed","merged":false,"merged_at":null}"#;

@@ -19,9 +19,9 @@ const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "hea
 
 /// Elements that do not break a run of text.
 const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
-    "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "wbr",
 ];
 
 pub fn read(html: &str) -> PageText {
@@ -35,10 +35,26 @@ pub fn read(html: &str) -> PageText {
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(rest, &mut text, in_title, in_h1, &mut title, &mut heading, &hidden);
+            push_text(
+                rest,
+                &mut text,
+                in_title,
+                in_h1,
+                &mut title,
+                &mut heading,
+                &hidden,
+            );
             break;
         };
-        push_text(&rest[..lt], &mut text, in_title, in_h1, &mut title, &mut heading, &hidden);
+        push_text(
+            &rest[..lt],
+            &mut text,
+            in_title,
+            in_h1,
+            &mut title,
+            &mut heading,
+            &hidden,
+        );
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);

@@ -94,8 +94,11 @@ impl Client {
             .max_idle_connections_per_host(settings.per_host_concurrency.max(1) as usize)
             .tls_config(tls.build())
             .build();
-        let agent =
-            ureq::Agent::with_parts(config, DefaultConnector::default(), InvalidTldResolver::default());
+        let agent = ureq::Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            InvalidTldResolver::default(),
+        );
         Ok(Client {
             agent,
             token: token.filter(|t| !t.trim().is_empty()),
@@ -247,7 +250,8 @@ impl Client {
             link: header("link"),
             location: header("location"),
             retry_after: header("retry-after").and_then(|v| retry_after_secs(&v)),
-            ratelimit_remaining: header("x-ratelimit-remaining").and_then(|v| v.trim().parse().ok()),
+            ratelimit_remaining: header("x-ratelimit-remaining")
+                .and_then(|v| v.trim().parse().ok()),
             ratelimit_reset: header("x-ratelimit-reset").and_then(|v| v.trim().parse().ok()),
             body: String::new(),
         };
@@ -318,6 +322,10 @@ fn failure(error: ureq::Error, timeout: Duration) -> Failure {
         }
         E::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
             Failure::Transient(timeout_reason(timeout))
+        }
+        // rustls reports a certificate it does not trust as invalid data on the socket.
+        E::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            Failure::Final(format!("TLS handshake failed: {e}"))
         }
         E::Io(e) => Failure::Transient(format!("connection failed: {e}")),
         E::ConnectionFailed => Failure::Transient("connection failed".into()),
@@ -419,8 +427,7 @@ impl Resolver for InvalidTldResolver {
         timeout: NextTimeout,
     ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
         let host = uri.host().unwrap_or_default().trim_end_matches('.');
-        if host.eq_ignore_ascii_case("invalid") || host.to_ascii_lowercase().ends_with(".invalid")
-        {
+        if host.eq_ignore_ascii_case("invalid") || host.to_ascii_lowercase().ends_with(".invalid") {
             return Err(ureq::Error::HostNotFound);
         }
         self.0.resolve(uri, config, timeout)

@@ -493,12 +493,10 @@ fn read_comments(fetcher: &Fetcher, url: &str) -> Checked {
 fn incomplete(cx: &Context, unchecked: &[(&Entry, Unchecked)], total: usize) -> Option<Diagnostic> {
     let (first, _) = unchecked.first()?;
     let count = unchecked.len();
-    let rate_limited = unchecked
-        .iter()
-        .find_map(|(_, why)| match why {
-            Unchecked::RateLimited { reset } => Some(*reset),
-            Unchecked::NotCached => None,
-        });
+    let rate_limited = unchecked.iter().find_map(|(_, why)| match why {
+        Unchecked::RateLimited { reset } => Some(*reset),
+        Unchecked::NotCached => None,
+    });
     let (message, help) = match rate_limited {
         Some(reset) => {
             let when = reset
@@ -506,7 +504,8 @@ fn incomplete(cx: &Context, unchecked: &[(&Entry, Unchecked)], total: usize) -> 
                 .map(|t| {
                     format!(
                         " until {} UTC",
-                        t.to_zoned_datetime(jiff::tz::TimeZone::UTC).strftime("%Y-%m-%d %H:%M")
+                        t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                            .strftime("%Y-%m-%d %H:%M")
                     )
                 })
                 .unwrap_or_default();
@@ -522,7 +521,12 @@ fn incomplete(cx: &Context, unchecked: &[(&Entry, Unchecked)], total: usize) -> 
             "run `errbook check --online` with network access first; it fills .errbook/cache/online/",
         ),
     };
-    let span = first.cited.source.url.as_ref().map_or(0..0, |u| u.span.clone());
+    let span = first
+        .cited
+        .source
+        .url
+        .as_ref()
+        .map_or(0..0, |u| u.span.clone());
     Some(
         cx.report("online-incomplete", first.cited.page, span, message)
             .with_help(help),

@@ -144,7 +144,9 @@ mod tests {
 
     #[test]
     fn keeps_each_hosts_concurrency_and_returns_results_in_order() {
-        let jobs: Vec<(usize, &str)> = (0..40).map(|i| (i, if i % 2 == 0 { "a" } else { "b" })).collect();
+        let jobs: Vec<(usize, &str)> = (0..40)
+            .map(|i| (i, if i % 2 == 0 { "a" } else { "b" }))
+            .collect();
         let (a_now, a_max) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let limit = |host: &str| HostLimit {
             concurrency: if host == "a" { 1 } else { 3 },
@@ -202,7 +204,15 @@ mod tests {
         let results: Vec<u8> = run(
             &none,
             4,
-            |_| ("h".into(), HostLimit { concurrency: 1, interval: None }),
+            |_| {
+                (
+                    "h".into(),
+                    HostLimit {
+                        concurrency: 1,
+                        interval: None,
+                    },
+                )
+            },
             |_| 1,
         );
         assert!(results.is_empty());

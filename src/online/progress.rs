@@ -97,9 +97,6 @@ mod tests {
         progress.done("https://api.github.com");
         progress.done("https://docs.example.org");
         progress.done("https://docs.example.org");
-        assert_eq!(
-            progress.line(),
-            "checking sources 3/5 · api.github.com 1/3"
-        );
+        assert_eq!(progress.line(), "checking sources 3/5 · api.github.com 1/3");
     }
 }

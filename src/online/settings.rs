@@ -91,8 +91,7 @@ impl OnlineSettings {
     pub fn check(&self, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
         let mut bad = |key: &str, message: String, help: &str| {
             diags.push(
-                Diagnostic::error("bad-config", file, key_span(file, key), message)
-                    .with_help(help),
+                Diagnostic::error("bad-config", file, key_span(file, key), message).with_help(help),
             );
         };
         let ranges: [(&str, i64, i64, i64, &str); 7] = [

@@ -110,7 +110,10 @@ const UNREACHABLE_HELP: &str = "fix the URL, or cite a copy that is still online
 fn moved_to(document: &Document, raw_base: &str) -> Option<String> {
     let moved = document.moved_to.as_deref()?;
     let raw_base = raw_base.trim_end_matches('/');
-    if let Some(rest) = moved.strip_prefix(raw_base).and_then(|r| r.strip_prefix('/')) {
+    if let Some(rest) = moved
+        .strip_prefix(raw_base)
+        .and_then(|r| r.strip_prefix('/'))
+    {
         let mut parts = rest.splitn(3, '/');
         if let (Some(owner), Some(repo), Some(path)) = (parts.next(), parts.next(), parts.next()) {
             return Some(format!("https://github.com/{owner}/{repo}/blob/{path}"));
@@ -188,7 +191,9 @@ fn github_facts(
                     facts.created_at, date.value
                 ),
             )
-            .with_help(format!("a source's date is the day it was opened: date: {opened}")),
+            .with_help(format!(
+                "a source's date is the day it was opened: date: {opened}"
+            )),
         );
     }
     let on = |at: &Option<String>| {
@@ -211,7 +216,10 @@ fn github_facts(
                 Some("completed") => " as completed",
                 _ => "",
             };
-            Some(format!("{what} {issue} was closed{reason}{}", on(&facts.closed_at)))
+            Some(format!(
+                "{what} {issue} was closed{reason}{}",
+                on(&facts.closed_at)
+            ))
         }
     };
     if let Some(message) = state {

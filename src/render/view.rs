@@ -212,9 +212,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
 }
 
 fn source_state(site: &Site, source: &crate::content::Source) -> Option<crate::online::State> {
-    site.source_states
-        .get(&source.url.as_ref()?.value)
-        .copied()
+    site.source_states.get(&source.url.as_ref()?.value).copied()
 }
 
 fn url_host(url: &str) -> Option<&str> {
