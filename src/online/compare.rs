@@ -157,7 +157,7 @@ mod tests {
             None
         ));
         assert!(page_title_matches(
-            "liteLLM - Fallbacks (Provider Failover)",
+            "Fallbacks (Provider Failover) - liteLLM",
             docs,
             None
         ));
