@@ -267,8 +267,8 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
     }
 }
 
-/// `online: 40 sources: 38 checked (30 from the cache), 2 skipped; 52 requests; signatures:
-/// 12 found in a source, 1 not found`.
+/// `online check: 40 sources: 38 checked (30 from the cache), 2 skipped; 52 requests;
+/// signatures: 12 found in a source, 1 not found`.
 fn online_summary(online: &errbook::online::Report) -> String {
     let s = &online.summary;
     let mut parts = vec![format!(
@@ -288,9 +288,13 @@ fn online_summary(online: &errbook::online::Report) -> String {
             .filter(|x| x.status == status)
             .count()
     };
+    let source = if online.mode == "cache-only" {
+        "online check, from the cache only"
+    } else {
+        "online check"
+    };
     let mut line = format!(
-        "online ({}): {} sources: {}; {} requests",
-        online.mode,
+        "{source}: {} sources: {}; {} requests",
         s.sources,
         parts.join(", "),
         s.requests
