@@ -21,7 +21,7 @@ const FORMAT: u32 = 1;
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Outcome {
     /// The resource answered 200 (after redirects).
-    Found(Document),
+    Found(Box<Document>),
     /// 404 or 410.
     Gone { status: u16 },
     /// No answer, or one worth nothing: DNS, connection, TLS, timeouts, redirect loops, 5xx.
@@ -149,7 +149,7 @@ mod tests {
             text: "hello".into(),
             ..Document::default()
         };
-        let mut entry = Entry::new("https://a.test/x", 100, Outcome::Found(doc));
+        let mut entry = Entry::new("https://a.test/x", 100, Outcome::Found(Box::new(doc)));
         entry.etag = Some("\"v1\"".into());
         cache.put(&entry).unwrap();
         let back = cache.get("https://a.test/x").unwrap();

@@ -155,7 +155,7 @@ fn warn_once(error: &std::io::Error) {
 fn outcome_of(answer: &Answer, kind: Kind) -> Outcome {
     match answer.status {
         200..=299 => match read_document(answer, kind) {
-            Ok(document) => Outcome::Found(document),
+            Ok(document) => Outcome::Found(Box::new(document)),
             Err(reason) => Outcome::Unreachable { reason },
         },
         404 | 410 => Outcome::Gone {

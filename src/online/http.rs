@@ -27,7 +27,7 @@ const BACKOFF: Duration = Duration::from_millis(250);
 #[derive(Debug)]
 pub enum Fetched {
     /// The server answered (after redirects and retries) with anything but a redirect.
-    Answer(Answer),
+    Answer(Box<Answer>),
     /// No answer: DNS, connection, TLS, timeout, redirect loop. The reason, for the reader.
     Failed(String),
     /// Not sent, or refused for its rate: GitHub's API budget is spent until `reset`.
@@ -133,11 +133,11 @@ impl Client {
             };
             let location = redirect_location(&answer, &current);
             let Some(next) = location else {
-                return Fetched::Answer(Answer {
+                return Fetched::Answer(Box::new(Answer {
                     url: current,
                     moved_to,
-                    ..answer
-                });
+                    ..*answer
+                }));
             };
             if permanent_so_far && matches!(answer.status, 301 | 308) {
                 moved_to = Some(next.clone());
@@ -178,7 +178,7 @@ impl Client {
                             let reset = answer.retry_after.map(|s| now_secs() + s as i64);
                             return Fetched::RateLimited { reset };
                         }
-                        return Fetched::Answer(answer);
+                        return Fetched::Answer(Box::new(answer));
                     }
                     match answer.retry_after.map(Duration::from_secs) {
                         Some(wait) if wait > self.max_retry_wait => {
@@ -186,7 +186,7 @@ impl Client {
                                 let reset = Some(now_secs() + wait.as_secs() as i64);
                                 return Fetched::RateLimited { reset };
                             }
-                            return Fetched::Answer(answer);
+                            return Fetched::Answer(Box::new(answer));
                         }
                         Some(wait) => wait,
                         None => backoff(attempt),

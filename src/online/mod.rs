@@ -483,7 +483,7 @@ fn read_comments(fetcher: &Fetcher, url: &str) -> Checked {
     }
     all.next = next;
     Checked::Known {
-        outcome: Outcome::Found(all),
+        outcome: Outcome::Found(Box::new(all)),
         cached: all_cached,
         checked_at: oldest,
     }
@@ -605,10 +605,8 @@ pub fn source_states(site: &Site) -> HashMap<String, State> {
                 continue;
             }
             if let Some(entry) = cache.get(&request_url(&target, &parsed, settings))
-                && let Outcome::Found(Document {
-                    github: Some(facts),
-                    ..
-                }) = entry.outcome
+                && let Outcome::Found(document) = entry.outcome
+                && let Some(facts) = &document.github
             {
                 states.insert(url.value.clone(), facts.state);
             }
