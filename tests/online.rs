@@ -590,6 +590,43 @@ fn world() -> World {
         ),
         &["signatures: signature-without-evidence"],
     );
+    // A regex signature's examples: one quoted in an issue comment, one in no source.
+    api.route(
+        "/repos/acme/widget/issues/9",
+        vec![Reply::json(
+            issue(
+                9,
+                "Retries wait too long",
+                "open",
+                "Slow retries.",
+                1,
+                false,
+            )
+            .json(&a),
+        )],
+    );
+    api.route(
+        "/repos/acme/widget/issues/9/comments?per_page=100",
+        vec![Reply::json(serde_json::json!([
+            {"body": "Log:\n    WidgetError: retry in 30 s for key-a\n"}
+        ]))],
+    );
+    case(
+        "examples",
+        page(
+            "examples",
+            &[format!(
+                "{{regex: 'WidgetError: retry in \\d+ s for \\S+', example: [{}, {}]}}",
+                literal("WidgetError: retry in 30 s for key-a"),
+                literal("WidgetError: retry in 5 s for key-b")
+            )],
+            &[dated(
+                src("gh-9", gh("issues", 9), "Retries wait too long", "issue"),
+                "2025-03-10",
+            )],
+        ),
+        &["examples: signature-without-evidence"],
+    );
     World {
         web,
         api,
@@ -718,7 +755,18 @@ fn each_online_rule_fires_on_its_case_and_nothing_else_then_the_cache_answers() 
         signature["message"]
             .as_str()
             .unwrap()
-            .contains("the widget gives up")
+            .starts_with("the signature `the widget gives up")
+    );
+    let examples: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "content/online/examples.md")
+        .collect();
+    assert_eq!(examples.len(), 1, "{examples:#?}");
+    assert_eq!(
+        examples[0]["message"],
+        "the example `WidgetError: retry in 5 s for key-b` occurs in none of the page's sources (gh-9)"
     );
 
     // Where each signature was found, in the JSON report.
@@ -745,6 +793,18 @@ fn each_online_rule_fires_on_its_case_and_nothing_else_then_the_cache_answers() 
     assert_eq!(
         found_in("WidgetError(\"quota exhausted for key\")").1,
         serde_json::json!(["src-errors"])
+    );
+    assert_eq!(
+        found_in("WidgetError: retry in 30 s for key-a"),
+        ("found".into(), serde_json::json!(["gh-9"]))
+    );
+    let example = signatures
+        .iter()
+        .find(|s| s["signature"] == "WidgetError: retry in 5 s for key-b")
+        .unwrap();
+    assert_eq!(
+        (example["kind"].as_str(), example["status"].as_str()),
+        (Some("example"), Some("not-found"))
     );
     let summary = &report["online"]["summary"];
     assert_eq!(summary["skipped"], 1);

@@ -10,6 +10,8 @@ use crate::content::{Page, Signature};
 /// A text the page says the program prints.
 pub struct Claim {
     pub text: String,
+    /// An `example:` of a regex signature, rather than a literal signature.
+    pub example: bool,
     pub span: Range<usize>,
     normalized: String,
 }
@@ -43,22 +45,27 @@ impl Status {
     }
 }
 
-/// The page's claims: its literal signatures.
+/// The page's claims: its literal signatures, and every `example:` of its regex signatures
+/// (each located at its own text).
 pub fn claims(page: &Page) -> Vec<Claim> {
     page.front
         .signatures
         .iter()
-        .filter_map(|s| match &s.value {
-            Signature::Literal(text) => Some(claim(text, s.span.clone())),
-            Signature::Regex(_) => None,
+        .flat_map(|s| match &s.value {
+            Signature::Literal(text) => vec![claim(text, s.span.clone(), false)],
+            Signature::Regex { examples, .. } => examples
+                .iter()
+                .map(|e| claim(&e.value, e.span.clone(), true))
+                .collect(),
         })
         .filter(|c| !c.normalized.is_empty())
         .collect()
 }
 
-fn claim(text: &str, span: Range<usize>) -> Claim {
+fn claim(text: &str, span: Range<usize>, example: bool) -> Claim {
     Claim {
         text: text.to_string(),
+        example,
         span,
         normalized: evidence_text(text),
     }
@@ -86,7 +93,7 @@ mod tests {
 
     #[test]
     fn found_not_found_and_unknown() {
-        let claim = claim("RateLimitError: \"quota\"  exceeded", 0..1);
+        let claim = claim("RateLimitError: \"quota\"  exceeded", 0..1, false);
         let a = evidence_text("log:\nRateLimitError: 'quota' exceeded for key");
         let b = evidence_text("nothing here");
         let read = |complete_b| {
@@ -104,7 +111,7 @@ mod tests {
             ]
         };
         assert_eq!(find(&claim, &read(true)), Status::Found(vec!["a".into()]));
-        let other = super::claim("something else", 0..1);
+        let other = super::claim("something else", 0..1, true);
         assert_eq!(find(&other, &read(true)), Status::NotFound);
         assert_eq!(find(&other, &read(false)), Status::Unknown);
     }

@@ -106,7 +106,10 @@ pub struct SignatureReport {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// The literal signature, or the example of a regex signature.
     pub signature: String,
+    /// `literal` or `example`.
+    pub kind: &'static str,
     /// `found`, `not-found` or `unknown` (a source could not be read whole).
     pub status: &'static str,
     /// The ids of the sources it was found in.
@@ -244,7 +247,12 @@ pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
                         page,
                         claim.span.clone(),
                         format!(
-                            "the signature `{}` occurs in none of the page's sources ({})",
+                            "{} `{}` occurs in none of the page's sources ({})",
+                            if claim.example {
+                                "the example"
+                            } else {
+                                "the signature"
+                            },
                             claim.text,
                             ids.join(", ")
                         ),
@@ -259,6 +267,7 @@ pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
                 line,
                 column,
                 signature: claim.text.clone(),
+                kind: if claim.example { "example" } else { "literal" },
                 status: status.name(),
                 found_in: match status {
                     Status::Found(ids) => ids,
