@@ -138,29 +138,18 @@ fn main() {
     let mut times: Vec<[Duration; 4]> = Vec::new();
     for run in 0..runs {
         let offline = timed(default_site.path(), &["check", "--format", "json"], false);
+        // Each online run: its time and the requests both servers received.
+        let online = |root: &Path| {
+            web.clear_log();
+            api.clear_log();
+            let time = timed(root, &["check", "--online", "--format", "json"], true);
+            (time, web.requests().len() + api.requests().len())
+        };
         let _ = std::fs::remove_dir_all(default_site.path().join(".errbook/cache/online"));
-        web.clear_log();
-        api.clear_log();
-        let cold = timed(
-            default_site.path(),
-            &["check", "--online", "--format", "json"],
-            true,
-        );
-        let cold_requests = web.requests().len() + api.requests().len();
-        web.clear_log();
-        api.clear_log();
-        let warm = timed(
-            default_site.path(),
-            &["check", "--online", "--format", "json"],
-            true,
-        );
-        let warm_requests = web.requests().len() + api.requests().len();
+        let (cold, cold_requests) = online(default_site.path());
+        let (warm, warm_requests) = online(default_site.path());
         let _ = std::fs::remove_dir_all(serial_site.path().join(".errbook/cache/online"));
-        let serial = timed(
-            serial_site.path(),
-            &["check", "--online", "--format", "json"],
-            true,
-        );
+        let (serial, _) = online(serial_site.path());
         println!(
             "run {}: offline check {:.3} s · online, empty cache {:.3} s ({cold_requests} requests) · online, cache {:.3} s ({warm_requests} requests) · online, empty cache, concurrency 1: {:.3} s",
             run + 1,

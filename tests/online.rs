@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use pages::{dated, literal, page, regex, site, src};
+use pages::{dated, literal, one_source_page, page, regex, site, src};
 use serde_json::Value;
 use web::{Issue, Reply, Server, TestCa, closed_port};
 
@@ -139,15 +139,6 @@ fn world() -> World {
         "/new/page",
         vec![Reply::html("New page - Example", "New page", "Moved here.")],
     );
-    case(
-        "docs-moved",
-        page(
-            "docs-moved",
-            &[regex("docs-moved")],
-            &[src("docs", w("/old/page"), "New page", "docs")],
-        ),
-        &["docs-moved: source-moved"],
-    );
     web.route(
         "/temporary",
         vec![Reply::redirect(302, "/temporary/target")],
@@ -160,48 +151,12 @@ fn world() -> World {
             "Here for now.",
         )],
     );
-    case(
-        "docs-temporary",
-        page(
-            "docs-temporary",
-            &[regex("docs-temporary")],
-            &[src("docs", w("/temporary"), "Temporary", "docs")],
-        ),
-        &[],
-    );
     web.route("/loop-a", vec![Reply::redirect(301, "/loop-b")]);
     web.route("/loop-b", vec![Reply::redirect(307, "/loop-a")]);
-    case(
-        "docs-loop",
-        page(
-            "docs-loop",
-            &[regex("docs-loop")],
-            &[src("docs", w("/loop-a"), "Loop", "docs")],
-        ),
-        &["docs-loop: source-unreachable"],
-    );
     web.route("/gone-404", vec![Reply::text("not here").with_status(404)]);
-    case(
-        "docs-404",
-        page(
-            "docs-404",
-            &[regex("docs-404")],
-            &[src("docs", w("/gone-404"), "Gone", "docs")],
-        ),
-        &["docs-404: source-unreachable"],
-    );
     web.route(
         "/gone-410",
         vec![Reply::text("gone for good").with_status(410)],
-    );
-    case(
-        "docs-410",
-        page(
-            "docs-410",
-            &[regex("docs-410")],
-            &[src("docs", w("/gone-410"), "Gone", "docs")],
-        ),
-        &["docs-410: source-unreachable"],
     );
     web.route(
         "/busy",
@@ -212,15 +167,6 @@ fn world() -> World {
             Reply::html("Busy | Docs", "Busy", "Answered on the second try."),
         ],
     );
-    case(
-        "docs-429",
-        page(
-            "docs-429",
-            &[regex("docs-429")],
-            &[src("docs", w("/busy"), "Busy", "docs")],
-        ),
-        &[],
-    );
     web.route(
         "/flaky",
         vec![
@@ -229,55 +175,9 @@ fn world() -> World {
             Reply::html("Flaky | Docs", "Flaky", "Up again."),
         ],
     );
-    case(
-        "docs-5xx",
-        page(
-            "docs-5xx",
-            &[regex("docs-5xx")],
-            &[src("docs", w("/flaky"), "Flaky", "docs")],
-        ),
-        &[],
-    );
     web.route(
         "/slow",
         vec![Reply::html("Slow | Docs", "Slow", "Too late.").after(Duration::from_millis(2500))],
-    );
-    case(
-        "docs-slow",
-        page(
-            "docs-slow",
-            &[regex("docs-slow")],
-            &[src("docs", w("/slow"), "Slow", "docs")],
-        ),
-        &["docs-slow: source-unreachable"],
-    );
-    case(
-        "docs-refused",
-        page(
-            "docs-refused",
-            &[regex("docs-refused")],
-            &[src(
-                "docs",
-                format!("http://127.0.0.1:{}/x", closed_port()),
-                "Refused",
-                "docs",
-            )],
-        ),
-        &["docs-refused: source-unreachable"],
-    );
-    case(
-        "docs-dns",
-        page(
-            "docs-dns",
-            &[regex("docs-dns")],
-            &[src(
-                "docs",
-                "http://docs.example.invalid/x".into(),
-                "No such host",
-                "docs",
-            )],
-        ),
-        &["docs-dns: source-unreachable"],
     );
     tls.route(
         "/docs/tls",
@@ -287,27 +187,9 @@ fn world() -> World {
             "Trusted through ca_file.",
         )],
     );
-    case(
-        "docs-tls",
-        page(
-            "docs-tls",
-            &[regex("docs-tls")],
-            &[src("docs", tls.url("/docs/tls"), "Over TLS", "docs")],
-        ),
-        &[],
-    );
     untrusted.route(
         "/docs/x",
         vec![Reply::html("Untrusted", "Untrusted", "Nobody trusts this.")],
-    );
-    case(
-        "docs-tls-untrusted",
-        page(
-            "docs-tls-untrusted",
-            &[regex("docs-tls-untrusted")],
-            &[src("docs", untrusted.url("/docs/x"), "Untrusted", "docs")],
-        ),
-        &["docs-tls-untrusted: source-unreachable"],
     );
     web.route(
         "/docs/budgets",
@@ -317,42 +199,93 @@ fn world() -> World {
             "Budgets per provider.",
         )],
     );
-    case(
-        "docs-title",
-        page(
-            "docs-title",
-            &[regex("docs-title")],
-            &[src("docs", w("/docs/budgets"), "Provider budgets", "docs")],
-        ),
-        &["docs-title: source-title-mismatch"],
-    );
     web.route(
         "/forbidden",
         vec![Reply::text("no robots").with_status(403)],
     );
-    case(
-        "docs-forbidden",
-        page(
+    let refused = format!("http://127.0.0.1:{}/x", closed_port());
+    // One docs source each, and a regex signature (no example: nothing for the evidence rule).
+    // The last page cites the same URL as another.
+    let docs: [(&'static str, String, &str, &[&'static str]); 16] = [
+        (
+            "docs-moved",
+            w("/old/page"),
+            "New page",
+            &["docs-moved: source-moved"],
+        ),
+        ("docs-temporary", w("/temporary"), "Temporary", &[]),
+        (
+            "docs-loop",
+            w("/loop-a"),
+            "Loop",
+            &["docs-loop: source-unreachable"],
+        ),
+        (
+            "docs-404",
+            w("/gone-404"),
+            "Gone",
+            &["docs-404: source-unreachable"],
+        ),
+        (
+            "docs-410",
+            w("/gone-410"),
+            "Gone",
+            &["docs-410: source-unreachable"],
+        ),
+        ("docs-429", w("/busy"), "Busy", &[]),
+        ("docs-5xx", w("/flaky"), "Flaky", &[]),
+        (
+            "docs-slow",
+            w("/slow"),
+            "Slow",
+            &["docs-slow: source-unreachable"],
+        ),
+        (
+            "docs-refused",
+            refused,
+            "Refused",
+            &["docs-refused: source-unreachable"],
+        ),
+        (
+            "docs-dns",
+            "http://docs.example.invalid/x".into(),
+            "No such host",
+            &["docs-dns: source-unreachable"],
+        ),
+        ("docs-tls", tls.url("/docs/tls"), "Over TLS", &[]),
+        (
+            "docs-tls-untrusted",
+            untrusted.url("/docs/x"),
+            "Untrusted",
+            &["docs-tls-untrusted: source-unreachable"],
+        ),
+        (
+            "docs-title",
+            w("/docs/budgets"),
+            "Provider budgets",
+            &["docs-title: source-title-mismatch"],
+        ),
+        (
             "docs-forbidden",
-            &[regex("docs-forbidden")],
-            &[src("docs", w("/forbidden"), "Forbidden", "docs")],
+            w("/forbidden"),
+            "Forbidden",
+            &["docs-forbidden: source-unverified"],
         ),
-        &["docs-forbidden: source-unverified"],
-    );
-    case(
-        "docs-skipped",
-        page(
+        (
             "docs-skipped",
-            &[regex("docs-skipped")],
-            &[src(
-                "docs",
-                "https://skipped.example.org/x".into(),
-                "Skipped",
-                "docs",
-            )],
+            "https://skipped.example.org/x".into(),
+            "Skipped",
+            &[],
         ),
-        &[],
-    );
+        ("docs-tls-shared", tls.url("/docs/tls"), "Over TLS", &[]),
+    ];
+    for (slug, url, title, rules) in docs {
+        case(
+            slug,
+            page(slug, &[regex(slug)], &[src("docs", url, title, "docs")]),
+            rules,
+        );
+    }
 
     // GitHub issues and pull requests, through the API.
     let a = api.base.clone();
@@ -404,13 +337,12 @@ fn world() -> World {
     );
     case(
         "pull-merged",
-        page(
+        one_source_page(
             "pull-merged",
-            &[regex("pull-merged")],
-            &[dated(
+            dated(
                 src("pr-2", gh("pull", 2), "Retry on overload", "pull"),
                 "2025-03-10",
-            )],
+            ),
         ),
         &["pull-merged: source-state"],
     );
@@ -430,13 +362,12 @@ fn world() -> World {
     );
     case(
         "pull-unmerged",
-        page(
+        one_source_page(
             "pull-unmerged",
-            &[regex("pull-unmerged")],
-            &[dated(
+            dated(
                 src("pr-3", gh("pull", 3), "Raise the default budget", "pull"),
                 "2025-03-10",
-            )],
+            ),
         ),
         &["pull-unmerged: source-state"],
     );
@@ -456,13 +387,12 @@ fn world() -> World {
     );
     case(
         "issue-title",
-        page(
+        one_source_page(
             "issue-title",
-            &[regex("issue-title")],
-            &[dated(
+            dated(
                 src("gh-4", gh("issues", 4), "Budget ignored", "issue"),
                 "2025-03-10",
-            )],
+            ),
         ),
         &["issue-title: source-title-mismatch"],
     );
@@ -474,13 +404,12 @@ fn world() -> World {
     );
     case(
         "issue-date",
-        page(
+        one_source_page(
             "issue-date",
-            &[regex("issue-date")],
-            &[dated(
+            dated(
                 src("gh-5", gh("issues", 5), "Dates are hard", "issue"),
                 "2025-03-20",
-            )],
+            ),
         ),
         &["issue-date: source-date-mismatch"],
     );
@@ -502,13 +431,12 @@ fn world() -> World {
     api.route("/repositories/99/issues/16", vec![Reply::json(moved)]);
     case(
         "issue-transferred",
-        page(
+        one_source_page(
             "issue-transferred",
-            &[regex("issue-transferred")],
-            &[dated(
+            dated(
                 src("gh-6", gh("issues", 6), "Transferred issue", "issue"),
                 "2025-03-10",
-            )],
+            ),
         ),
         &["issue-transferred: source-moved"],
     );
@@ -521,10 +449,9 @@ fn world() -> World {
     );
     case(
         "issue-renamed",
-        page(
+        one_source_page(
             "issue-renamed",
-            &[regex("issue-renamed")],
-            &[dated(
+            dated(
                 src(
                     "gh-7",
                     "https://github.com/acme/old-widget/issues/7".into(),
@@ -532,7 +459,7 @@ fn world() -> World {
                     "issue",
                 ),
                 "2025-03-10",
-            )],
+            ),
         ),
         &["issue-renamed: source-moved"],
     );
@@ -820,6 +747,8 @@ fn each_online_rule_fires_on_its_case_and_nothing_else_then_the_cache_answers() 
     assert_eq!(world.web.count("/busy"), 2);
     assert_eq!(world.web.count("/flaky"), 3);
     assert_eq!(world.web.count("/slow"), 3);
+    // Two pages cite the same URL: it is requested once.
+    assert_eq!(world.tls.count("/docs/tls"), 1);
     // The token goes to the API and nowhere else; every request says who is asking.
     for request in world.api.requests() {
         assert_eq!(
@@ -1041,15 +970,14 @@ fn an_exhausted_github_rate_limit_gives_one_diagnostic_and_no_wait() {
 fn cache_only_without_a_cache_reports_what_is_missing() {
     let pages = [(
         "never-checked",
-        page(
+        one_source_page(
             "never-checked",
-            &[regex("never-checked")],
-            &[src(
+            src(
                 "docs",
                 "https://docs.example.org/never".into(),
                 "Never",
                 "docs",
-            )],
+            ),
         ),
     )];
     let dir = site("", &pages, None);
@@ -1075,11 +1003,7 @@ fn check_and_build_stay_offline_without_the_flag() {
     let web = Server::start();
     let pages = [(
         "offline",
-        page(
-            "offline",
-            &[regex("offline")],
-            &[src("docs", web.url("/docs/x"), "X", "docs")],
-        ),
+        one_source_page("offline", src("docs", web.url("/docs/x"), "X", "docs")),
     )];
     let dir = site("", &pages, None);
     let out = errbook(dir.path(), &["check", "--format", "json"], None);

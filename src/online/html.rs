@@ -24,37 +24,94 @@ const INLINE: &[&str] = &[
     "wbr",
 ];
 
+/// What has been read so far, and where the scanner is.
+#[derive(Default)]
+struct Reader {
+    text: String,
+    title: Option<String>,
+    heading: Option<String>,
+    in_title: bool,
+    in_h1: bool,
+    /// The element whose text is being skipped (`script`, `style`...).
+    hidden: Option<String>,
+}
+
+impl Reader {
+    /// Text between tags.
+    fn push(&mut self, raw: &str) {
+        if self.in_title
+            && let Some(t) = self.title.as_mut()
+        {
+            t.push_str(raw);
+        }
+        if self.hidden.is_some() {
+            return;
+        }
+        if self.in_h1
+            && let Some(h) = self.heading.as_mut()
+        {
+            h.push_str(raw);
+        }
+        self.text.push_str(raw);
+    }
+
+    fn title_tag(&mut self, closing: bool) {
+        self.in_title = !closing;
+        if self.in_title && self.title.is_none() {
+            self.title = Some(String::new());
+        }
+    }
+
+    /// A tag named `name` (lowercase); `tag` is all between `<` and `>`.
+    fn tag(&mut self, name: String, tag: &str) {
+        let closing = tag.starts_with('/');
+        if let Some(open) = &self.hidden {
+            // Inside <script>, <style>, ...: only its own end tag counts. The <title> sits in
+            // <head>, so it is read before <head> is skipped.
+            if closing && *open == name {
+                self.hidden = None;
+            } else if name == "title" && open == "head" {
+                self.title_tag(closing);
+            }
+            return;
+        }
+        match name.as_str() {
+            "title" => self.title_tag(closing),
+            "h1" => {
+                self.in_h1 = !closing && self.heading.as_ref().is_none_or(|h| h.is_empty());
+                if self.in_h1 {
+                    self.heading = Some(String::new());
+                }
+            }
+            _ => {}
+        }
+        if !closing && HIDDEN.contains(&name.as_str()) && !tag.trim_end().ends_with('/') {
+            self.hidden = Some(name);
+            return;
+        }
+        if !INLINE.contains(&name.as_str()) {
+            self.text.push(' ');
+            if self.in_h1
+                && let Some(h) = self.heading.as_mut()
+            {
+                h.push(' ');
+            }
+        }
+    }
+}
+
 pub fn read(html: &str) -> PageText {
-    let mut page = PageText::default();
-    let mut text = String::with_capacity(html.len() / 2);
-    let mut title: Option<String> = None;
-    let mut heading: Option<String> = None;
-    let mut in_title = false;
-    let mut in_h1 = false;
-    let mut hidden: Option<String> = None;
+    let mut reader = Reader {
+        text: String::with_capacity(html.len() / 2),
+        ..Reader::default()
+    };
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(
-                rest,
-                &mut text,
-                in_title,
-                in_h1,
-                &mut title,
-                &mut heading,
-                &hidden,
-            );
+            reader.push(rest);
             break;
         };
-        push_text(
-            &rest[..lt],
-            &mut text,
-            in_title,
-            in_h1,
-            &mut title,
-            &mut heading,
-            &hidden,
-        );
+        reader.push(&rest[..lt]);
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
@@ -65,80 +122,21 @@ pub fn read(html: &str) -> PageText {
         };
         let tag = &rest[1..gt];
         rest = &rest[gt + 1..];
-        let closing = tag.starts_with('/');
         let name: String = tag
             .trim_start_matches('/')
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        if let Some(open) = &hidden {
-            // Inside <script>, <style>, ...: only its own end tag counts. The <title> sits in
-            // <head>, so it is read before <head> is skipped.
-            if closing && *open == name {
-                hidden = None;
-            } else if name == "title" && open == "head" {
-                in_title = !closing;
-                if in_title && title.is_none() {
-                    title = Some(String::new());
-                }
-            }
-            continue;
-        }
-        match name.as_str() {
-            "title" => {
-                in_title = !closing;
-                if in_title && title.is_none() {
-                    title = Some(String::new());
-                }
-            }
-            "h1" => {
-                in_h1 = !closing && heading.as_ref().is_none_or(|h| h.is_empty());
-                if in_h1 {
-                    heading = Some(String::new());
-                }
-            }
-            _ => {}
-        }
-        if !closing && HIDDEN.contains(&name.as_str()) && !tag.trim_end().ends_with('/') {
-            hidden = Some(name);
-            continue;
-        }
-        if !INLINE.contains(&name.as_str()) {
-            text.push(' ');
-            if in_h1 && let Some(h) = heading.as_mut() {
-                h.push(' ');
-            }
+        if !name.is_empty() {
+            reader.tag(name, tag);
         }
     }
-    page.title = title.map(|t| clean(&t)).filter(|t| !t.is_empty());
-    page.heading = heading.map(|h| clean(&h)).filter(|h| !h.is_empty());
-    page.text = htmlize::unescape(text).into_owned();
-    page
-}
-
-fn push_text(
-    raw: &str,
-    text: &mut String,
-    in_title: bool,
-    in_h1: bool,
-    title: &mut Option<String>,
-    heading: &mut Option<String>,
-    hidden: &Option<String>,
-) {
-    if in_title && let Some(t) = title.as_mut() {
-        t.push_str(raw);
+    PageText {
+        title: reader.title.map(|t| clean(&t)).filter(|t| !t.is_empty()),
+        heading: reader.heading.map(|h| clean(&h)).filter(|h| !h.is_empty()),
+        text: htmlize::unescape(reader.text).into_owned(),
     }
-    if hidden.is_some() {
-        return;
-    }
-    if in_h1 && let Some(h) = heading.as_mut() {
-        h.push_str(raw);
-    }
-    text.push_str(raw);
 }
 
 /// The `>` closing the tag that starts `s`, skipping quoted attribute values.

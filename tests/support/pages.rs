@@ -74,6 +74,12 @@ pub fn page(slug: &str, signatures: &[String], sources: &[Src]) -> String {
     text
 }
 
+/// A page with one source and a regex signature without examples: only the source's own
+/// rules can fire on it.
+pub fn one_source_page(slug: &str, source: Src) -> String {
+    page(slug, &[regex(slug)], &[source])
+}
+
 pub fn regex(slug: &str) -> String {
     format!("{{regex: 'OnlineCase {slug} \\d+ failed'}}")
 }
