@@ -50,6 +50,8 @@ pub struct CheckSettings {
     /// `near-duplicate-text` reports two paragraphs of a page whose overlap of word pairs
     /// (Jaccard similarity) is at least this.
     pub near_duplicate_similarity: f64,
+    /// `[check.online]`: how `check --online` fetches sources.
+    pub online: crate::online::OnlineSettings,
 }
 
 impl Default for CheckSettings {
@@ -58,6 +60,7 @@ impl Default for CheckSettings {
             stale_after_days: 365,
             boilerplate_pages: 3,
             near_duplicate_similarity: 0.7,
+            online: crate::online::OnlineSettings::default(),
         }
     }
 }
@@ -156,6 +159,7 @@ impl SiteConfig {
             );
         }
         check_thresholds(file, &config.check, &mut diags);
+        config.check.online.check(file, &mut diags);
         check_lints(file, &config.lints, &mut diags);
         if diags.is_empty() {
             Ok(config)
@@ -307,11 +311,15 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
         // serde lists the keys of the table the unknown one is in.
-        let known = [fields::CHECK_FIELDS, fields::CATEGORY_FIELDS]
-            .iter()
-            .map(|table| fields::names(table))
-            .find(|names| names.iter().all(|n| rest.contains(&format!("`{n}`"))))
-            .unwrap_or_else(|| fields::names(fields::CONFIG));
+        let known = [
+            fields::ONLINE_FIELDS,
+            fields::CHECK_FIELDS,
+            fields::CATEGORY_FIELDS,
+        ]
+        .iter()
+        .map(|table| fields::names(table))
+        .find(|names| names.iter().all(|n| rest.contains(&format!("`{n}`"))))
+        .unwrap_or_else(|| fields::names(fields::CONFIG));
         let help = match did_you_mean(name, &known) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys: {}", known.join(", ")),

@@ -25,9 +25,21 @@ pub enum Kind {
     Bool,
     /// An absolute http(s) URL.
     HttpUrl,
-    /// A whole number of at least `min`.
+    /// An http(s) URL with a host and no query, such as an API's base URL.
+    ServiceUrl,
+    /// A TOML string that is not blank.
+    NonBlank,
+    /// A host name, or `*.` and a domain.
+    HostPattern,
+    /// A whole number from `min` to `max` (`i64::MAX`: no upper bound).
     Integer {
         min: i64,
+        max: i64,
+    },
+    /// A number from `min` to `max`.
+    Number {
+        min: f64,
+        max: f64,
     },
     /// A number above 0 and at most 1.
     Fraction,
@@ -308,13 +320,19 @@ pub const CATEGORY_FIELDS: &[Field] = &[
 pub const CHECK_FIELDS: &[Field] = &[
     field(
         "stale_after_days",
-        Kind::Integer { min: 1 },
+        Kind::Integer {
+            min: 1,
+            max: i64::MAX,
+        },
         false,
         "stale-page reports pages not updated for longer than this many days (default 365).",
     ),
     field(
         "boilerplate_pages",
-        Kind::Integer { min: 2 },
+        Kind::Integer {
+            min: 2,
+            max: i64::MAX,
+        },
         false,
         "boilerplate reports a paragraph found on at least this many pages (default 3).",
     ),
@@ -324,6 +342,102 @@ pub const CHECK_FIELDS: &[Field] = &[
         false,
         "near-duplicate-text reports two paragraphs of a page whose word pairs overlap at \
          least this much (default 0.7).",
+    ),
+    field(
+        "online",
+        Kind::Table(ONLINE_FIELDS),
+        false,
+        "How `check --online` fetches sources.",
+    ),
+];
+
+const fn count(min: i64, max: i64) -> Kind {
+    Kind::Integer { min, max }
+}
+
+/// `[check.online]` (see `crate::online::settings`, which checks the same bounds).
+pub const ONLINE_FIELDS: &[Field] = &[
+    field(
+        "max_age_hours",
+        count(0, 24 * 365),
+        false,
+        "A cached result younger than this is used without asking again (default 24; 0 asks \
+         every time).",
+    ),
+    field(
+        "skip_hosts",
+        Kind::List {
+            item: &Kind::HostPattern,
+            min: 0,
+        },
+        false,
+        "Hosts never contacted: \"docs.example.org\", or \"*.example.org\" for it and its \
+         subdomains.",
+    ),
+    field(
+        "concurrency",
+        count(1, 256),
+        false,
+        "Requests under way at once, over all hosts (default 16).",
+    ),
+    field(
+        "per_host_concurrency",
+        count(1, 64),
+        false,
+        "Requests under way at once to one host (default 4).",
+    ),
+    field(
+        "per_host_rate",
+        Kind::Number {
+            min: 0.0,
+            max: 10_000.0,
+        },
+        false,
+        "Requests a second started to one host; 0 (the default) sets no limit.",
+    ),
+    field(
+        "github_concurrency",
+        count(1, 64),
+        false,
+        "Requests under way at once to the GitHub API (default 1).",
+    ),
+    field(
+        "timeout_secs",
+        count(1, 600),
+        false,
+        "Seconds allowed for one request (default 20).",
+    ),
+    field(
+        "retries",
+        count(0, 10),
+        false,
+        "Further attempts after a timeout, a failed connection, a 5xx or a 429 (default 2).",
+    ),
+    field(
+        "max_retry_wait_secs",
+        count(0, 3600),
+        false,
+        "The longest Retry-After waited for, in seconds (default 60).",
+    ),
+    field(
+        "github_api_url",
+        Kind::ServiceUrl,
+        false,
+        "The GitHub REST API (default https://api.github.com; GitHub Enterprise: \
+         https://HOST/api/v3).",
+    ),
+    field(
+        "github_raw_url",
+        Kind::ServiceUrl,
+        false,
+        "Where raw file contents of github.com are read (default \
+         https://raw.githubusercontent.com).",
+    ),
+    field(
+        "ca_file",
+        Kind::NonBlank,
+        false,
+        "A PEM file of extra certificate authorities, relative to the site.",
     ),
 ];
 

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod fields;
 pub mod init;
+pub mod online;
 pub mod output;
 pub mod output_dir;
 pub mod render;

@@ -92,7 +92,14 @@ fn kind_schema(kind: &Kind, yaml: bool) -> Value {
         }),
         Kind::Bool => json!({"type": "boolean"}),
         Kind::HttpUrl => json!({"type": "string", "pattern": "^https?://"}),
-        Kind::Integer { min } => json!({"type": "integer", "minimum": min}),
+        Kind::ServiceUrl => json!({"type": "string", "pattern": "^https?://[^/?#]+[^?]*$"}),
+        Kind::NonBlank => json!({"type": "string", "pattern": "\\S"}),
+        Kind::HostPattern => json!({"type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9._-]+$"}),
+        Kind::Integer { min, max } if *max == i64::MAX => {
+            json!({"type": "integer", "minimum": min})
+        }
+        Kind::Integer { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Kind::Number { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
         Kind::Fraction => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
         Kind::Choice(words) => json!({"enum": words()}),
         Kind::List { item, min } => {

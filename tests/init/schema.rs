@@ -274,6 +274,20 @@ stale_after_days = 30
 boilerplate_pages = 4
 near_duplicate_similarity = 0.5
 
+[check.online]
+max_age_hours = 24
+skip_hosts = ["docs.example.org", "*.example.net"]
+concurrency = 16
+per_host_concurrency = 4
+per_host_rate = 0.0
+github_concurrency = 1
+timeout_secs = 20
+retries = 2
+max_retry_wait_secs = 60
+github_api_url = "https://api.github.com"
+github_raw_url = "https://raw.githubusercontent.com"
+ca_file = "certs/ca.pem"
+
 [[categories]]
 id = "rate-limit"
 name = "Rate limits"
@@ -314,6 +328,75 @@ fn config_variants() -> Vec<(String, toml::Table)> {
             removed[table].as_table_mut().unwrap().remove(key);
             out.push((format!("{table}-without-{key}"), removed));
         }
+    }
+    for key in base["check"]["online"].as_table().unwrap().keys() {
+        let mut removed = base.clone();
+        removed["check"]["online"]
+            .as_table_mut()
+            .unwrap()
+            .remove(key);
+        out.push((format!("online-without-{key}"), removed));
+        for (what, value) in &wrong {
+            let mut changed = base.clone();
+            changed["check"]["online"][key.as_str()] = value.clone();
+            out.push((format!("online-{key}-{what}"), changed));
+        }
+    }
+    for (key, values) in [
+        ("max_age_hours", vec![-1, 0, 8760, 8761]),
+        ("concurrency", vec![0, 1, 256, 257]),
+        ("per_host_concurrency", vec![0, 64, 65]),
+        ("github_concurrency", vec![0, 64, 65]),
+        ("timeout_secs", vec![0, 600, 601]),
+        ("retries", vec![-1, 10, 11]),
+        ("max_retry_wait_secs", vec![-1, 3600, 3601]),
+    ] {
+        for value in values {
+            let mut changed = base.clone();
+            changed["check"]["online"][key] = T::Integer(value);
+            out.push((format!("online-{key}-{value}"), changed));
+        }
+    }
+    for (name, key, value) in [
+        ("rate-negative", "per_host_rate", T::Float(-1.0)),
+        ("rate-max", "per_host_rate", T::Float(10_000.0)),
+        ("rate-over", "per_host_rate", T::Float(10_000.5)),
+        ("rate-int", "per_host_rate", T::Integer(5)),
+        (
+            "api-query",
+            "github_api_url",
+            T::String("https://api.example.org/?x=1".into()),
+        ),
+        (
+            "api-no-host",
+            "github_api_url",
+            T::String("https://".into()),
+        ),
+        (
+            "api-ghe",
+            "github_api_url",
+            T::String("https://ghe.example.org/api/v3".into()),
+        ),
+        (
+            "raw-ftp",
+            "github_raw_url",
+            T::String("ftp://raw.example.org".into()),
+        ),
+        (
+            "host-url",
+            "skip_hosts",
+            T::Array(vec![T::String("https://x.org/".into())]),
+        ),
+        (
+            "host-star-only",
+            "skip_hosts",
+            T::Array(vec![T::String("*.".into())]),
+        ),
+        ("host-number", "skip_hosts", T::Array(vec![T::Integer(1)])),
+    ] {
+        let mut changed = base.clone();
+        changed["check"]["online"][key] = value;
+        out.push((format!("online-{name}"), changed));
     }
     for key in base["categories"][0].as_table().unwrap().keys() {
         let mut removed = base.clone();
@@ -505,6 +588,10 @@ fn the_config_schema_lists_exactly_the_keys_serde_accepts() {
     assert_eq!(
         serde_keys(&format!("{head}[check]\nzzz = 1\n")),
         schema_keys(&schema["properties"]["check"])
+    );
+    assert_eq!(
+        serde_keys(&format!("{head}[check.online]\nzzz = 1\n")),
+        schema_keys(&schema["properties"]["check"]["properties"]["online"])
     );
     assert_eq!(
         serde_keys(&format!(
