@@ -46,6 +46,10 @@ pub struct Created {
     pub ci_needs_repository: bool,
 }
 
+/// Where CI installs errbook from unless told otherwise: `repository` of errbook's
+/// Cargo.toml when this binary was built (empty when it has none).
+const ERRBOOK_REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
 /// The base URL a new site gets when none is given: a reserved example domain.
 pub const DEFAULT_BASE_URL: &str = "https://example.org/";
 
@@ -79,7 +83,7 @@ pub fn init(options: &InitOptions) -> Result<Created> {
     let repository = options
         .errbook_git
         .clone()
-        .unwrap_or_else(|| env!("CARGO_PKG_REPOSITORY").to_string());
+        .unwrap_or_else(|| ERRBOOK_REPOSITORY.to_string());
     let fill = |text: &str| {
         text.replace("@title@", &toml_string(&title))
             .replace("@base_url@", &toml_string(&base_url))

@@ -259,11 +259,10 @@ fn the_headers_file_marks_exactly_the_hashed_search_files_immutable() {
         pattern.replace(":version", "[^/]+").replace('*', ".*")
     ))
     .unwrap();
+    let hashed_file = regex::Regex::new("^/search/[0-9a-f]{16}/").unwrap();
     for path in snapshot(&public).keys() {
         let url = format!("/{}", path.to_string_lossy());
-        let hashed = regex::Regex::new("^/search/[0-9a-f]{16}/")
-            .unwrap()
-            .is_match(&url);
+        let hashed = hashed_file.is_match(&url);
         assert_eq!(matcher.is_match(&url), hashed, "{url}");
     }
     for page in ["/", "/search/", "/acme-api/port-already-in-use/"] {

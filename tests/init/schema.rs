@@ -403,7 +403,8 @@ fn config_variants() -> Vec<(String, toml::Table)> {
         removed["categories"][0].as_table_mut().unwrap().remove(key);
         out.push((format!("category-without-{key}"), removed));
     }
-    let edits: Vec<(&str, Box<dyn Fn(&mut toml::Table)>)> = vec![
+    type Edit = (&'static str, Box<dyn Fn(&mut toml::Table)>);
+    let edits: Vec<Edit> = vec![
         (
             "unknown-key",
             Box::new(|t| {
@@ -551,8 +552,7 @@ fn the_config_schema_and_the_loader_agree_on_every_variant() {
 /// independent of the field table.
 fn serde_keys(toml_text: &str) -> Vec<String> {
     let err = toml::from_str::<errbook::config::SiteConfig>(toml_text)
-        .err()
-        .expect("an unknown key is refused");
+        .expect_err("an unknown key is refused");
     let message = err.message().to_string();
     let list = message
         .split_once("expected one of ")
