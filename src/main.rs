@@ -85,18 +85,6 @@ enum Command {
         #[arg(long)]
         offline_cache_only: bool,
     },
-    /// Print the JSON Schema (2020-12) of the page front matter or of errbook.toml.
-    Schema {
-        #[arg(value_enum)]
-        document: SchemaChoice,
-    },
-    /// Print shell completions: `errbook completions bash > /etc/bash_completion.d/errbook`.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff): `errbook man > errbook.1`.
-    Man,
     /// Create content/<tool>/<slug>.md with every section and commented front matter.
     New {
         /// The page to create, as <tool>/<slug>.
@@ -147,6 +135,18 @@ enum Command {
         #[arg(required = true)]
         text: Vec<String>,
     },
+    /// Print the JSON Schema (2020-12) of the page front matter or of errbook.toml.
+    Schema {
+        #[arg(value_enum)]
+        document: SchemaChoice,
+    },
+    /// Print shell completions: `errbook completions bash > /etc/bash_completion.d/errbook`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `errbook man > errbook.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
