@@ -935,4 +935,8 @@ fn the_preview_shows_drafts() {
     let (status, body) = server.get("/acme-api/port-already-in-use/");
     assert_eq!(status, 200);
     assert!(body.contains("Draft: acme-api does not start"));
+    assert!(
+        body.contains("<span class=\"tag tag-draft\""),
+        "marked as a draft"
+    );
 }
