@@ -155,8 +155,8 @@ pub const RULES: &[RuleInfo] = &[
     // Fixes.
     lint(
         "fix-without-action",
-        E,
-        "a fix has no concrete command or config change",
+        W,
+        "a fix is generic advice that names nothing specific to the error",
     ),
     lint("cause-without-fix", W, "no fix addresses a cause"),
     // Quality.
