@@ -54,6 +54,8 @@ pub struct PageView<'a> {
     pub summary_text: String,
     pub quick_fix_html: String,
     pub updated: String,
+    /// `draft: true`: only `serve` and `build --drafts` render it.
+    pub draft: bool,
     pub sections: Vec<SectionView<'a>>,
     pub sources: Vec<SourceView<'a>>,
     /// Pages this one lists under `related:` and pages that list this one, without repeats.
@@ -110,6 +112,10 @@ pub struct SourceView<'a> {
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub date: Option<String>,
+    /// `open`, `closed`, `merged` or `closed-unmerged`: a GitHub issue's or pull request's
+    /// state when `check --online` last looked (None if it never did).
+    pub state: Option<&'static str>,
+    pub state_label: Option<&'static str>,
 }
 
 pub fn tool_path(tool: &str) -> String {
@@ -203,6 +209,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         summary_text: inline_text(&front.summary.value),
         quick_fix_html: inline_html(&front.quick_fix.value),
         updated: front.updated.value.to_string(),
+        draft: front.draft,
         sections: page
             .body
             .sections
@@ -228,6 +235,8 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 kind: s.kind.value.name(),
                 kind_label: s.kind.value.label(),
                 date: s.date.as_ref().map(|d| d.value.to_string()),
+                state: source_state(site, s).map(|st| st.name()),
+                state_label: source_state(site, s).map(|st| st.label()),
             })
             .collect(),
         related: linked
@@ -237,6 +246,10 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
     }
+}
+
+fn source_state(site: &Site, source: &crate::content::Source) -> Option<crate::online::State> {
+    site.source_states.get(&source.url.as_ref()?.value).copied()
 }
 
 fn url_host(url: &str) -> Option<&str> {
