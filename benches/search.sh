@@ -63,9 +63,18 @@ alternate() {
     echo "  $label, baseline: $(printf '%s\n' "${theirs[@]}" | stats)"
   fi
 }
-search_log() { "$1" --root "$site" search --json - <"$log"; }
-search_words() { "$1" --root "$site" search --json "rate limit exceeded"; }
-check_site() { "$1" --root "$site" check --format json; }
+# The baseline gets its own copy of the site: each errbook keeps its search cache in the site's
+# .errbook/, and one build's cache is stale for the other, so sharing one would time rebuilds.
+if [ -n "${BASELINE:-}" ]; then
+  rm -rf "$site-baseline"
+  cp -a "$site" "$site-baseline"
+  rm -rf "$site-baseline/.errbook"
+fi
+# Sets $r to the site the errbook in $1 works on (no subshell: it would be timed).
+root() { r=$site; if [ "$1" = "${BASELINE:-}" ]; then r=$site-baseline; fi; }
+search_log() { root "$1"; "$1" --root "$r" search --json - <"$log"; }
+search_words() { root "$1"; "$1" --root "$r" search --json "rate limit exceeded"; }
+check_site() { root "$1"; "$1" --root "$r" check --format json; }
 
 echo "== errbook search and check on the site (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 alternate "search: a pasted 1 MiB log" $((runs * 7)) search_log

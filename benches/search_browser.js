@@ -16,13 +16,17 @@ const QUERIES = [
   "docker manifest unknown", "error code", "No deployments available",
 ];
 
+// The stylesheet must come as text/css: chromium ignores one served as HTML, and the search
+// box's height cap with it.
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
+
 function serve(dir) {
   const server = http.createServer((req, res) => {
     let file = path.join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); return res.end(); }
-      res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" });
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
       res.end(data);
     });
   });
@@ -44,7 +48,7 @@ async function main() {
   const draws = [];
   const logFile = process.argv[3];
   const log = logFile ? fs.readFileSync(logFile, "utf8") : null;
-  let logDraw = null;
+  let logDraw = null, logTotal = null;
   for (const query of QUERIES.concat([traceback], log ? [log] : [])) {
     const context = await browser.newContext(); // a cold cache for every query
     const page = await context.newPage();
@@ -54,7 +58,18 @@ async function main() {
       new MutationObserver(() => { window.__drawn = performance.now(); })
         .observe(document.getElementById("search-results"), { childList: true });
     });
-    await page.fill("[name=q]", query);
+    if (query === log) {
+      // As a paste lands: the value at once, then one input event (page.fill would type the
+      // 1 MiB through the editor for longer than the timeout).
+      await page.evaluate((text) => {
+        const box = document.querySelector("[name=q]");
+        window.__pasted = performance.now();
+        box.value = text;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      }, query);
+    } else {
+      await page.fill("[name=q]", query);
+    }
     await page.waitForSelector("#search-results li a", { timeout: 20000 });
     await page.waitForTimeout(300);
     const r = await page.evaluate(() => {
@@ -62,16 +77,19 @@ async function main() {
         .filter((e) => /\/search\/[0-9a-f]+\/|\/js\/search\.js/.test(e.name));
       const index = entries.filter((e) => /\/search\/[0-9a-f]+\//.test(e.name));
       const last = Math.max(...index.map((e) => e.responseEnd));
-      return { files: entries.length, bytes: entries.reduce((s, e) => s + e.encodedBodySize, 0), draw: window.__drawn - last };
+      return { files: entries.length, bytes: entries.reduce((s, e) => s + e.encodedBodySize, 0), draw: window.__drawn - last,
+        total: window.__drawn - (window.__pasted || 0) };
     });
-    if (query === log) logDraw = r.draw; else draws.push(r.draw);
+    if (query === log) { logDraw = r.draw; logTotal = r.total; } else draws.push(r.draw);
     const name = query === log ? "pasted log (" + (log.length / 1048576).toFixed(2) + " MiB)" :
       query.includes("\n") ? "40-line traceback" : query;
     console.log(name.padEnd(32), String(r.files).padStart(5), (r.bytes / 1024).toFixed(1).padStart(6), r.draw.toFixed(1).padStart(10));
     await context.close();
   }
   console.log("max draw after the last index file: " + Math.max(...draws).toFixed(1) + " ms (budget 50 ms)" +
-    (logDraw === null ? "" : "; pasted log: " + logDraw.toFixed(1) + " ms (budget 200 ms)"));
+    (logDraw === null ? "" : "; pasted log: " + logDraw.toFixed(1) + " ms (budget 200 ms), " +
+      logTotal.toFixed(1) + " ms from the paste to the results (index files loading in between, the " +
+      "80 ms typing pause included)"));
   await browser.close();
   server.close();
 }

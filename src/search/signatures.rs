@@ -264,6 +264,10 @@ pub struct MatchText {
     lower_tails: Vec<String>,
     /// Whether each lowercased form holds a literal run, remembered: signatures share runs.
     held: Vec<std::sync::Mutex<std::collections::HashMap<String, bool>>>,
+    /// The distinct lines of `lines`, and lowercased. A log repeats its lines (their prefixes
+    /// are gone once normalized): tokens and literal runs, which hold no line break, are
+    /// looked for in each distinct line once.
+    distinct: OnceLock<(String, String)>,
 }
 
 impl MatchText {
@@ -281,6 +285,7 @@ impl MatchText {
             lower,
             tails: Vec::new(),
             lower_tails: Vec::new(),
+            distinct: OnceLock::new(),
         }
     }
 
@@ -298,6 +303,7 @@ impl MatchText {
             lower,
             tails,
             lower_tails,
+            distinct: OnceLock::new(),
         }
     }
 
@@ -308,7 +314,7 @@ impl MatchText {
     /// Every distinct token of the paste in any of its forms: those of its lines, and those
     /// a terminal wrap joined (only the text around each junction differs between forms).
     pub fn tokens(&self) -> TokenSet {
-        let lines = &self.normalized.lines;
+        let lines = &self.distinct().0;
         let mut tokens = if lines.len() > PARALLEL_BYTES {
             // In chunks of whole lines (no token spans a line break), merged.
             let mut chunks = Vec::new();
@@ -360,9 +366,30 @@ impl MatchText {
         if let Some(&known) = held.get(run) {
             return known;
         }
-        let found = self.lower[form].contains(run);
+        let found = if form == 0 {
+            self.distinct().1.contains(run)
+        } else {
+            self.lower[form].contains(run)
+        };
         held.insert(run.to_string(), found);
         found
+    }
+
+    fn distinct(&self) -> &(String, String) {
+        self.distinct.get_or_init(|| {
+            let mut seen = std::collections::HashSet::new();
+            let mut lines = String::with_capacity(self.normalized.lines.len());
+            for line in self.normalized.lines.split('\n') {
+                if seen.insert(line) {
+                    if seen.len() > 1 {
+                        lines.push('\n');
+                    }
+                    lines.push_str(line);
+                }
+            }
+            let lower = lines.to_lowercase();
+            (lines, lower)
+        })
     }
 
     /// Each form with its lowercased copy.
@@ -665,6 +692,8 @@ mod tests {
             "a line long enough to be a terminal wrap, ending in litellm.Rate\nLimitError: sec\nonds",
             "short\nlines only",
             "a line long enough to be a terminal wrap, ending in a very long pa\nth/to/a_file.py and more text that wraps agai\nn-and-again",
+            // Repeated lines (read once) around the one that differs.
+            "retrying\nretrying\n\nlitellm.RateLimitError: boom\nretrying\n\n",
         ] {
             let prepared = MatchText::new(text);
             let n = prepared.normalized();
@@ -674,6 +703,19 @@ mod tests {
             }
             assert_eq!(prepared.tokens(), every, "{text}");
         }
+    }
+
+    #[test]
+    fn a_log_repeating_its_lines_matches_like_its_distinct_lines() {
+        let sig = re(r"Try again in \d+ seconds\. Passed model=\S+");
+        let line = "12:00:01 - LiteLLM Router:INFO: router.py:1 - retrying\n";
+        let log = format!(
+            "{}No deployments available. Try again in 5 seconds. Passed model=gpt-4o\n{}",
+            line.repeat(50),
+            line.repeat(50)
+        );
+        assert_eq!(sig.matches(&MatchText::new(&log)), Some(Match::Signature));
+        assert!(MatchText::new(&log).tokens().contains("gpt-4o"));
     }
 
     #[test]

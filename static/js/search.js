@@ -293,11 +293,13 @@
   var AROUND = /[\p{Alphabetic}\p{N}.:\/_-]/u;
 
   /**
-   * Every distinct token of a normalized paste in any of its forms: those of its lines, and
+   * Every distinct token of a prepared paste in any of its forms: those of its lines, and
    * those a terminal wrap joined (only the text around each junction differs).
    */
-  function pasteTokens(n) {
-    var tokens = distinctTokens(n.lines, new Set());
+  function pasteTokens(text) {
+    var n = text.normalized;
+    // No token spans a line break: each distinct line is read once.
+    var tokens = distinctTokens(text.distinctLines, new Set());
     if (n.joined !== null) {
       n.junctions.forEach(function (at) {
         var start = at, end = at;
@@ -319,6 +321,10 @@
     this.lowerTails = this.tails.map(function (t) { return t.toLowerCase(); });
     // Whether a form holds a literal run, remembered: signatures share runs.
     this.held = this.lower.map(function () { return new Map(); });
+    // A log repeats its lines (their prefixes are gone once normalized): tokens and literal
+    // runs, which hold no line break, are looked for in each distinct line once.
+    this.distinctLines = Array.from(new Set(n.lines.split("\n"))).join("\n");
+    this.distinctLower = this.distinctLines.toLowerCase();
   }
 
   var compiled = new Map();
@@ -375,7 +381,7 @@
       var has = function (n) {
         return runs.every(function (r) {
           var held = text.held[n];
-          if (!held.has(r)) held.set(r, text.lower[n].indexOf(r) !== -1);
+          if (!held.has(r)) held.set(r, (n === 0 ? text.distinctLower : text.lower[n]).indexOf(r) !== -1);
           return held.get(r);
         });
       };
@@ -536,7 +542,7 @@
     return this.manifest().then(function (m) {
       var n = prepared.normalized;
       var terms = withEquivalents(termsOfLines(n.lines, m.maxTerms));
-      var tokens = pasteTokens(n);
+      var tokens = pasteTokens(prepared);
       var others = [];
       tokens.forEach(function (t) { if (terms.indexOf(t) === -1) others.push(t); });
       var filters = [];
@@ -753,8 +759,15 @@
     form.addEventListener(type, fillFilters, { once: true, passive: true });
   });
 
-  // The box grows with its text, up to a height the stylesheet caps.
+  // The box grows with its text, up to a height the stylesheet caps. A text this long fills
+  // the box at any width: measuring it would lay out every line (a pasted 1 MiB log, 0.4 s).
+  var FILLS_BOX_CHARS = 4000;
   function grow() {
+    var cap = getComputedStyle(input).maxHeight;
+    if (input.value.length > FILLS_BOX_CHARS && cap !== "none") {
+      input.style.height = cap;
+      return;
+    }
     input.style.height = "auto";
     input.style.height = input.scrollHeight + "px";
   }
