@@ -1,5 +1,6 @@
 //! Check: every rule over every page and over the site, then the configured levels.
 
+pub mod advice;
 pub mod evidence;
 pub mod examples;
 pub mod fixes;
