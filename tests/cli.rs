@@ -129,7 +129,26 @@ fn valid_site_builds_every_output() {
         page.contains("<code>DemoError: quota exceeded for key</code>"),
         "signature box"
     );
-    assert!(page.contains("retry after \\d+ seconds"), "regex signature");
+    // A regex shows its real example as the copyable error text, the pattern behind a
+    // disclosure.
+    let regex = page
+        .split("<li class=\"signature signature-regex\">")
+        .nth(1)
+        .and_then(|s| s.split("</li>").next())
+        .expect("a regex signature");
+    assert!(
+        regex.contains("data-copy=\"retry after 30 seconds\""),
+        "example copyable: {regex}"
+    );
+    let pattern = regex.split("<details class=\"sig-pattern\">").nth(1);
+    assert!(
+        pattern.is_some_and(|p| p.contains("<code>retry after \\d+ seconds</code>")),
+        "regex behind a disclosure: {regex}"
+    );
+    assert!(
+        !regex.contains("data-copy=\"retry after \\d"),
+        "the regex is not the copied text"
+    );
     assert!(
         page.contains("data-copy=\"DemoError: quota exceeded for key\""),
         "copy button"

@@ -75,6 +75,7 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
                     let blocks = quality::check_page(page, &cx, &mut out);
                     links::check_page(page, &cx, &mut out);
                     examples::check_page(page, &cx, &mut out);
+                    signatures::check_page(page, &cx, &mut out);
                     (out, blocks)
                 })
                 .collect()

@@ -120,6 +120,11 @@ pub const RULES: &[RuleInfo] = &[
         E,
         "two pages' signatures match the same text",
     ),
+    lint(
+        "signature-example-mismatch",
+        E,
+        "a regex signature does not match one of its own examples",
+    ),
     // Evidence.
     lint("uncited-cause", E, "a cause cites no source"),
     lint(

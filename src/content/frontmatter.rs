@@ -105,7 +105,7 @@ const PAGE_KEYS: &[&str] = &[
     "related",
 ];
 const SOURCE_KEYS: &[&str] = &["id", "url", "title", "date", "kind"];
-const SIGNATURE_KEYS: &[&str] = &["regex", "literal"];
+const SIGNATURE_KEYS: &[&str] = &["regex", "literal", "example"];
 
 /// The known keys of a mapping and their values. Front-matter mappings have a dozen keys at
 /// most: a short list searched in order costs less than hashing every key.
@@ -399,19 +399,62 @@ impl Decoder<'_> {
                     self.error(
                         "bad-type",
                         item.span.clone(),
-                        "a signature mapping has exactly one key, `regex` or `literal`",
+                        "a signature mapping has one of `regex` or `literal` (a regex may add `example`)",
                         None,
                     );
                     continue;
                 }
             };
             let text = self.string(value, kind)?;
-            // Whether a regex compiles is checked by `invalid-signature`, with the other lints.
+            let examples = match fields.get("example") {
+                Some(node) if kind == "literal" => {
+                    self.error(
+                        "bad-type",
+                        node.span.clone(),
+                        "`example` belongs to a regex signature; a literal is its own example",
+                        Some("remove `example`, or make the signature a `regex`"),
+                    );
+                    continue;
+                }
+                Some(node) => self.examples(node)?,
+                None => Vec::new(),
+            };
+            // Whether a regex compiles is checked by `invalid-signature`, with the other lints,
+            // and whether it matches its examples by `signature-example-mismatch`.
             if kind == "regex" {
-                out.push(Spanned::new(Signature::Regex(text.value), text.span));
+                let signature = Signature::Regex {
+                    pattern: text.value,
+                    examples,
+                };
+                out.push(Spanned::new(signature, text.span));
             } else {
                 out.push(Spanned::new(Signature::Literal(text.value), text.span));
             }
+        }
+        Some(out)
+    }
+
+    /// `example:` of a regex signature: one real message, or a list of them.
+    fn examples(&mut self, node: &Node) -> Option<Vec<Spanned<String>>> {
+        if node.as_text().is_some() {
+            return Some(vec![self.string(node, "example")?]);
+        }
+        let Some(items) = node.as_seq() else {
+            self.bad_type(node, "example", "a string or a list of strings");
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                "missing-field",
+                node.span.clone(),
+                "`example` is an empty list",
+                Some("give one or more real messages the regex matches, or remove `example`"),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(self.string(item, "example")?);
         }
         Some(out)
     }
@@ -497,6 +540,75 @@ mod tests {
         assert_eq!(open.rule, "unclosed-front-matter");
         let empty = split(&SourceFile::new("p.md", "")).unwrap_err();
         assert_eq!(empty.rule, "no-front-matter");
+    }
+
+    fn front(signatures: &str) -> (Option<FrontMatter>, Vec<Diagnostic>, SourceFile) {
+        let text = format!(
+            "---\ntitle: t\ntool: demo\ncategory: c\nsignatures:\n{signatures}summary: s\n\
+             quick_fix: q\nupdated: 2026-01-01\nsources: []\n---\n"
+        );
+        let file = SourceFile::new("content/demo/p.md", text);
+        let split = split(&file).unwrap();
+        let mut diags = Vec::new();
+        (parse(&file, &split, "demo", &mut diags), diags, file)
+    }
+
+    #[test]
+    fn regex_signatures_carry_their_examples_with_spans() {
+        let (front, diags, file) = front(
+            "  - regex: 'quota \\d+'\n    example: quota 5\n  - regex: 'x \\d'\n    \
+             example: [\"x 1\", \"x 2\"]\n  - plain literal\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let signatures = front.unwrap().signatures;
+        let examples = |i: usize| -> Vec<&str> {
+            signatures[i]
+                .value
+                .examples()
+                .iter()
+                .map(|e| &file.text[e.span.clone()])
+                .collect()
+        };
+        assert_eq!(signatures[0].value.text(), "quota \\d+");
+        assert_eq!(examples(0), ["quota 5"]);
+        assert_eq!(examples(1), ["\"x 1\"", "\"x 2\""]);
+        assert_eq!(signatures[1].value.examples()[1].value, "x 2");
+        assert!(examples(2).is_empty() && !signatures[2].value.is_regex());
+    }
+
+    #[test]
+    fn examples_must_be_strings_on_a_regex() {
+        for (yaml, rule, message) in [
+            (
+                "  - {literal: abc def, example: abc def}\n",
+                "bad-type",
+                "`example` belongs to a regex signature",
+            ),
+            (
+                "  - {regex: a\\d, example: []}\n",
+                "missing-field",
+                "`example` is an empty list",
+            ),
+            (
+                "  - {regex: a\\d, example: {k: v}}\n",
+                "bad-type",
+                "`example` must be a string or a list of strings",
+            ),
+            (
+                "  - {example: a1}\n",
+                "bad-type",
+                "a signature mapping has one of",
+            ),
+        ] {
+            let (front, diags, _) = front(yaml);
+            assert!(front.is_none(), "{yaml}");
+            assert_eq!(diags[0].rule, rule, "{yaml}: {diags:?}");
+            assert!(
+                diags[0].message.starts_with(message),
+                "{yaml}: {}",
+                diags[0].message
+            );
+        }
     }
 
     #[test]

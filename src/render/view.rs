@@ -49,7 +49,7 @@ pub struct PageView<'a> {
     pub tool_path: String,
     pub permalink: String,
     pub category: FacetView<'a>,
-    pub signatures: Vec<&'a Signature>,
+    pub signatures: Vec<SignatureView<'a>>,
     pub summary_html: String,
     pub summary_text: String,
     pub quick_fix_html: String,
@@ -60,6 +60,36 @@ pub struct PageView<'a> {
     pub related: Vec<PageLink<'a>>,
     pub validator: Option<&'a str>,
     pub jsonld: String,
+}
+
+/// A signature as the page shows it: a literal is the error text itself; a regex shows its
+/// real examples as the error text and keeps the pattern behind a disclosure.
+#[derive(Serialize)]
+pub struct SignatureView<'a> {
+    /// `literal` or `regex`.
+    pub kind: &'static str,
+    /// The literal, or the regex's pattern.
+    pub text: &'a str,
+    /// A regex's `example:` messages.
+    pub examples: Vec<&'a str>,
+}
+
+impl<'a> SignatureView<'a> {
+    pub fn of(signature: &'a Signature) -> Self {
+        SignatureView {
+            kind: if signature.is_regex() {
+                "regex"
+            } else {
+                "literal"
+            },
+            text: signature.text(),
+            examples: signature
+                .examples()
+                .iter()
+                .map(|e| e.value.as_str())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -164,7 +194,11 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             path: category_path(&front.category.value),
             count: 0,
         },
-        signatures: front.signatures.iter().map(|s| &s.value).collect(),
+        signatures: front
+            .signatures
+            .iter()
+            .map(|s| SignatureView::of(&s.value))
+            .collect(),
         summary_html: inline_html(&front.summary.value),
         summary_text: inline_text(&front.summary.value),
         quick_fix_html: inline_html(&front.quick_fix.value),
