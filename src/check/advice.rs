@@ -282,7 +282,7 @@ pub fn is_specific(fix: &Item, page: &Page) -> bool {
         .iter()
         .filter_map(|s| match &s.value {
             Signature::Literal(text) => Some(text.as_str()),
-            Signature::Regex(_) => None,
+            Signature::Regex { .. } => None,
         })
         .collect();
     names_specifics(fix, &page.tool.to_lowercase(), &literals)
