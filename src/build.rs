@@ -85,9 +85,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         }
     };
     lap("templates", &mut timings);
-    let (Some(site), Some(templates)) = (site, templates) else {
+    let (Some(mut site), Some(templates)) = (site, templates) else {
         return Ok(BuildOutcome::Failed(diags));
     };
+    // Shown next to each source: what the last `check --online` found (the cache only).
+    site.source_states = std::sync::Arc::new(crate::online::source_states(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }

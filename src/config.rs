@@ -49,6 +49,8 @@ pub struct CheckSettings {
     /// `near-duplicate-text` reports two paragraphs of a page whose overlap of word pairs
     /// (Jaccard similarity) is at least this.
     pub near_duplicate_similarity: f64,
+    /// `[check.online]`: how `check --online` fetches sources.
+    pub online: crate::online::OnlineSettings,
 }
 
 impl Default for CheckSettings {
@@ -57,6 +59,7 @@ impl Default for CheckSettings {
             stale_after_days: 365,
             boilerplate_pages: 3,
             near_duplicate_similarity: 0.7,
+            online: crate::online::OnlineSettings::default(),
         }
     }
 }
@@ -76,6 +79,7 @@ const CHECK_KEYS: &[&str] = &[
     "stale_after_days",
     "boilerplate_pages",
     "near_duplicate_similarity",
+    "online",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
 
@@ -173,6 +177,7 @@ impl SiteConfig {
             );
         }
         check_thresholds(file, &config.check, &mut diags);
+        config.check.online.check(file, &mut diags);
         check_lints(file, &config.lints, &mut diags);
         if diags.is_empty() {
             Ok(config)
@@ -310,7 +315,9 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     // serde words it "unknown field `x`, expected one of ..."; we add a did-you-mean.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let known = if rest.contains("`boilerplate_pages`") {
+        let known = if rest.contains("`per_host_concurrency`") {
+            crate::online::settings::KEYS
+        } else if rest.contains("`boilerplate_pages`") {
             CHECK_KEYS
         } else if rest.contains("`name`") {
             CATEGORY_KEYS

@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod online;
 pub mod output;
 pub mod render;
 pub mod report;

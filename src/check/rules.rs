@@ -33,6 +33,7 @@ pub struct RuleInfo {
 
 const E: Level = Level::Report(Severity::Error);
 const W: Level = Level::Report(Severity::Warning);
+const I: Level = Level::Report(Severity::Info);
 
 const fn fixed(id: &'static str, summary: &'static str) -> RuleInfo {
     RuleInfo {
@@ -181,6 +182,47 @@ pub const RULES: &[RuleInfo] = &[
         "broken-example",
         E,
         "a verified example's validator result differs from `expect`",
+    ),
+    // Online (`check --online`): each source compared with what it says today.
+    lint(
+        "source-unreachable",
+        E,
+        "a source does not answer: DNS, connection, TLS, timeout, 404/410, 5xx",
+    ),
+    lint(
+        "source-moved",
+        W,
+        "a source redirects permanently, or its issue or repository moved",
+    ),
+    lint(
+        "source-title-mismatch",
+        W,
+        "a source's title differs from the issue's or the page's own",
+    ),
+    lint(
+        "source-date-mismatch",
+        W,
+        "a source's date is not the day the issue or pull request was opened",
+    ),
+    lint(
+        "source-state",
+        I,
+        "an issue is closed, a pull request merged or closed without merging",
+    ),
+    lint(
+        "source-unverified",
+        W,
+        "a source refused the check (401, 403, 429...)",
+    ),
+    lint(
+        "online-incomplete",
+        W,
+        "sources were left unchecked (rate limit exhausted, nothing cached)",
+    ),
+    lint(
+        "signature-without-evidence",
+        W,
+        "a signature occurs in none of the sources the page cites",
     ),
 ];
 

@@ -110,6 +110,10 @@ pub struct SourceView<'a> {
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub date: Option<String>,
+    /// `open`, `closed`, `merged` or `closed-unmerged`: a GitHub issue's or pull request's
+    /// state when `check --online` last looked (None if it never did).
+    pub state: Option<&'static str>,
+    pub state_label: Option<&'static str>,
 }
 
 pub fn tool_path(tool: &str) -> String {
@@ -228,6 +232,8 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 kind: s.kind.value.name(),
                 kind_label: s.kind.value.label(),
                 date: s.date.as_ref().map(|d| d.value.to_string()),
+                state: source_state(site, s).map(|st| st.name()),
+                state_label: source_state(site, s).map(|st| st.label()),
             })
             .collect(),
         related: linked
@@ -237,6 +243,10 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
     }
+}
+
+fn source_state(site: &Site, source: &crate::content::Source) -> Option<crate::online::State> {
+    site.source_states.get(&source.url.as_ref()?.value).copied()
 }
 
 fn url_host(url: &str) -> Option<&str> {
