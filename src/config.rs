@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
+use crate::fields;
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "errbook.toml";
@@ -63,25 +64,6 @@ impl Default for CheckSettings {
         }
     }
 }
-
-const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "language",
-    "categories",
-    "output_dir",
-    "validator_endpoint",
-    "lints",
-    "check",
-];
-const CHECK_KEYS: &[&str] = &[
-    "stale_after_days",
-    "boilerplate_pages",
-    "near_duplicate_similarity",
-    "online",
-];
-const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,6 +175,19 @@ impl SiteConfig {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+}
+
+/// A base URL given on the command line, as `base_url` is read: an absolute http(s) URL,
+/// ending in `/`. `None` when it is not one.
+pub fn checked_base_url(value: &str) -> Option<String> {
+    if !is_http_url(value) || value.len() <= "https://".len() {
+        return None;
+    }
+    let mut url = value.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
 }
 
 fn is_http_url(value: &str) -> bool {
@@ -315,16 +310,17 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     // serde words it "unknown field `x`, expected one of ..."; we add a did-you-mean.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let known = if rest.contains("`per_host_concurrency`") {
-            crate::online::settings::KEYS
-        } else if rest.contains("`boilerplate_pages`") {
-            CHECK_KEYS
-        } else if rest.contains("`name`") {
-            CATEGORY_KEYS
-        } else {
-            CONFIG_KEYS
-        };
-        let help = match did_you_mean(name, known) {
+        // serde lists the keys of the table the unknown one is in.
+        let known = [
+            fields::ONLINE_FIELDS,
+            fields::CHECK_FIELDS,
+            fields::CATEGORY_FIELDS,
+        ]
+        .iter()
+        .map(|table| fields::names(table))
+        .find(|names| names.iter().all(|n| rest.contains(&format!("`{n}`"))))
+        .unwrap_or_else(|| fields::names(fields::CONFIG));
+        let help = match did_you_mean(name, &known) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys: {}", known.join(", ")),
         };

@@ -11,6 +11,9 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every word [`Level::parse`] accepts (`warn` and `deny` are aliases).
+    pub const NAMES: [&'static str; 6] = ["error", "warning", "info", "allow", "warn", "deny"];
+
     pub fn parse(name: &str) -> Option<Level> {
         Some(match name {
             "allow" => Level::Allow,

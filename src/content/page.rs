@@ -53,6 +53,8 @@ pub struct FrontMatter {
     pub validator: Option<Spanned<String>>,
     pub sources: Vec<Source>,
     pub related: Vec<Spanned<String>>,
+    /// `draft: true`: left out of `build`, `check` and search unless drafts are asked for.
+    pub draft: bool,
 }
 
 /// Text that identifies the error in a log.

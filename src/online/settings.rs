@@ -58,22 +58,6 @@ impl Default for OnlineSettings {
     }
 }
 
-/// The keys of `[check.online]`, for "did you mean".
-pub const KEYS: &[&str] = &[
-    "max_age_hours",
-    "skip_hosts",
-    "concurrency",
-    "per_host_concurrency",
-    "per_host_rate",
-    "github_concurrency",
-    "timeout_secs",
-    "retries",
-    "max_retry_wait_secs",
-    "github_api_url",
-    "github_raw_url",
-    "ca_file",
-];
-
 impl OnlineSettings {
     /// Whether `host` is covered by `skip_hosts`.
     pub fn skips(&self, host: &str) -> bool {

@@ -54,6 +54,8 @@ pub struct PageView<'a> {
     pub summary_text: String,
     pub quick_fix_html: String,
     pub updated: String,
+    /// `draft: true`: only `serve` and `build --drafts` render it.
+    pub draft: bool,
     pub sections: Vec<SectionView<'a>>,
     pub sources: Vec<SourceView<'a>>,
     /// Pages this one lists under `related:` and pages that list this one, without repeats.
@@ -207,6 +209,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         summary_text: inline_text(&front.summary.value),
         quick_fix_html: inline_html(&front.quick_fix.value),
         updated: front.updated.value.to_string(),
+        draft: front.draft,
         sections: page
             .body
             .sections
