@@ -79,7 +79,15 @@ fn parity_site() -> &'static Path {
 fn cli_search(root: &Path, text: &str, limit: usize) -> Vec<Value> {
     let out = errbook(
         root,
-        &["search", "--json", "--limit", &limit.to_string(), text],
+        // `--`: a paste may start with `-` (a log line such as `-  litellm.proxy...`).
+        &[
+            "search",
+            "--json",
+            "--limit",
+            &limit.to_string(),
+            "--",
+            text,
+        ],
     );
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("search --json printed no JSON ({e}): {}", stderr(&out)));
