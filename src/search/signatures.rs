@@ -22,7 +22,7 @@ use regex_syntax::hir::{Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{MAX_TOKEN_CHARS, TokenSet, analyze, distinct_tokens, is_stopword};
-use super::normalize::{Normalized, PARALLEL_BYTES, normalize};
+use super::normalize::{Normalized, PARALLEL_BYTES, lowercase, normalize};
 use super::partial;
 use crate::content::Signature;
 
@@ -278,7 +278,7 @@ impl MatchText {
     /// Prepared for full matches only (no tails for partial ones), as `check` tries texts.
     pub fn for_full_matches(text: &str) -> Self {
         let normalized = normalize(text);
-        let lower: Vec<String> = normalized.forms().map(str::to_lowercase).collect();
+        let lower: Vec<String> = normalized.forms().map(lowercase).collect();
         MatchText {
             held: held_for(&lower),
             normalized,
@@ -291,7 +291,7 @@ impl MatchText {
 
     pub fn from_normalized(normalized: Normalized) -> Self {
         let forms: Vec<&str> = normalized.forms().collect();
-        let lower: Vec<String> = forms.par_iter().map(|f| f.to_lowercase()).collect();
+        let lower: Vec<String> = forms.par_iter().map(|f| lowercase(f)).collect();
         let tails: Vec<String> = normalized
             .forms()
             .map(|f| partial::tail(partial::trim_cut(f)).to_string())
@@ -387,7 +387,7 @@ impl MatchText {
                     lines.push_str(line);
                 }
             }
-            let lower = lines.to_lowercase();
+            let lower = lowercase(&lines);
             (lines, lower)
         })
     }
