@@ -7,43 +7,21 @@
 // Usage: node benches/search_browser.js <public dir> [log file]   (needs `npm ci` in tests/browser)
 "use strict";
 const fs = require("fs");
-const http = require("http");
 const path = require("path");
-const { chromium } = require("../tests/browser/node_modules/playwright-core");
+const { launch, serveDir } = require("../tests/browser/harness");
 
 const QUERIES = [
   "429", "rate limit", "permission denied", "RateLimitError", "connection refused",
   "docker manifest unknown", "error code", "No deployments available",
 ];
 
-// The stylesheet must come as text/css: chromium ignores one served as HTML, and the search
-// box's height cap with it.
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    let file = path.join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); return res.end(); }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 async function main() {
   const publicDir = path.resolve(process.argv[2]);
   const traceback = fs.readFileSync(path.join(__dirname, "search_budget.js"), "utf8")
     .split("const TRACEBACK = `")[1].split("`;")[0];
-  const server = await serve(publicDir);
+  const server = await serveDir(publicDir);
   const origin = "http://127.0.0.1:" + server.address().port + "/";
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   console.log("query".padEnd(32), "files", "    KB", " draw after last file (ms)");
   const draws = [];
   const logFile = process.argv[3];

@@ -14,7 +14,7 @@
 //! [`trim_cut`] removes what apps append to a cut (whitespace, `...`, `…`, `[truncated]`, closing
 //! quotes and brackets).
 
-use regex_syntax::ast::{self, Ast, GroupKind, RepetitionKind, RepetitionRange};
+use regex_syntax::ast::{self, Ast, Group, GroupKind, RepetitionKind, RepetitionRange};
 
 /// A partial match needs at least this much of the signature's literal start.
 pub const MIN_LEAD_CHARS: usize = 16;
@@ -61,18 +61,7 @@ pub fn partial_pattern(pattern: &str) -> Option<(String, String)> {
 /// pattern, and a name may appear only once).
 fn full(ast: &Ast, src: &str) -> String {
     match ast {
-        Ast::Group(group) => {
-            let inner = full(&group.ast, src);
-            match &group.kind {
-                GroupKind::NonCapturing(flags) => {
-                    format!(
-                        "(?{}:{inner})",
-                        &src[flags.span.start.offset..flags.span.end.offset]
-                    )
-                }
-                _ => format!("(?:{inner})"),
-            }
-        }
+        Ast::Group(group) => regroup(group, src, &full(&group.ast, src)),
         Ast::Concat(concat) => concat.asts.iter().map(|a| full(a, src)).collect(),
         Ast::Alternation(alt) => {
             let branches: Vec<String> = alt.asts.iter().map(|a| full(a, src)).collect();
@@ -84,6 +73,17 @@ fn full(ast: &Ast, src: &str) -> String {
             &src[rep.op.span.start.offset..rep.op.span.end.offset]
         ),
         other => src[other.span().start.offset..other.span().end.offset].to_string(),
+    }
+}
+
+/// `inner` in a group like `group`, never capturing: its flags kept, its name dropped.
+fn regroup(group: &Group, src: &str, inner: &str) -> String {
+    match &group.kind {
+        GroupKind::NonCapturing(flags) => format!(
+            "(?{}:{inner})",
+            &src[flags.span.start.offset..flags.span.end.offset]
+        ),
+        _ => format!("(?:{inner})"),
     }
 }
 
@@ -99,18 +99,7 @@ fn closure(ast: &Ast, src: &str) -> String {
         | Ast::ClassBracketed(_) => {
             format!("(?:{})?", full(ast, src))
         }
-        Ast::Group(group) => {
-            let inner = closure(&group.ast, src);
-            match &group.kind {
-                GroupKind::NonCapturing(flags) => {
-                    format!(
-                        "(?{}:{inner})",
-                        &src[flags.span.start.offset..flags.span.end.offset]
-                    )
-                }
-                _ => format!("(?:{inner})"),
-            }
-        }
+        Ast::Group(group) => regroup(group, src, &closure(&group.ast, src)),
         Ast::Alternation(alt) => {
             let branches: Vec<String> = alt.asts.iter().map(|a| closure(a, src)).collect();
             format!("(?:{})", branches.join("|"))

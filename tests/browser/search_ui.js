@@ -1,27 +1,10 @@
 // The search box in a real browser: Debian's chromium, headless, driven by playwright-core,
-// on a built site served over HTTP (a tiny static server here) and opened from file://.
+// on a built site served over HTTP (harness.js) and opened from file://.
 // Usage: node search_ui.js <public dir> <expectations.json>; exits 1 with a message on failure.
 "use strict";
 const fs = require("fs");
-const http = require("http");
 const path = require("path");
-const { chromium } = require("playwright-core");
-
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    let file = path.join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); return res.end("not found"); }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
+const { launch, serveDir } = require("./harness");
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -39,13 +22,9 @@ async function firstResult(page, text) {
 async function main() {
   const publicDir = path.resolve(process.argv[2]);
   const expect = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-  const server = await serve(publicDir);
+  const server = await serveDir(publicDir);
   const origin = "http://127.0.0.1:" + server.address().port + "/";
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const errors = [];
   try {
     const context = await browser.newContext();
