@@ -18,7 +18,12 @@ use crate::site::Site;
 pub struct BuildOptions {
     /// The site's directory (holds errbook.toml and content/).
     pub root: PathBuf,
+    /// Render every file, taking nothing from the previous output.
+    pub clean: bool,
 }
+
+/// Where `build` keeps what it knows of its output trees, below the site root.
+pub const CACHE_DIR: &str = ".errbook/cache/build";
 
 /// What a build produced.
 #[derive(Debug)]
@@ -101,7 +106,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let search_assets = search::export::export(&search_index)?;
     lap("search index: export", &mut timings);
     let output_dir = site.config.output_path(root);
-    let staging = Staging::begin(&output_dir)?;
+    let staging = Staging::incremental(&output_dir, &root.join(CACHE_DIR), !options.clean)?;
     // On any failure `staging` is dropped, which removes it; the previous output stays.
     let files = match render_with_search(&site, &templates, &staging, Some(&search_assets)) {
         Ok(files) => files,

@@ -28,7 +28,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the static site into the output directory (public/ by default).
-    Build,
+    Build {
+        /// Render every file instead of taking unchanged ones from the previous build.
+        #[arg(long)]
+        clean: bool,
+        /// Print every diagnostic, not only the first few of each rule.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Check every page: structure, evidence, fixes and text quality.
     Check {
         /// Output format.
@@ -114,11 +121,13 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<u8, errbook::Error> {
     match &cli.command {
-        Command::Build => {
+        Command::Build { clean, verbose } => {
             let started = std::time::Instant::now();
             let outcome = errbook::build(&BuildOptions {
                 root: cli.root.clone(),
+                clean: *clean,
             })?;
+            let _ = verbose;
             let mut stderr = report::stderr();
             match outcome {
                 BuildOutcome::Built(built) => {
