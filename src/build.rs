@@ -37,6 +37,8 @@ pub enum BuildOutcome {
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Files rendered or written, not taken from the previous output.
+    pub rendered: usize,
     pub output_dir: PathBuf,
     /// Non-fatal diagnostics.
     pub diagnostics: Vec<Diagnostic>,
@@ -117,11 +119,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         }
     };
     lap("render and write", &mut timings);
+    let rendered = staging.made();
     staging.commit()?;
     lap("swap", &mut timings);
     Ok(BuildOutcome::Built(BuildReport {
         pages: site.pages.len(),
         files,
+        rendered,
         output_dir,
         diagnostics: diags,
         timings,

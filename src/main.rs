@@ -127,29 +127,31 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                 root: cli.root.clone(),
                 clean: *clean,
             })?;
-            let _ = verbose;
-            let mut stderr = report::stderr();
+            let stderr = report::stderr();
             match outcome {
                 BuildOutcome::Built(built) => {
-                    let _ = report::human(&built.diagnostics, &cli.root, &mut stderr);
+                    report::build_summary(&built.diagnostics, &cli.root, &stderr, *verbose);
                     let stages: Vec<String> = built
                         .timings
                         .iter()
                         .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
                         .collect();
-                    eprintln!(
-                        "built {} pages ({} files) into {} in {} ms ({})",
+                    stderr.line(format_args!(
+                        "built {} pages ({} files, {} rendered) into {} in {} ms ({})",
                         built.pages,
                         built.files,
+                        built.rendered,
                         built.output_dir.display(),
                         started.elapsed().as_millis(),
                         stages.join(", ")
-                    );
+                    ));
+                    // The process ends here: freeing the site page by page would only cost time.
+                    std::mem::forget(built);
                     Ok(OK)
                 }
                 BuildOutcome::Failed(diagnostics) => {
-                    let _ = report::human(&diagnostics, &cli.root, &mut stderr);
-                    eprintln!("build failed; the previous output was left as it was");
+                    report::build_summary(&diagnostics, &cli.root, &stderr, *verbose);
+                    stderr.line("build failed; the previous output was left as it was");
                     Ok(PROBLEMS)
                 }
             }
@@ -162,10 +164,10 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             let checked = site.as_ref().map_or(0, |s| s.pages.len());
             match format {
                 Format::Human => {
-                    let mut stdout = report::stdout();
-                    let _ = report::human(&diagnostics, &cli.root, &mut stdout);
+                    let stdout = report::stdout();
+                    report::human(&diagnostics, &cli.root, &stdout);
                     if diagnostics.is_empty() {
-                        println!("checked {checked} pages: no problems");
+                        stdout.line(format_args!("checked {checked} pages: no problems"));
                     }
                 }
                 Format::Json => {
@@ -251,7 +253,7 @@ fn validate(
     format: ValidateFormat,
 ) -> Result<u8, errbook::Error> {
     use errbook::validators;
-    use std::io::{Read, Write};
+    use std::io::Read;
 
     let Some(validator) = validators::find(id) else {
         let ids: Vec<&str> = validators::ids().collect();
@@ -284,10 +286,10 @@ fn validate(
     };
     let findings = validator.validate(&text);
     // A closed pipe (e.g. `| head`) is not an error worth a panic: write and ignore failures.
-    let mut stdout = report::stdout();
+    let stdout = report::stdout();
     match format {
         ValidateFormat::Json => {
-            let _ = writeln!(stdout, "{}", validators::output::json(&findings));
+            stdout.line(validators::output::json(&findings));
         }
         ValidateFormat::Human => {
             let name = if stdin {
@@ -297,9 +299,12 @@ fn validate(
             };
             let file = errbook::source::SourceFile::new(name.clone(), text);
             let diagnostics = validators::output::diagnostics(&findings, &file);
-            let _ = report::human_in_memory(&diagnostics, &file, &mut stdout);
+            report::human_in_memory(&diagnostics, &file, &stdout);
             if findings.is_empty() {
-                let _ = writeln!(stdout, "{name}: no problems found by {}", validator.id());
+                stdout.line(format_args!(
+                    "{name}: no problems found by {}",
+                    validator.id()
+                ));
             }
         }
     }

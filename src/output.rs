@@ -61,6 +61,8 @@ pub struct Staging {
     target: PathBuf,
     committed: bool,
     incremental: Option<Incremental>,
+    /// Files written by this build (not taken from a previous one).
+    made: std::sync::atomic::AtomicUsize,
 }
 
 /// What an incremental build knows of the trees it can take files from.
@@ -92,6 +94,7 @@ impl Staging {
             target: target.to_path_buf(),
             committed: false,
             incremental: None,
+            made: Default::default(),
         })
     }
 
@@ -150,6 +153,7 @@ impl Staging {
                 written: Mutex::new(Vec::new()),
                 _lock: lock,
             }),
+            made: Default::default(),
         })
     }
 
@@ -189,6 +193,11 @@ impl Staging {
             let _ = fs::remove_file(inc.cache.join("spare"));
         }
         new_live.write(&inc.cache.join("live"), &self.target)
+    }
+
+    /// How many files this build wrote rather than took from a previous build.
+    pub fn made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn record(&self, path: &str, key: Key, identity: Identity) {
@@ -249,6 +258,7 @@ impl Sink for Staging {
             }
         };
         self.record(path, key, identity);
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
