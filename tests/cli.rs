@@ -862,6 +862,7 @@ fn every_validator_rule_is_in_the_readme_with_its_page() {
 
 #[path = "browser/playwright.rs"]
 mod browser;
+mod incremental;
 mod search;
 
 /// A merge left half-done must not land: no conflict markers in the docs or the code.
