@@ -42,7 +42,7 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// Non-fatal diagnostics.
     pub diagnostics: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTime>,
 }
 
 /// Loads the configuration and every page, assembles the site and runs every check.
@@ -72,26 +72,72 @@ pub fn check_all(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
     Ok((site, diags))
 }
 
-/// Builds the site into its output directory, atomically.
+/// The wall-clock and CPU time of one stage of a build.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTime {
+    pub stage: &'static str,
+    pub wall: Duration,
+    /// CPU time of every thread of the process (Linux only).
+    pub cpu: Option<Duration>,
+}
+
+/// Times the stages of a build one after the other.
+struct Stopwatch {
+    times: Vec<StageTime>,
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            times: Vec::new(),
+            wall: Instant::now(),
+            cpu: process_cpu_time(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let cpu = process_cpu_time();
+        self.times.push(StageTime {
+            stage,
+            wall: self.wall.elapsed(),
+            cpu: cpu
+                .zip(self.cpu)
+                .map(|(now, then)| now.saturating_sub(then)),
+        });
+        self.wall = Instant::now();
+        self.cpu = cpu;
+    }
+}
+
+/// User and system time of the whole process so far, from `/proc/self/stat`.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel reports in USER_HZ, 100 on every Linux architecture errbook builds for.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Builds the site into its output directory, atomically. Files whose inputs did not change
+/// since the previous build are taken from it (unless `clean`).
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let root = &options.root;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
-
-    let (site, mut diags) = load_site(root)?;
-    lap("load and check", &mut timings);
-    let templates = match Templates::load(root) {
+    let mut clock = Stopwatch::start();
+    // Parsing the templates is sequential; it runs while the pages load.
+    let (loaded, templates) = rayon::join(|| load_site(root), || Templates::load(root));
+    let (site, mut diags) = loaded?;
+    let templates = match templates {
         Ok(t) => Some(t),
         Err(more) => {
             diags.extend(more);
             None
         }
     };
-    lap("templates", &mut timings);
+    clock.lap("load and check");
     let (Some(site), Some(templates)) = (site, templates) else {
         return Ok(BuildOutcome::Failed(diags));
     };
@@ -104,12 +150,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         Some(index) => index,
         None => search::cache::build(&site)?,
     };
-    lap("search index: tantivy", &mut timings);
+    clock.lap("search index: tantivy");
     let search_assets = search::export::export(&search_index)?;
-    lap("search index: export", &mut timings);
+    clock.lap("search index: export");
     let output_dir = site.config.output_path(root);
     let staging = Staging::incremental(&output_dir, &root.join(CACHE_DIR), !options.clean)?;
-    // On any failure `staging` is dropped, which removes it; the previous output stays.
+    // On any failure the previous output stays as it was.
     let files = match render_with_search(&site, &templates, &staging, Some(&search_assets)) {
         Ok(files) => files,
         Err(RenderError::Io(e)) => return Err(e),
@@ -118,16 +164,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
             return Ok(BuildOutcome::Failed(diags));
         }
     };
-    lap("render and write", &mut timings);
+    clock.lap("render and write");
     let rendered = staging.made();
     staging.commit()?;
-    lap("swap", &mut timings);
+    clock.lap("swap");
     Ok(BuildOutcome::Built(BuildReport {
         pages: site.pages.len(),
         files,
         rendered,
         output_dir,
         diagnostics: diags,
-        timings,
+        timings: clock.times,
     }))
 }

@@ -134,7 +134,15 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                     let stages: Vec<String> = built
                         .timings
                         .iter()
-                        .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+                        .map(|t| match t.cpu {
+                            Some(cpu) => format!(
+                                "{} {} ms, cpu {} ms",
+                                t.stage,
+                                t.wall.as_millis(),
+                                cpu.as_millis()
+                            ),
+                            None => format!("{} {} ms", t.stage, t.wall.as_millis()),
+                        })
                         .collect();
                     stderr.line(format_args!(
                         "built {} pages ({} files, {} rendered) into {} in {} ms ({})",
@@ -143,7 +151,7 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                         built.rendered,
                         built.output_dir.display(),
                         started.elapsed().as_millis(),
-                        stages.join(", ")
+                        stages.join("; ")
                     ));
                     // The process ends here: freeing the site page by page would only cost time.
                     std::mem::forget(built);
