@@ -127,9 +127,15 @@ fn process_cpu_time() -> Option<Duration> {
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let root = &options.root;
     let mut clock = Stopwatch::start();
+    let config = match SiteConfig::load(root)? {
+        Ok(config) => config,
+        Err(diags) => return Ok(BuildOutcome::Failed(diags)),
+    };
     // Parsing the templates is sequential; it runs while the pages load.
-    let (loaded, templates) = rayon::join(|| load_site(root), || Templates::load(root));
-    let (site, mut diags) = loaded?;
+    let (loaded, templates) = rayon::join(|| load_pages(root), || Templates::load(root));
+    let loaded = loaded?;
+    let (site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
+    diags.extend(loaded.diagnostics);
     let templates = match templates {
         Ok(t) => Some(t),
         Err(more) => {
@@ -137,22 +143,39 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
             None
         }
     };
-    clock.lap("load and check");
-    let (Some(site), Some(templates)) = (site, templates) else {
+    clock.lap("load");
+    // The checks and the search index both read the assembled site: they run side by side,
+    // so that each fills the other's idle moments (the index's commit waits on the disk). The
+    // index is wasted only when the checks fail. It lives in the cache, outside the output,
+    // and is rebuilt when the content or the configuration changed; the browser gets an
+    // export of it.
+    let (mut diags, search) = rayon::join(
+        || check::check(&site, check::today(), diags),
+        || {
+            let started = Instant::now();
+            let assets = match search::cache::open_fresh(root) {
+                Ok(Some(index)) => Ok(index),
+                Ok(None) => search::cache::build(&site),
+                Err(e) => Err(e),
+            }
+            .and_then(|index| search::export::export(&index));
+            (assets, started.elapsed())
+        },
+    );
+    let (search_assets, search_time) = search;
+    clock.lap("check and search index");
+    clock.times.push(StageTime {
+        stage: "of which search index (tantivy, export)",
+        wall: search_time,
+        cpu: None,
+    });
+    let Some(templates) = templates else {
         return Ok(BuildOutcome::Failed(diags));
     };
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
-    // The index lives in the cache, outside the output, and is rebuilt when the content or
-    // the configuration changed; the browser gets an export of it.
-    let search_index = match search::cache::open_fresh(root)? {
-        Some(index) => index,
-        None => search::cache::build(&site)?,
-    };
-    clock.lap("search index: tantivy");
-    let search_assets = search::export::export(&search_index)?;
-    clock.lap("search index: export");
+    let search_assets = search_assets?;
     let output_dir = site.config.output_path(root);
     let staging = Staging::incremental(&output_dir, &root.join(CACHE_DIR), !options.clean)?;
     // On any failure the previous output stays as it was.
