@@ -8,22 +8,43 @@ use crate::config::SiteConfig;
 use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::output::Staging;
+use crate::output::{Contents, Sink, Staging};
+use crate::output_dir;
+use crate::render::key::KeyHasher;
 use crate::render::{RenderError, Templates, render_with_search};
 use crate::search;
 use crate::site::Site;
 
 /// What `errbook build` needs to know.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The site's directory (holds errbook.toml and content/).
     pub root: PathBuf,
+    /// Replaces `base_url` of errbook.toml (a deploy preview): canonical URLs, the sitemap
+    /// and the feed follow it.
+    pub base_url: Option<String>,
+    /// Replaces `output_dir` of errbook.toml; may lie outside the site.
+    pub output_dir: Option<PathBuf>,
+    /// Replace an output directory that errbook did not write.
+    pub force: bool,
+    /// Include the pages marked `draft: true`.
+    pub drafts: bool,
     /// Render every file, taking nothing from the previous output.
     pub clean: bool,
 }
 
-/// Where `build` keeps what it knows of its output trees, below the site root.
+/// Where `build` keeps what it knows of its output trees, below the site root: one
+/// directory per output directory.
 pub const CACHE_DIR: &str = ".errbook/cache/build";
+
+/// Which pages to load and what replaces the configuration's settings.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include the pages marked `draft: true`.
+    pub drafts: bool,
+    /// Replaces `base_url` of errbook.toml.
+    pub base_url: Option<String>,
+}
 
 /// What a build produced.
 #[derive(Debug)]
@@ -48,22 +69,44 @@ pub struct BuildReport {
 /// Loads the configuration and every page, assembles the site and runs every check.
 /// Diagnostics from all stages are returned together, sorted, with the configured levels;
 /// the site is `None` when the configuration is unusable.
-pub fn load_site(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
-    let config = match SiteConfig::load(root)? {
+pub fn load_site(root: &Path, options: &LoadOptions) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+    let config = match load_config(root, options)? {
         Ok(config) => config,
         Err(diags) => return Ok((None, diags)),
     };
-    let loaded = load_pages(root)?;
+    let mut loaded = load_pages(root)?;
+    if !options.drafts {
+        loaded = loaded.without_drafts();
+    }
     let (site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
     diags.extend(loaded.diagnostics);
     let diags = check::check(&site, check::today(), diags);
     Ok((Some(site), diags))
 }
 
+/// errbook.toml with the options' replacements, or its diagnostics when it is unusable.
+fn load_config(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<std::result::Result<SiteConfig, Vec<Diagnostic>>> {
+    let mut config = match SiteConfig::load(root)? {
+        Ok(config) => config,
+        Err(diags) => return Ok(Err(diags)),
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = crate::config::checked_base_url(url).ok_or_else(|| {
+            crate::error::Error::new(format!(
+                "--base-url `{url}` must be an absolute http(s) URL, e.g. https://preview.example.org/"
+            ))
+        })?;
+    }
+    Ok(Ok(config))
+}
+
 /// Everything `errbook check` reports: the site's pages and the templates.
-pub fn check_all(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+pub fn check_all(root: &Path, options: &LoadOptions) -> Result<(Option<Site>, Vec<Diagnostic>)> {
     // Parsing the templates is sequential; it runs while the pages load.
-    let (loaded, templates) = rayon::join(|| load_site(root), || Templates::load(root));
+    let (loaded, templates) = rayon::join(|| load_site(root, options), || Templates::load(root));
     let (site, mut diags) = loaded?;
     if let Err(more) = templates {
         diags.extend(more);
@@ -127,14 +170,21 @@ fn process_cpu_time() -> Option<Duration> {
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let root = &options.root;
     let mut clock = Stopwatch::start();
-    let config = match SiteConfig::load(root)? {
+    let load = LoadOptions {
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+    };
+    let config = match load_config(root, &load)? {
         Ok(config) => config,
         Err(diags) => return Ok(BuildOutcome::Failed(diags)),
     };
     // Parsing the templates is sequential; it runs while the pages load.
     let (loaded, templates) = rayon::join(|| load_pages(root), || Templates::load(root));
-    let loaded = loaded?;
-    let (site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
+    let mut loaded = loaded?;
+    if !options.drafts {
+        loaded = loaded.without_drafts();
+    }
+    let (mut site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
     diags.extend(loaded.diagnostics);
     let templates = match templates {
         Ok(t) => Some(t),
@@ -143,22 +193,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
             None
         }
     };
+    // Shown next to each source: what the last `check --online` found (the cache only).
+    site.source_states = std::sync::Arc::new(crate::online::source_states(&site));
     clock.lap("load");
     // The checks and the search index both read the assembled site: they run side by side,
     // so that each fills the other's idle moments (the index's commit waits on the disk). The
-    // index is wasted only when the checks fail. It lives in the cache, outside the output,
-    // and is rebuilt when the content or the configuration changed; the browser gets an
-    // export of it.
+    // index is wasted only when the checks fail.
+    let site = &site;
     let (mut diags, search) = rayon::join(
-        || check::check(&site, check::today(), diags),
+        || check::check(site, check::today(), diags),
         || {
             let started = Instant::now();
-            let assets = match search::cache::open_fresh(root) {
-                Ok(Some(index)) => Ok(index),
-                Ok(None) => search::cache::build(&site),
-                Err(e) => Err(e),
-            }
-            .and_then(|index| search::export::export(&index));
+            let assets = search_assets(site, options);
             (assets, started.elapsed())
         },
     );
@@ -176,10 +222,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         return Ok(BuildOutcome::Failed(diags));
     }
     let search_assets = search_assets?;
-    let output_dir = site.config.output_path(root);
-    let staging = Staging::incremental(&output_dir, &root.join(CACHE_DIR), !options.clean)?;
+    let output_dir =
+        output_dir::resolve(root, &site.config.output_dir, options.output_dir.as_deref());
+    output_dir::check(root, &output_dir, options.force)?;
+    let staging = Staging::incremental(&output_dir, &cache_dir(root, &output_dir), !options.clean)?;
+    staging.put(
+        output_dir::MARKER,
+        Contents::Bytes(output_dir::MARKER_TEXT.as_bytes().to_vec()),
+    )?;
     // On any failure the previous output stays as it was.
-    let files = match render_with_search(&site, &templates, &staging, Some(&search_assets)) {
+    let files = match render_with_search(site, &templates, &staging, Some(&search_assets)) {
         Ok(files) => files,
         Err(RenderError::Io(e)) => return Err(e),
         Err(RenderError::Diagnostics(more)) => {
@@ -199,4 +251,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         diagnostics: diags,
         timings: clock.times,
     }))
+}
+
+/// The browser's search index. The tantivy index lives in the cache, outside the output, and
+/// is rebuilt when the content or the configuration changed. The cache holds the published
+/// pages as errbook.toml describes them: a build with drafts, or for another base URL,
+/// indexes in memory and leaves the cache as it is.
+fn search_assets(site: &Site, options: &BuildOptions) -> Result<search::export::SearchAssets> {
+    let root = &options.root;
+    let cached = if options.drafts {
+        None
+    } else {
+        search::cache::open_fresh(root)?
+    };
+    let index = match cached {
+        Some(index) => index,
+        None if options.drafts || options.base_url.is_some() => search::SearchIndex::build(site)?,
+        None => search::cache::build(site)?,
+    };
+    search::export::export(&index)
+}
+
+/// The cache directory of one output directory (a site may be built to several).
+fn cache_dir(root: &Path, output_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(output_dir).unwrap_or_else(|_| output_dir.to_path_buf());
+    let key = KeyHasher::new().str(&absolute.to_string_lossy()).finish();
+    root.join(CACHE_DIR).join(&key.to_string()[..16])
 }

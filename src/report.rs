@@ -103,6 +103,23 @@ impl Out {
     }
 }
 
+/// Plain bytes written straight through (small outputs: `schema`, `man`, `init`'s list).
+impl Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut buffer = self.buffer();
+        buffer.write_all(bytes)?;
+        match &self.writer {
+            Some(writer) => writer.print(&buffer)?,
+            None => self.print(&buffer),
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Prints every diagnostic, grouped by file and ordered by position, then a summary line.
 /// Source lines are read back from `root`, so any stage's diagnostics can be shown.
 pub fn human(diagnostics: &[Diagnostic], root: &Path, out: &Out) {
