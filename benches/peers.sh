@@ -198,15 +198,20 @@ def line(label, values, budget):
     if values:
         print(f"  {label:<52} {stat(values)}   budget {budget}")
 line("errbook cold / hugo (wall)", ratios("errbook", "hugo"), "≤ 0.5")
+line("errbook cold / hugo (CPU)", ratios("errbook", "hugo", "cpu_s"), "-")
 line("errbook cold / zola (wall)", ratios("errbook", "zola"), "-")
 line("errbook output / hugo output", ratios("errbook", "hugo", "out_mib"), "≤ 1.5")
 line("errbook peak RSS (MiB)", [float(r["rss_mib"]) for r in by.get("errbook", {}).values()], "≤ 300")
 line("errbook, one page edited (wall s)", [float(r["wall_s"]) for r in by.get("errbook-one-edit", {}).values()], "≤ 1 s")
 if big:
     line(f"errbook {big} / {size} pages (wall)", ratios(f"errbook-{big}", "errbook"), "≤ 5.5")
+    line(f"errbook {big} / {size} pages (CPU)", ratios(f"errbook-{big}", "errbook", "cpu_s"), "-")
     warn = [float(by[f"errbook-{big}-warnings"][r]["wall_s"]) - float(by[f"errbook-{big}"][r]["wall_s"])
             for r in sorted(set(by.get(f"errbook-{big}-warnings", {})) & set(by.get(f"errbook-{big}", {})))]
     line(f"warnings' cost at {big} pages (s, warnings − none)", warn, "≤ 1 s")
+    warn_cpu = [float(by[f"errbook-{big}-warnings"][r]["cpu_s"]) - float(by[f"errbook-{big}"][r]["cpu_s"])
+                for r in sorted(set(by.get(f"errbook-{big}-warnings", {})) & set(by.get(f"errbook-{big}", {})))]
+    line(f"warnings' cost at {big} pages (CPU s, warnings − none)", warn_cpu, "-")
 d = by.get("errbook-tools-doubled", {})
 if d:
     r = list(d.values())[0]

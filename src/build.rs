@@ -233,7 +233,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     )?;
     // On any failure the previous output stays as it was.
     let files = match render_with_search(site, &templates, &staging, Some(&search_assets)) {
-        Ok(files) => files,
+        Ok(files) => files + 1,
         Err(RenderError::Io(e)) => return Err(e),
         Err(RenderError::Diagnostics(more)) => {
             diags.extend(more);
