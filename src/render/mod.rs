@@ -19,6 +19,7 @@ use crate::search::export::SearchAssets;
 use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
+use crate::validators;
 pub use templates::Templates;
 use view::{PageLink, category_path, page_link, page_view, site_view, tool_path};
 
@@ -84,6 +85,8 @@ pub fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     ]);
     jobs.extend(site.tools().into_keys().map(Job::Tool));
     jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
+    jobs.push(Job::Validators);
+    jobs.extend(validators::ids().map(Job::Validator));
     jobs
 }
 
@@ -143,6 +146,10 @@ pub enum Job<'a> {
     Search,
     Tool(&'a str),
     Category(&'a str),
+    /// `validators/index.html`: every registered config validator.
+    Validators,
+    /// `validators/<id>/index.html`: a validator's rules, the anchors rule URLs point at.
+    Validator(&'static str),
 }
 
 fn internal(e: impl std::fmt::Display) -> Diagnostic {
@@ -191,6 +198,8 @@ impl<'a> Renderer<'a> {
                 let list = self.listing("tool", &title, &description, indexes);
                 self.render_to(&format!("{}index.html", tool_path(tool)), 1, &list)
             }
+            Job::Validators => self.validators_page(None),
+            Job::Validator(id) => self.validators_page(Some(id)),
             Job::Category(id) => {
                 let category = self
                     .site
@@ -320,6 +329,12 @@ impl<'a> Renderer<'a> {
                 lastmod: None,
             });
         }
+        for path in validators::pages::output_paths() {
+            entries.push(Entry {
+                loc: format!("{base}{}", path.trim_end_matches("index.html")),
+                lastmod: None,
+            });
+        }
         for page in &self.site.pages {
             let lastmod = Some(page.front.updated.value.to_string());
             entries.push(Entry {
@@ -341,6 +356,43 @@ impl<'a> Renderer<'a> {
         ctx.insert("entries", &entries);
         ctx.insert("feed_updated", &format!("{updated}T00:00:00Z"));
         self.file("atom.xml", "atom.xml", &ctx)
+    }
+
+    /// The validators index (`id` None) or one validator's rules, each rule linking to the
+    /// site's page that explains it when the site has one.
+    fn validators_page(&self, id: Option<&str>) -> Result<(String, String), Diagnostic> {
+        let find = |page: &str| {
+            let (tool, slug) = page.split_once('/')?;
+            let found = self.site.page_by_slug(slug).filter(|p| p.tool == tool)?;
+            Some(validators::pages::PageRef {
+                path: found.path(),
+                title: found.front.title.value.clone(),
+            })
+        };
+        let views = validators::pages::views(&find);
+        let (path, depth) = match id {
+            Some(id) => (format!("validators/{id}/index.html"), 2),
+            None => ("validators/index.html".to_string(), 1),
+        };
+        let canonical = format!(
+            "{}{}",
+            self.site.config.base_url,
+            path.trim_end_matches("index.html")
+        );
+        let description =
+            "The rules of errbook's config validators and the pages that explain them.";
+        let mut ctx = self.context(depth, Some(canonical), description);
+        match id {
+            Some(id) => {
+                let view = views.iter().find(|v| v.id == id);
+                ctx.insert("validator", &view);
+            }
+            None => {
+                ctx.insert("validator", &None::<()>);
+                ctx.insert("validators", &views);
+            }
+        }
+        self.file(&path, "validators.html", &ctx)
     }
 
     fn robots(&self) -> Result<(String, String), Diagnostic> {
@@ -413,6 +465,7 @@ fn generated_paths(site: &Site) -> HashSet<String> {
     .map(String::from)
     .collect();
     paths.extend(site.pages.iter().map(|p| format!("{}index.html", p.path())));
+    paths.extend(validators::pages::output_paths());
     paths.extend(
         site.tools()
             .into_keys()

@@ -180,6 +180,8 @@ mod tests {
                         column: 5,
                         help: None,
                         url: "/x/y/".into(),
+                        page: None,
+                        file: None,
                         refused: false,
                     }];
                 }

@@ -63,7 +63,9 @@ mod tests {
             line: 2,
             column: 21,
             help: Some("h".into()),
-            url: "/litellm/invalid-routing-strategy/".into(),
+            url: "/validators/litellm-proxy/#invalid-routing-strategy".into(),
+            page: Some("/litellm/invalid-routing-strategy/".into()),
+            file: None,
             refused: false,
         }
     }
@@ -77,7 +79,12 @@ mod tests {
         assert_eq!(d["severity"], "error");
         assert_eq!(d["line"], 2);
         assert_eq!(d["column"], 21);
-        assert_eq!(d["url"], "/litellm/invalid-routing-strategy/");
+        assert_eq!(
+            d["url"],
+            "/validators/litellm-proxy/#invalid-routing-strategy"
+        );
+        assert_eq!(d["page"], "/litellm/invalid-routing-strategy/");
+        assert!(d.get("file").is_none());
         let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
         let keys = [
             "rule", "severity", "message", "line", "column", "help", "url",

@@ -3,26 +3,60 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::group::{Mode, deployment_mode, is_self_hosted};
 use crate::yaml::{Node, Resolved, Value};
 
 /// The value of `key` in a mapping. The proxy loads YAML with PyYAML, which keeps the last of
-/// repeated keys, so the last one wins here too.
+/// repeated keys, so the last one wins here too; keys merged in with `<<: *anchor` count when
+/// the mapping does not set them itself, as PyYAML merges them.
 pub fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     // The keys looked up are plain names (never `null`, `true`, ...), so the written text is
     // compared directly, without resolving each key's YAML type.
-    node.as_map()?
-        .iter()
+    let map = node.as_map()?;
+    let is = |k: &Node, name: &str| matches!(&k.value, Value::Scalar(s) if s.text == name);
+    map.iter()
         .rev()
-        .find(|(k, _)| matches!(&k.value, Value::Scalar(s) if s.text == key))
+        .find(|(k, _)| is(k, key))
         .map(|(_, v)| v)
+        .or_else(|| {
+            merged_sources(map).find_map(|source| {
+                source
+                    .as_map()?
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| is(k, key))
+                    .map(|(_, v)| v)
+            })
+        })
 }
 
-/// The mapping entries whose key is text, in document order.
+/// The mappings a `<<` key merges in: one alias, or a list of them.
+fn merged_sources(map: &[(Node, Node)]) -> impl Iterator<Item = &Node> {
+    map.iter()
+        .filter(|(k, _)| matches!(&k.value, Value::Scalar(s) if s.text == "<<" && s.plain))
+        .flat_map(|(_, v)| match &v.value {
+            Value::Seq(items) => items.iter().collect::<Vec<_>>(),
+            _ => vec![v],
+        })
+}
+
+/// The mapping entries whose key is text, in document order, then the keys merged in with
+/// `<<` that the mapping does not set itself.
 pub fn entries(node: &Node) -> impl Iterator<Item = (&str, &Node, &Node)> {
-    node.as_map()
-        .unwrap_or_default()
+    let map = node.as_map().unwrap_or_default();
+    let own = map
         .iter()
-        .filter_map(|(k, v)| Some((k.as_text()?, k, v)))
+        .filter(|(k, _)| !matches!(&k.value, Value::Scalar(s) if s.text == "<<" && s.plain))
+        .filter_map(|(k, v)| Some((k.as_text()?, k, v)));
+    let merged = merged_sources(map)
+        .filter_map(Node::as_map)
+        .flatten()
+        .filter(move |(k, _)| {
+            k.as_text()
+                .is_some_and(|name| !map.iter().any(|(own, _)| own.as_text() == Some(name)))
+        })
+        .filter_map(|(k, v)| Some((k.as_text()?, k, v)));
+    own.chain(merged)
 }
 
 /// A plain YAML 1.1 boolean as PyYAML reads it (`yes`/`on` count), or a core-schema one.
@@ -88,11 +122,34 @@ impl<'a> Deployment<'a> {
         self.params.and_then(|p| field(p, key))
     }
 
-    /// The provider prefix of `litellm_params.model` (`openai` when there is none, as LiteLLM
-    /// defaults bare model names to OpenAI).
+    /// The provider: `litellm_params.custom_llm_provider`, else the prefix of
+    /// `litellm_params.model` (`openai` when there is none, as LiteLLM defaults bare model
+    /// names to OpenAI).
     pub fn provider(&self) -> &'a str {
+        if let Some(p) = self.param("custom_llm_provider").and_then(Node::as_text) {
+            return p;
+        }
         let model = self.param("model").and_then(Node::as_text).unwrap_or("");
         model.split_once('/').map_or("openai", |(p, _)| p)
+    }
+
+    /// The model name without the provider prefix.
+    pub fn model_name(&self) -> &'a str {
+        let model = self.param("model").and_then(Node::as_text).unwrap_or("");
+        if self.param("custom_llm_provider").is_some() {
+            return model;
+        }
+        model.split_once('/').map_or(model, |(_, m)| m)
+    }
+
+    /// What decides which account and endpoint a call uses: the API key or the named
+    /// credential, and the api_base.
+    pub fn account(&self) -> (Option<&'a str>, Option<&'a str>) {
+        let text = |k| self.param(k).and_then(Node::as_text);
+        (
+            text("api_key").or_else(|| text("litellm_credential_name")),
+            text("api_base"),
+        )
     }
 }
 
@@ -137,6 +194,9 @@ pub struct Config<'a> {
     /// Model groups in order of first appearance, with the indices of their deployments.
     pub groups: Vec<(&'a str, Vec<usize>)>,
     group_index: HashMap<&'a str, usize>,
+    /// Per group (same order): its mode when the config tells, and whether every deployment
+    /// of it is self-hosted.
+    kinds: Vec<(Option<Mode>, bool)>,
     /// `model_group_alias` entries: (alias key node, the group it points to).
     pub aliases: Vec<(&'a Node, &'a str)>,
     alias_keys: HashSet<&'a str>,
@@ -205,6 +265,16 @@ impl<'a> Config<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let kinds = groups
+            .iter()
+            .map(|(_, members)| {
+                let mode = members
+                    .iter()
+                    .find_map(|&i| deployment_mode(&deployments[i]));
+                let local = members.iter().all(|&i| is_self_hosted(&deployments[i]));
+                (mode, local)
+            })
+            .collect();
         let alias_keys: HashSet<&str> = aliases.iter().filter_map(|(k, _)| k.as_text()).collect();
         let stripped = group_index
             .keys()
@@ -218,6 +288,7 @@ impl<'a> Config<'a> {
             deployments,
             groups,
             group_index,
+            kinds,
             aliases,
             alias_keys,
             ids,
@@ -250,6 +321,31 @@ impl<'a> Config<'a> {
         self.group_index
             .get(name)
             .map(|&g| self.groups[g].1.as_slice())
+    }
+
+    /// The mode of the group a name routes to (through an alias too), when the config tells.
+    pub fn mode(&self, name: &str) -> Option<Mode> {
+        self.group_of(name).and_then(|g| self.kinds[g].0)
+    }
+
+    /// Whether the group a name routes to runs on the operator's own inference servers.
+    pub fn self_hosted(&self, name: &str) -> bool {
+        self.group_of(name).is_some_and(|g| self.kinds[g].1)
+    }
+
+    /// Whether rules about provider 429s apply: a hosted group serving chat.
+    pub fn hosted_chat(&self, name: &str) -> bool {
+        !self.self_hosted(name) && self.mode(name) == Some(Mode::Text)
+    }
+
+    fn group_of(&self, name: &str) -> Option<usize> {
+        self.group_index.get(name).copied().or_else(|| {
+            let (_, target) = self
+                .aliases
+                .iter()
+                .find(|(k, _)| k.as_text() == Some(name))?;
+            self.group_index.get(target).copied()
+        })
     }
 
     pub fn is_alias(&self, name: &str) -> bool {
@@ -312,6 +408,20 @@ impl<'a> Config<'a> {
 
     /// Whether a 429 on `group` has somewhere to go: an entry keyed by the group (or its name
     /// without the provider prefix), a `*` entry, or `default_fallbacks`.
+    /// Whether a `*` entry or `default_fallbacks` catches every group.
+    pub fn has_catch_all(&self) -> bool {
+        self.catch_all
+    }
+
+    /// Whether a group has an entry of its own in `fallbacks` (by name or without its provider
+    /// prefix), as opposed to the catch-all.
+    pub fn has_own_fallback(&self, group: &str) -> bool {
+        self.covered.contains(group)
+            || group
+                .split_once('/')
+                .is_some_and(|(_, rest)| self.covered.contains(rest))
+    }
+
     pub fn has_fallback(&self, group: &str) -> bool {
         self.catch_all
             || self.covered.contains(group)

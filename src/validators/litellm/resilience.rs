@@ -1,0 +1,208 @@
+//! Advice on how a hosted chat group survives a provider's 429 (all `info`): a fallback that
+//! calls the very model on the very account it falls back from, a group of one deployment with
+//! no fallback, and a group whose every deployment has an enforced rpm/tpm cap. Self-hosted
+//! servers (Ollama, vLLM, llama.cpp) do not answer with a provider's per-account rate limit,
+//! and an embedding or speech group cannot fall back to a different model without changing
+//! what it returns, so neither gets this advice.
+
+use std::collections::HashSet;
+
+use super::Findings;
+use super::model::{Config, FallbackEntry, as_bool, field};
+use crate::yaml::Node;
+
+pub fn check(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+    same_quota(config, fallbacks, out);
+    groups_without_fallback(config, fallbacks, out);
+}
+
+/// What decides a deployment's rate limit: provider, model, and the account and endpoint.
+type Quota<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
+fn quota<'a>(config: &Config<'a>, i: usize) -> Quota<'a> {
+    let d = &config.deployments[i];
+    let (key, base) = d.account();
+    (d.provider(), d.model_name(), key, base)
+}
+
+/// `fallback-same-quota`: every deployment of the target calls the same model on the same
+/// account and endpoint as a deployment of the source, so a rate limit on one is a rate limit
+/// on the other (provider limits are per account and model).
+fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+    for entry in fallbacks {
+        let Some(source) = config.group(entry.key) else {
+            continue;
+        };
+        if !config.hosted_chat(entry.key) {
+            continue;
+        }
+        for target in entry.targets.unwrap_or_default() {
+            let Some(name) = target.as_text().filter(|t| *t != entry.key) else {
+                continue;
+            };
+            let Some(deployments) = config.group(name) else {
+                continue;
+            };
+            let source_quotas: Vec<Quota> = source.iter().map(|&s| quota(config, s)).collect();
+            if !deployments
+                .iter()
+                .all(|&t| source_quotas.contains(&quota(config, t)))
+            {
+                continue;
+            }
+            let (provider, model, key, _) = quota(config, deployments[0]);
+            out.add(
+                "fallback-same-quota",
+                target.span.start,
+                format!(
+                    "fallback `{name}` calls the same model ({provider}/{model}) with the same {} and endpoint as `{}`: a provider's rate limit applies to that account and model, so a 429 on `{}` is a 429 on `{name}` too and this fallback only repeats the call",
+                    // Never echo the key itself: configs pasted into the widget may hold real ones.
+                    if key.is_some() { "API key" } else { "default API key" },
+                    entry.key,
+                    entry.key
+                ),
+                "fall back to a deployment with its own quota: another provider, region, account or key",
+            );
+        }
+    }
+}
+
+/// `no-fallback-for-group` and `rpm-cap-without-fallback`: hosted chat groups a 429 can
+/// exhaust with nowhere to go.
+fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+    let caps_enforced = config
+        .router_setting("enable_pre_call_checks")
+        .and_then(as_bool)
+        == Some(true)
+        || config
+            .router_setting("routing_strategy")
+            .and_then(Node::as_text)
+            .is_some_and(|s| s.starts_with("usage-based-routing"));
+    // The end of a fallback chain: other groups rely on it; advising it a fallback of its own
+    // is advice to extend the chain, which the operator chose not to.
+    let targets: HashSet<&str> = fallbacks
+        .iter()
+        .flat_map(|e| e.targets.unwrap_or_default())
+        .filter_map(Node::as_text)
+        .collect();
+    // Groups that are other names for one deployment (same provider, model and account):
+    // one piece of advice would be repeated for each name.
+    let mut seen: Vec<Quota> = Vec::new();
+    let mut shared: HashSet<Quota> = HashSet::new();
+    for (_, members) in &config.groups {
+        for &i in members {
+            let q = quota(config, i);
+            if seen.contains(&q) {
+                shared.insert(q);
+            } else {
+                seen.push(q);
+            }
+        }
+    }
+    for (group, members) in &config.groups {
+        if group.contains('*') || config.has_fallback(group) || !config.hosted_chat(group) {
+            continue;
+        }
+        let cap = |i: usize| {
+            let d = &config.deployments[i];
+            ["rpm", "tpm"]
+                .iter()
+                .find_map(|k| d.param(k).or_else(|| field(d.node, k)))
+        };
+        let caps: Vec<&Node> = members.iter().filter_map(|&i| cap(i)).collect();
+        if caps_enforced && caps.len() == members.len() {
+            out.add(
+                "rpm-cap-without-fallback",
+                caps[0].span.start,
+                format!(
+                    "every deployment of `{group}` has an rpm/tpm cap that LiteLLM enforces (enable_pre_call_checks or usage-based routing), and the group has no fallback: at the cap, requests fail with 429 \"No deployments available for selected model\""
+                ),
+                format!(
+                    "add a fallback for `{group}` (router_settings.fallbacks or default_fallbacks), or a deployment without the cap"
+                ),
+            );
+        } else if members.len() == 1
+            && !targets.contains(group)
+            && !shared.contains(&quota(config, members[0]))
+        {
+            let name = config.deployments[members[0]].name;
+            out.add(
+                "no-fallback-for-group",
+                name.span.start,
+                format!(
+                    "`{group}` has one deployment and no fallback: by default LiteLLM does not cool a single deployment down on a 429 but retries it with back-off, and when the retries run out the 429 reaches the client"
+                ),
+                format!(
+                    "add `- {{\"{group}\": [\"<group on another quota>\"]}}` to router_settings.fallbacks, set default_fallbacks, or add a second deployment to the group"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{finding, rules_of, triggers};
+
+    const MODELS: &str = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: anthropic/claude, api_key: k2}\n";
+
+    fn with(settings: &str) -> String {
+        format!("{MODELS}{settings}")
+    }
+
+    #[test]
+    fn fallback_same_quota() {
+        let same = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\nrouter_settings:\n  fallbacks: [{a: [b]}]\n";
+        let other_key = same.replace(
+            "gpt-4o, api_key: k1}\nrouter",
+            "gpt-4o, api_key: k2}\nrouter",
+        );
+        triggers("fallback-same-quota", same, &other_key);
+        // Another model on the same account has its own limit.
+        let other_model = same.replace(
+            "gpt-4o, api_key: k1}\nrouter",
+            "gpt-4o-mini, api_key: k1}\nrouter",
+        );
+        assert!(!rules_of(&other_model).contains(&"fallback-same-quota"));
+        // Self-hosted servers have no provider quota.
+        let local = same.replace(
+            "openai/gpt-4o, api_key: k1",
+            "ollama/llama3, api_base: 'http://ollama:11434'",
+        );
+        assert!(!rules_of(&local).contains(&"fallback-same-quota"));
+    }
+
+    #[test]
+    fn no_fallback_for_group() {
+        triggers(
+            "no-fallback-for-group",
+            MODELS,
+            &with("router_settings:\n  fallbacks: [{a: [b]}, {b: [a]}]\n"),
+        );
+        // `a` ends the chain of `b`: it is not advised one of its own.
+        assert!(
+            !rules_of(&with("router_settings:\n  fallbacks: [{b: [a]}]\n"))
+                .contains(&"no-fallback-for-group")
+        );
+        assert!(
+            !rules_of(&with("router_settings:\n  default_fallbacks: [b]\n"))
+                .contains(&"no-fallback-for-group")
+        );
+        // Embedding groups and self-hosted servers get no such advice.
+        let quiet = "model_list:\n  - model_name: e\n    litellm_params: {model: openai/text-embedding-3-small}\n  - model_name: l\n    litellm_params: {model: ollama/llama3}\n  - model_name: v\n    litellm_params: {model: openai/qwen, api_base: 'http://vllm:8000/v1'}\n";
+        assert!(!rules_of(quiet).contains(&"no-fallback-for-group"));
+        assert_eq!(
+            finding(MODELS, "no-fallback-for-group").severity,
+            crate::diagnostic::Severity::Info
+        );
+    }
+
+    #[test]
+    fn rpm_cap_without_fallback() {
+        let capped = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x, rpm: 10}\n  - model_name: a\n    litellm_params: {model: azure/x, rpm: 10}\n  - model_name: b\n    litellm_params: {model: openai/y}\nrouter_settings:\n  enable_pre_call_checks: true\n";
+        let covered = format!("{capped}  fallbacks: [{{a: [b]}}]\n");
+        triggers("rpm-cap-without-fallback", capped, &covered);
+        let f = finding(capped, "rpm-cap-without-fallback");
+        assert_eq!((f.line, f.column), (3, 44));
+    }
+}
