@@ -250,7 +250,8 @@ fn both_sections(config: &Config, name: &str, out: &mut Findings) {
     else {
         return;
     };
-    if !super::model::is_truthy(litellm) {
+    // The same list in both sections changes nothing.
+    if !super::model::is_truthy(litellm) || super::model::same_value(router, litellm) {
         return;
     }
     let message = if super::model::is_truthy(router) {

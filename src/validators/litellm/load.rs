@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use super::Findings;
 use crate::source::SourceFile;
 use crate::validators::includes::{Included, Includes};
-use crate::yaml::{self, Limits, Node, Value};
+use crate::yaml::{Node, Value};
 
 /// Most files one config may include, directly or not.
 const MAX_INCLUDED_FILES: usize = 64;
@@ -218,7 +218,7 @@ fn parse_included(
     out: &mut Findings,
 ) -> Option<Node> {
     let file = SourceFile::new(name, text);
-    let parsed = yaml::parse(&file, 0..file.text.len(), Limits::default());
+    let parsed = super::pyyaml::parse(&file);
     let base = out
         .sources
         .add(file, Some(name.to_string()), Some(key.to_string()));

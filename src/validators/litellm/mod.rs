@@ -15,6 +15,7 @@ mod load;
 pub mod model;
 mod modes;
 mod placeholders;
+mod pyyaml;
 mod resilience;
 mod router;
 mod sections;
@@ -23,7 +24,6 @@ use crate::diagnostic::Severity::{self, Error as E, Info as I, Warning as W};
 use crate::source::SourceFile;
 use crate::validators::includes::{Includes, NotFollowed};
 use crate::validators::{ConfigValidator, Finding, MAX_INPUT_BYTES, RuleInfo};
-use crate::yaml::{self, Limits};
 use load::Sources;
 use model::Config;
 
@@ -114,6 +114,12 @@ pub static RULES: &[RuleInfo] = &[
         W,
         "a fallbacks key with `*` in it (other than the `*` catch-all), which LiteLLM never matches",
         "litellm/fallback-key-wildcard-never-matches",
+    ),
+    rule(
+        "model-group-alias-invalid",
+        E,
+        "a model_group_alias value is not a model group name (or `{model: <group>}`), or names no group",
+        NOT_READ,
     ),
     rule(
         "fallback-alias-key",
@@ -406,7 +412,7 @@ impl ConfigValidator for LiteLlmProxy {
             return vec![Finding::too_large(SYNTAX, text.len())];
         }
         let file = SourceFile::new("config.yaml", text);
-        let root = match yaml::parse(&file, 0..file.text.len(), Limits::default()) {
+        let root = match pyyaml::parse(&file) {
             Ok(root) => root,
             Err(e) => return vec![Finding::from_yaml_error(SYNTAX, &file, &e)],
         };
@@ -494,7 +500,7 @@ pub(crate) mod tests {
                 r.id
             );
         }
-        assert_eq!(RULES.len(), 39);
+        assert_eq!(RULES.len(), 40);
     }
 
     #[test]

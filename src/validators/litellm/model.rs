@@ -454,6 +454,23 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
+/// Whether two values are the same once loaded (their positions aside).
+pub fn same_value(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Scalar(x), Value::Scalar(y)) => x.resolve() == y.resolve(),
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_value(ka, kb) && same_value(va, vb))
+        }
+        _ => false,
+    }
+}
+
 /// A value shown the way Python prints it, as LiteLLM's own error messages do (shortened).
 pub fn py_repr(node: &Node) -> String {
     let mut out = String::new();

@@ -25,10 +25,14 @@ fn quota<'a>(config: &Config<'a>, i: usize) -> Quota<'a> {
     (d.provider(), d.model_name(), key, base)
 }
 
-/// `fallback-same-quota`: every deployment of the target calls the same model on the same
-/// account and endpoint as a deployment of the source, so a rate limit on one is a rate limit
-/// on the other (provider limits are per account and model).
+/// `fallback-same-quota`: every deployment of the target draws on the quota of a deployment
+/// of the source: the same account and endpoint, and the same model (provider limits are per
+/// account and model) or free-tier models (`:free`), which share the account's free allowance.
 fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+    let free = |model: &str| model.ends_with(":free");
+    let shares = |a: &Quota, b: &Quota| {
+        (a.0, a.2, a.3) == (b.0, b.2, b.3) && (a.1 == b.1 || (free(a.1) && free(b.1)))
+    };
     for entry in fallbacks {
         let Some(source) = config.group(entry.key) else {
             continue;
@@ -36,6 +40,7 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
         if !config.hosted_chat(entry.key) {
             continue;
         }
+        let source_quotas: Vec<Quota> = source.iter().map(|&s| quota(config, s)).collect();
         for target in entry.targets.unwrap_or_default() {
             let Some(name) = target.as_text().filter(|t| *t != entry.key) else {
                 continue;
@@ -43,22 +48,31 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
             let Some(deployments) = config.group(name) else {
                 continue;
             };
-            let source_quotas: Vec<Quota> = source.iter().map(|&s| quota(config, s)).collect();
-            if !deployments
+            let target_quotas: Vec<Quota> =
+                deployments.iter().map(|&t| quota(config, t)).collect();
+            if !target_quotas
                 .iter()
-                .all(|&t| source_quotas.contains(&quota(config, t)))
+                .all(|t| source_quotas.iter().any(|s| shares(s, t)))
             {
                 continue;
             }
-            let (provider, model, key, _) = quota(config, deployments[0]);
+            let (provider, model, key, _) = target_quotas[0];
+            // Never echo the key itself: configs pasted into the widget may hold real ones.
+            let credentials = if key.is_some() {
+                "credentials"
+            } else {
+                "default credentials"
+            };
+            let what = if source_quotas.iter().any(|s| s.1 == model) {
+                format!("calls the same model ({provider}/{model}) with the same {credentials} and endpoint as `{}`: a provider's rate limit applies to that account and model", entry.key)
+            } else {
+                format!("calls a free-tier model ({provider}/{model}) with the same {credentials} and endpoint as `{}`, whose free-tier models share one allowance of the account", entry.key)
+            };
             out.add(
                 "fallback-same-quota",
                 target.span.start,
                 format!(
-                    "fallback `{name}` calls the same model ({provider}/{model}) with the same {} and endpoint as `{}`: a provider's rate limit applies to that account and model, so a 429 on `{}` is a 429 on `{name}` too and this fallback only repeats the call",
-                    // Never echo the key itself: configs pasted into the widget may hold real ones.
-                    if key.is_some() { "API key" } else { "default API key" },
-                    entry.key,
+                    "fallback `{name}` {what}, so a 429 on `{}` is a 429 on `{name}` too and this fallback only repeats the call",
                     entry.key
                 ),
                 "fall back to a deployment with its own quota: another provider, region, account or key",

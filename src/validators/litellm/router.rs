@@ -195,6 +195,9 @@ pub fn check(config: &Config, out: &mut Findings) {
         if let Some(strategy) = field(router, "routing_strategy") {
             routing_strategy(strategy, out);
         }
+        if let Some(aliases) = field(router, "model_group_alias") {
+            model_group_aliases(config, aliases, out);
+        }
     }
     // The policy keys are checked wherever the policy is written: in router_settings, where
     // the Router reads it, in litellm_settings (reported as misplaced too), and per deployment
@@ -277,11 +280,8 @@ fn unknown_router_settings(router: &Node, out: &mut Findings) {
                     home.unwrap_or_default()
                 ),
                 format!(
-                    "move `{key}` under `{}`",
-                    home.unwrap_or_default()
-                        .split(' ')
-                        .next()
-                        .unwrap_or_default()
+                    "move `{key}` under {}",
+                    super::sections::quoted(home.unwrap_or_default())
                 ),
             ),
             "model_list" | "search_tools" => (
@@ -316,6 +316,39 @@ fn unknown_router_settings(router: &Node, out: &mut Findings) {
             message,
             help,
         );
+    }
+}
+
+/// `model-group-alias-invalid`: each alias must name one model group, as a string or as
+/// `{model: <group>, hidden: <bool>}`. A list fails every request for the alias (1.110 answers
+/// "There are no healthy deployments for this model", 1.80 a TypeError; both measured).
+fn model_group_aliases(config: &Config, aliases: &Node, out: &mut Findings) {
+    for (alias, _, value) in entries(aliases) {
+        let target = value
+            .as_text()
+            .or_else(|| field(value, "model").and_then(Node::as_text));
+        match target {
+            Some(group) if config.resolves(group) => {}
+            Some(group) => out.add(
+                "model-group-alias-invalid",
+                value.span.start,
+                format!(
+                    "alias `{alias}` points at `{group}`, which is no model group of model_list: requests for `{alias}` fail with `BadRequestError: You passed in model={group}. There is no 'model_name' with this string`"
+                ),
+                format!("point `{alias}` at the model_name of a group"),
+            ),
+            None => out.add(
+                "model-group-alias-invalid",
+                value.span.start,
+                format!(
+                    "alias `{alias}` is {}, not the name of one model group: every request for `{alias}` fails (LiteLLM 1.110 answers \"There are no healthy deployments for this model\", 1.80 raises a TypeError). An alias cannot spread requests over several groups",
+                    value.kind()
+                ),
+                format!(
+                    "name one group (`{alias}: <group>`); to balance over several deployments, give them the same model_name"
+                ),
+            ),
+        }
     }
 }
 
@@ -414,6 +447,21 @@ mod tests {
             "router-setting-ignored-in-litellm-settings",
             "litellm_settings:\n  retry_policy: {RateLimitErrorRetries: 0}\n",
             "litellm_settings:\n  num_retries: 0\n",
+        );
+    }
+
+    #[test]
+    fn model_group_alias_invalid() {
+        let models = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n  - model_name: b\n    litellm_params: {model: openai/y}\n";
+        triggers(
+            "model-group-alias-invalid",
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: [a, b]\n"),
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: a\n"),
+        );
+        triggers(
+            "model-group-alias-invalid",
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: {{model: c}}\n"),
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: {{model: b, hidden: true}}\n"),
         );
     }
 

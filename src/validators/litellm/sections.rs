@@ -266,8 +266,10 @@ const GENERAL: &[&str] = &[
 ];
 
 /// Keys of litellm_settings that the proxy handles or the docs list as module settings, and
-/// that no code reads from general_settings.
+/// that no code reads from general_settings (`max_budget` appears beside general_settings in
+/// the source only as the name of a team-admin permission).
 const LITELLM: &[&str] = &[
+    "max_budget",
     "allowed_fails",
     "audit_log_callbacks",
     "azure_content_safety_params",
@@ -349,7 +351,7 @@ pub fn home_of(key: &str) -> Option<&'static str> {
         Some("general_settings")
     } else if router && litellm {
         // num_retries, fallbacks, ...: the Router reads the module setting too.
-        Some("router_settings (or litellm_settings)")
+        Some("router_settings or litellm_settings")
     } else if router {
         Some("router_settings")
     } else if litellm {
@@ -369,10 +371,7 @@ pub fn check(root: &Node, out: &mut Findings) {
                 format!(
                     "`{key}` is a setting of {section}, but it is written at the top level of the config, where the proxy never reads it: it has no effect"
                 ),
-                format!(
-                    "move `{key}` under `{}`",
-                    section.split(' ').next().unwrap_or(section)
-                ),
+                format!("move `{key}` under {}", quoted(section)),
             ),
             None => (
                 format!(
@@ -407,6 +406,15 @@ pub fn check(root: &Node, out: &mut Findings) {
     }
 }
 
+/// `router_settings or litellm_settings` → "`router_settings` or `litellm_settings`".
+pub fn quoted(sections: &str) -> String {
+    sections
+        .split(" or ")
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 fn section<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
     super::model::field(root, name).filter(|n| n.as_map().is_some())
 }
@@ -424,10 +432,7 @@ fn misplaced(key: &str, key_node: &Node, written: &str, home: &str, out: &mut Fi
         format!(
             "`{key}` is read from {home}, not from {written}: {effect}, so this value has no effect"
         ),
-        format!(
-            "move `{key}` under `{}`",
-            home.split(' ').next().unwrap_or(home)
-        ),
+        format!("move `{key}` under {}", quoted(home)),
     );
 }
 
