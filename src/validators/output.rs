@@ -44,7 +44,8 @@ pub fn diagnostics_in(findings: &[Finding], files: &[SourceFile]) -> Vec<Diagnos
             let Some(file) = file else {
                 // A file that could not be read back: the position alone, never a lost finding.
                 let name = f.file.clone().unwrap_or_default();
-                let mut d = Diagnostic::file_error(f.rule, &name, f.line, f.column, f.message.clone());
+                let mut d =
+                    Diagnostic::file_error(f.rule, &name, f.line, f.column, f.message.clone());
                 d.severity = f.severity;
                 return d.with_help(help);
             };

@@ -25,13 +25,19 @@ fn the_real_config_corpus_gives_exactly_its_reviewed_findings() {
         }
     }
     configs.sort();
-    assert!(configs.len() >= 30, "the corpus has {} configs", configs.len());
+    assert!(
+        configs.len() >= 30,
+        "the corpus has {} configs",
+        configs.len()
+    );
     let (mut right, mut judged) = (0usize, 0usize);
     let mut failures = Vec::new();
     for config in &configs {
         let text = read(config);
         assert!(
-            text.lines().next().is_some_and(|l| l.starts_with("# source: ")),
+            text.lines()
+                .next()
+                .is_some_and(|l| l.starts_with("# source: ")),
             "{}: no source",
             config.display()
         );
@@ -117,7 +123,6 @@ fn the_real_config_corpus_gives_exactly_its_reviewed_findings() {
     );
 }
 
-
 /// Every rule URL of every registered validator resolves in a built site: on the bundled
 /// knowledge base, where each rule's page also exists and the validator page links to it, and
 /// on a site with none of those pages (as `errbook init` makes), where the validator page
@@ -129,7 +134,11 @@ fn every_rule_url_resolves_in_built_sites() {
     for dir in ["content", "templates", "static"] {
         copy_dir(&repo.join(dir), &bundled.path().join(dir));
     }
-    fs::copy(repo.join("errbook.toml"), bundled.path().join("errbook.toml")).unwrap();
+    fs::copy(
+        repo.join("errbook.toml"),
+        bundled.path().join("errbook.toml"),
+    )
+    .unwrap();
     let other = site("build/valid");
     for (root, explained_here) in [(bundled.path(), true), (other.path(), false)] {
         let out = errbook(root, &["build"]);
@@ -157,7 +166,11 @@ fn every_rule_url_resolves_in_built_sites() {
                 };
                 let page_file = public.join(page.trim_start_matches('/')).join("index.html");
                 if explained_here {
-                    assert!(page_file.exists(), "{page} explains `{}` but was not built", rule.id);
+                    assert!(
+                        page_file.exists(),
+                        "{page} explains `{}` but was not built",
+                        rule.id
+                    );
                     assert!(
                         html.contains(&format!("href=\"../../{}\"", page.trim_start_matches('/'))),
                         "{url} does not link on to {page}"
@@ -198,11 +211,17 @@ fn validate_levels_choose_what_is_shown() {
     );
     let all = rules("info");
     assert!(all.contains(&"env-reference".to_string()), "{all:?}");
-    assert!(all.contains(&"no-fallback-for-group".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"no-fallback-for-group".to_string()),
+        "{all:?}"
+    );
     // The default is `warning`, and the human output says what it left out.
     let out = validate(&["litellm-proxy", "-"], Some(config));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("findings below the `warning` level not shown"), "{text}");
+    assert!(
+        text.contains("findings below the `warning` level not shown"),
+        "{text}"
+    );
     assert!(!text.contains("env-reference"), "{text}");
     let out = validate(&["litellm-proxy", "config.yaml", "--level", "notes"], None);
     assert_eq!(out.status.code(), Some(2));
@@ -227,7 +246,12 @@ fn validate_follows_includes_next_to_the_config() {
     .unwrap();
     let config = root.join("config.yaml");
     let out = validate(
-        &["litellm-proxy", config.to_str().unwrap(), "--format", "json"],
+        &[
+            "litellm-proxy",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
@@ -238,11 +262,21 @@ fn validate_follows_includes_next_to_the_config() {
         .find(|d| d["rule"] == "unexpanded-placeholder")
         .expect("the placeholder in the included file");
     assert_eq!(placeholder["file"], "models/chat.yaml");
-    assert_eq!((placeholder["line"].as_u64(), placeholder["column"].as_u64()), (Some(5), Some(16)));
-    let missing = found.iter().find(|d| d["rule"] == "include-not-found").unwrap();
+    assert_eq!(
+        (placeholder["line"].as_u64(), placeholder["column"].as_u64()),
+        (Some(5), Some(16))
+    );
+    let missing = found
+        .iter()
+        .find(|d| d["rule"] == "include-not-found")
+        .unwrap();
     assert!(missing.get("file").is_none());
     assert_eq!(missing["line"], 3);
-    assert!(!found.iter().any(|d| d["rule"] == "fallback-target-undefined"));
+    assert!(
+        !found
+            .iter()
+            .any(|d| d["rule"] == "fallback-target-undefined")
+    );
 
     // Human output shows the included file's line, named from where the command runs.
     let out = validate(&["litellm-proxy", config.to_str().unwrap()], None);

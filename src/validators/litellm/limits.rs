@@ -18,7 +18,7 @@ pub fn check(config: &Config, root: &Node, out: &mut Findings) {
 /// deployment of their group, or a fallback): the SDK's retries would only delay that.
 /// The last release whose routed calls let the SDK client retry, and the first that pins it
 /// to 0 retries (both measured).
-const SDK_RETRIES_UNTIL: &str = "1.58";
+const SDK_RETRIES_UNTIL: &str = "1.60";
 const SDK_PINNED_FROM: &str = "1.61";
 
 fn sdk_retries(config: &Config, out: &mut Findings) {

@@ -235,6 +235,10 @@ fn parse_included(
         }
     };
     shift(&mut node, base);
+    // An empty file loads as None, which the proxy reads as an empty mapping.
+    if node.is_null() {
+        node.value = Value::Map(Vec::new());
+    }
     if node.as_map().is_none() {
         out.add(
             "include-invalid",

@@ -196,7 +196,7 @@ pub static RULES: &[RuleInfo] = &[
     rule(
         "sdk-retries-delay-failover",
         I,
-        "litellm_params.max_retries > 0: SDK retries inside each Router attempt, before 1.6x only",
+        "litellm_params.max_retries > 0: SDK retries inside each Router attempt (LiteLLM 1.60 and earlier)",
         "litellm/sdk-retries-delay-fallback",
     ),
     rule(

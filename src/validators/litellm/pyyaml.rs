@@ -109,7 +109,11 @@ mod tests {
         let router = node.get("router_settings").unwrap();
         assert_eq!(router.get("fallbacks").unwrap().as_seq().unwrap().len(), 2);
         // Later lines keep their offsets.
-        let drop = node.get("litellm_settings").unwrap().get("drop_params").unwrap();
+        let drop = node
+            .get("litellm_settings")
+            .unwrap()
+            .get("drop_params")
+            .unwrap();
         assert_eq!(file.line_col(drop.span.start), (7, 16));
     }
 

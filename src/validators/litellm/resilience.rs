@@ -48,8 +48,7 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
             let Some(deployments) = config.group(name) else {
                 continue;
             };
-            let target_quotas: Vec<Quota> =
-                deployments.iter().map(|&t| quota(config, t)).collect();
+            let target_quotas: Vec<Quota> = deployments.iter().map(|&t| quota(config, t)).collect();
             if !target_quotas
                 .iter()
                 .all(|t| source_quotas.iter().any(|s| shares(s, t)))
@@ -64,9 +63,15 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
                 "default credentials"
             };
             let what = if source_quotas.iter().any(|s| s.1 == model) {
-                format!("calls the same model ({provider}/{model}) with the same {credentials} and endpoint as `{}`: a provider's rate limit applies to that account and model", entry.key)
+                format!(
+                    "calls the same model ({provider}/{model}) with the same {credentials} and endpoint as `{}`: a provider's rate limit applies to that account and model",
+                    entry.key
+                )
             } else {
-                format!("calls a free-tier model ({provider}/{model}) with the same {credentials} and endpoint as `{}`, whose free-tier models share one allowance of the account", entry.key)
+                format!(
+                    "calls a free-tier model ({provider}/{model}) with the same {credentials} and endpoint as `{}`, whose free-tier models share one allowance of the account",
+                    entry.key
+                )
             };
             out.add(
                 "fallback-same-quota",

@@ -461,7 +461,9 @@ mod tests {
         triggers(
             "model-group-alias-invalid",
             &format!("{models}router_settings:\n  model_group_alias:\n    llm: {{model: c}}\n"),
-            &format!("{models}router_settings:\n  model_group_alias:\n    llm: {{model: b, hidden: true}}\n"),
+            &format!(
+                "{models}router_settings:\n  model_group_alias:\n    llm: {{model: b, hidden: true}}\n"
+            ),
         );
     }
 
