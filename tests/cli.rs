@@ -749,7 +749,11 @@ fn validate_reports_located_findings_and_exit_codes() {
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(2), Some(21))
     );
-    assert_eq!(d["url"], "/litellm/invalid-routing-strategy/");
+    assert_eq!(
+        d["url"],
+        "/validators/litellm-proxy/#invalid-routing-strategy"
+    );
+    assert_eq!(d["page"], "/litellm/invalid-routing-strategy/");
     assert_eq!(d["help"], "did you mean `simple-shuffle`?");
 
     // Human output: rustc-style, with the source line and a caret under the value.

@@ -8,14 +8,13 @@
 //! until `max_fallbacks`; from 1.97.0 a request never re-enters a group it has tried (checked
 //! by running both releases' Router on a four-group mesh: 25 calls against 4).
 
-use std::collections::HashMap;
-
 use super::Findings;
-use super::model::{Config, FallbackEntry};
+use super::model::{Config, FallbackEntry, FastMap};
 use crate::yaml::Node;
 
 pub fn check(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
     let mut graph = Graph::default();
+    graph.index.reserve(fallbacks.len() * 2);
     for entry in fallbacks.iter().filter(|e| e.key != "*") {
         let from = graph.node(entry.key, Some(entry.key_node));
         for target in entry.targets.unwrap_or_default() {
@@ -64,7 +63,7 @@ pub fn check(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
 
 #[derive(Default)]
 struct Graph<'a> {
-    index: HashMap<&'a str, usize>,
+    index: FastMap<&'a str, usize>,
     names: Vec<&'a str>,
     /// The first fallbacks key naming each group, for the location.
     first_key: Vec<Option<&'a Node>>,

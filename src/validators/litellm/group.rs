@@ -100,16 +100,52 @@ pub fn deployment_mode(d: &Deployment) -> Option<Mode> {
         .or(Some(Mode::Text))
 }
 
+/// Every fragment [`mode_from_name`] looks for: one scan of a name rules out the chat models,
+/// nearly all of them, before any word is compared.
+static MODE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "rerank",
+                "embed",
+                "bge",
+                "e5",
+                "gte",
+                "minilm",
+                "voyage/",
+                "whisper",
+                "transcribe",
+                "stt",
+                "tts",
+                "kokoro",
+                "speech",
+                "dall-e",
+                "gpt-image",
+                "imagen",
+                "flux",
+                "stable-diffusion",
+                "sdxl",
+                "image",
+                "moderation",
+            ])
+            .expect("fixed patterns build")
+    });
+
 /// The mode a model name implies, if it implies one.
 fn mode_from_name(name: &str) -> Option<Mode> {
+    if !MODE_WORDS.is_match(name) {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     // The words of the name: `openai/text-embedding-3-small` → openai, text, embedding, 3, small.
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    let prefixed = |p: &str| words.iter().any(|w| w.starts_with(p));
+    let words = || {
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    let has = |w: &str| words().any(|x| x == w);
+    let prefixed = |p: &str| words().any(|x| x.starts_with(p));
     if lower.contains("rerank") {
         Some(Mode::Rerank)
     } else if lower.contains("embed")
@@ -147,8 +183,7 @@ pub fn is_self_hosted(d: &Deployment) -> bool {
     if SELF_HOSTED_PROVIDERS.contains(&d.provider()) {
         return true;
     }
-    d.param("api_base")
-        .and_then(Node::as_text)
+    d.api_base()
         .and_then(host_of)
         .is_some_and(|h| is_private_host(&h))
 }

@@ -524,7 +524,12 @@ pub fn check(config: &Config, out: &mut Findings) {
 
 fn params_keys(params: &Node, out: &mut Findings) {
     for (key, key_node, _) in entries(params) {
-        if KNOWN_PARAMS.contains(&key) {
+        // The keys nearly every deployment has, then one binary search in the sorted list.
+        let common = matches!(
+            key,
+            "model" | "api_key" | "api_base" | "api_version" | "rpm" | "tpm" | "timeout"
+        );
+        if common || KNOWN_PARAMS.binary_search(&key).is_ok() {
             continue;
         }
         let Some(meant) = RENAMED
@@ -592,6 +597,11 @@ fn model_mode(mode: &Node, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{finding, rules_of, triggers};
+
+    #[test]
+    fn known_params_are_sorted_for_binary_search() {
+        assert!(super::KNOWN_PARAMS.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn unknown_litellm_param() {

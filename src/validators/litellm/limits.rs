@@ -11,7 +11,9 @@ pub fn check(config: &Config, root: &Node, out: &mut Findings) {
     cooldowns(config, out);
     order_and_weights(config, out);
     health_check_interval(config, out);
-    env_references(root, out);
+    if out.any_text_contains("os.environ/") {
+        env_references(root, out);
+    }
 }
 
 /// `sdk-retries-delay-failover`, for deployments that have somewhere to fail over to (another
@@ -25,16 +27,16 @@ fn sdk_retries(config: &Config, out: &mut Findings) {
     let can_fail_over = |group: &str| {
         config.group(group).is_some_and(|m| m.len() > 1) || config.has_fallback(group)
     };
-    let any = config.groups.iter().any(|(g, _)| can_fail_over(g));
     let defaults = config
         .router_setting("default_litellm_params")
         .and_then(|d| field(d, "max_retries"))
-        .filter(|_| any);
+        .filter(|_| config.groups.iter().any(|(g, _)| can_fail_over(g)));
     let per_deployment = config
         .deployments
         .iter()
-        .filter(|d| can_fail_over(d.group()))
-        .filter_map(|d| d.param("max_retries"));
+        .filter_map(|d| Some((d, d.param("max_retries")?)))
+        .filter(|(d, _)| can_fail_over(d.group()))
+        .map(|(_, n)| n);
     for value in defaults.into_iter().chain(per_deployment) {
         let Some(n) = as_number(value).filter(|n| *n > 0.0) else {
             continue;
@@ -146,7 +148,7 @@ fn cooldowns(config: &Config, out: &mut Findings) {
         for &i in members {
             // A local server never answers with a provider's 429; keeping a last-resort local
             // deployment out of cooldown is deliberate.
-            if super::group::is_self_hosted(&config.deployments[i]) {
+            if config.deployments[i].local {
                 continue;
             }
             let Some(value) = config.deployments[i]

@@ -70,26 +70,44 @@ pub fn duplicate_keys(node: &Node, out: &mut Findings) {
         Value::Scalar(_) => {}
         Value::Seq(items) => items.iter().for_each(|i| duplicate_keys(i, out)),
         Value::Map(entries) => {
-            let mut seen: Vec<(&str, &Node)> = Vec::new();
-            for (key, value) in entries {
+            for (i, (key, value)) in entries.iter().enumerate() {
                 duplicate_keys(value, out);
-                let Some(name) = key.as_text().filter(|k| *k != "<<") else {
+                let Some(name) = scalar_key(key) else {
                     continue;
                 };
-                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == name) {
-                    let (line, _) = out.line_col(key.span.start);
-                    out.add(
-                        "duplicate-key",
-                        first.span.start,
-                        format!(
-                            "`{name}` is given again on line {line} of this mapping: the YAML loader LiteLLM uses keeps only the last one, so everything under this `{name}` is ignored"
-                        ),
-                        format!("merge the two `{name}` entries into one"),
-                    );
-                }
-                seen.push((name, key));
+                // Maps in configs are small: comparing with the keys before is cheaper than
+                // allocating a set for each one.
+                let Some((first, _)) = entries[..i]
+                    .iter()
+                    .find(|(k, _)| scalar_key(k).is_some_and(|k| same(k, name)))
+                else {
+                    continue;
+                };
+                let (line, _) = out.line_col(key.span.start);
+                out.add(
+                    "duplicate-key",
+                    first.span.start,
+                    format!(
+                        "`{name}` is given again on line {line} of this mapping: the YAML loader LiteLLM uses keeps only the last one, so everything under this `{name}` is ignored"
+                    ),
+                    format!("merge the two `{name}` entries into one"),
+                );
             }
         }
+    }
+}
+
+/// String equality that rules most pairs out on length and first byte, before comparing the
+/// bytes: nearly every pair of keys in a mapping differs there.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// A key's text, unless it is a merge key (`<<` may repeat).
+fn scalar_key(key: &Node) -> Option<&str> {
+    match &key.value {
+        Value::Scalar(s) if s.text != "<<" => Some(&s.text),
+        _ => None,
     }
 }
 

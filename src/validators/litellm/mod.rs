@@ -333,8 +333,25 @@ impl Findings {
     /// Reports `rule` at document offset `at`, with the fix as help.
     pub fn add(&mut self, rule: &str, at: usize, message: String, help: impl Into<String>) {
         if let Some(rule) = info(rule) {
-            self.add_as(rule.severity, rule.id, at, message, help);
+            self.push(rule, rule.severity, at, message, help.into());
         }
+    }
+
+    fn push(
+        &mut self,
+        rule: &'static RuleInfo,
+        severity: Severity,
+        at: usize,
+        message: String,
+        help: String,
+    ) {
+        self.pending.push(Pending {
+            rule,
+            severity,
+            at,
+            message,
+            help,
+        });
     }
 
     /// [`Findings::add`] at another severity than the rule's (a variant of the rule that the
@@ -348,14 +365,17 @@ impl Findings {
         help: impl Into<String>,
     ) {
         if let Some(rule) = info(rule) {
-            self.pending.push(Pending {
-                rule,
-                severity,
-                at,
-                message,
-                help: help.into(),
-            });
+            self.push(rule, severity, at, message, help.into());
         }
+    }
+
+    /// Whether any file of the document contains `needle` (rules that look for a marker in
+    /// every value skip their walk when none has it).
+    pub fn any_text_contains(&self, needle: &str) -> bool {
+        self.sources
+            .files
+            .iter()
+            .any(|f| f.file.text.contains(needle))
     }
 
     /// The 1-based line and column of a document offset in its file.
@@ -366,15 +386,36 @@ impl Findings {
 
     /// The findings, located, in order of file (the config first) and position, each once.
     fn finish(self) -> Vec<Finding> {
+        // The URLs of a rule are the same for each of its findings: formatted once.
+        let mut urls: Vec<(&str, String, Option<String>)> = Vec::new();
         let mut out: Vec<Finding> = self
             .pending
             .into_iter()
             .map(|p| {
                 let (loaded, local) = self.sources.locate(p.at);
-                let mut f = Finding::at(p.rule, &loaded.file, local, p.message, Some(p.help));
-                f.severity = p.severity;
-                f.file = loaded.name.clone();
-                f
+                let (line, column) = loaded.file.line_col(local);
+                let i = match urls
+                    .iter()
+                    .position(|(id, ..)| std::ptr::eq(*id, p.rule.id))
+                {
+                    Some(i) => i,
+                    None => {
+                        urls.push((p.rule.id, p.rule.url(), p.rule.page_url()));
+                        urls.len() - 1
+                    }
+                };
+                Finding {
+                    rule: p.rule.id,
+                    severity: p.severity,
+                    message: p.message,
+                    line,
+                    column,
+                    help: Some(p.help),
+                    url: urls[i].1.clone(),
+                    page: urls[i].2.clone(),
+                    file: loaded.name.clone(),
+                    refused: false,
+                }
             })
             .collect();
         out.sort_by(|a, b| {

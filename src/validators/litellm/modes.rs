@@ -10,6 +10,10 @@ use super::model::Config;
 use crate::yaml::Node;
 
 pub fn check(config: &Config, out: &mut Findings) {
+    // With one mode among the groups (a chat-only config, say) no fallback can cross modes.
+    if !config.has_several_modes() {
+        return;
+    }
     for list in [
         "fallbacks",
         "context_window_fallbacks",

@@ -9,6 +9,9 @@ use super::sections::TOP_LEVEL;
 use crate::yaml::{Node, Value};
 
 pub fn check(root: &Node, out: &mut Findings) {
+    if !out.any_text_contains("${") {
+        return;
+    }
     // Unknown top-level sections are reported as such; what they hold is never read.
     for (key, _, value) in entries(root) {
         if TOP_LEVEL.contains(&key) && key != "include" {

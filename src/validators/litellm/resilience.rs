@@ -5,15 +5,36 @@
 //! and an embedding or speech group cannot fall back to a different model without changing
 //! what it returns, so neither gets this advice.
 
-use std::collections::HashSet;
-
 use super::Findings;
-use super::model::{Config, FallbackEntry, as_bool, field};
+use super::model::{Config, FallbackEntry, FastSet, as_bool, field};
 use crate::yaml::Node;
 
 pub fn check(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
-    same_quota(config, fallbacks, out);
-    groups_without_fallback(config, fallbacks, out);
+    let shared = shared_quotas(config);
+    // A target can share a source's quota only through a deployment that repeats another's
+    // provider, model and account, or through free-tier models.
+    let free = config
+        .deployments
+        .iter()
+        .any(|d| d.model_name().ends_with(":free"));
+    if !shared.is_empty() || free {
+        same_quota(config, fallbacks, out);
+    }
+    groups_without_fallback(config, fallbacks, &shared, out);
+}
+
+/// The quotas more than one deployment draws on.
+fn shared_quotas<'a>(config: &Config<'a>) -> FastSet<Quota<'a>> {
+    let mut seen: FastSet<Quota> =
+        FastSet::with_capacity_and_hasher(config.deployments.len(), Default::default());
+    let mut shared: FastSet<Quota> = FastSet::default();
+    for i in 0..config.deployments.len() {
+        let q = quota(config, i);
+        if !seen.insert(q) {
+            shared.insert(q);
+        }
+    }
+    shared
 }
 
 /// What decides a deployment's rate limit: provider, model, and the account and endpoint.
@@ -88,7 +109,12 @@ fn same_quota(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
 
 /// `no-fallback-for-group` and `rpm-cap-without-fallback`: hosted chat groups a 429 can
 /// exhaust with nowhere to go.
-fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) {
+fn groups_without_fallback(
+    config: &Config,
+    fallbacks: &[FallbackEntry],
+    shared: &FastSet<Quota>,
+    out: &mut Findings,
+) {
     let caps_enforced = config
         .router_setting("enable_pre_call_checks")
         .and_then(as_bool)
@@ -99,25 +125,13 @@ fn groups_without_fallback(config: &Config, fallbacks: &[FallbackEntry], out: &m
             .is_some_and(|s| s.starts_with("usage-based-routing"));
     // The end of a fallback chain: other groups rely on it; advising it a fallback of its own
     // is advice to extend the chain, which the operator chose not to.
-    let targets: HashSet<&str> = fallbacks
+    let targets: FastSet<&str> = fallbacks
         .iter()
         .flat_map(|e| e.targets.unwrap_or_default())
         .filter_map(Node::as_text)
         .collect();
-    // Groups that are other names for one deployment (same provider, model and account):
-    // one piece of advice would be repeated for each name.
-    let mut seen: Vec<Quota> = Vec::new();
-    let mut shared: HashSet<Quota> = HashSet::new();
-    for (_, members) in &config.groups {
-        for &i in members {
-            let q = quota(config, i);
-            if seen.contains(&q) {
-                shared.insert(q);
-            } else {
-                seen.push(q);
-            }
-        }
-    }
+    // Groups that are other names for one deployment (same provider, model and account, in
+    // `shared`): one piece of advice would be repeated for each name.
     for (group, members) in &config.groups {
         if group.contains('*') || config.has_fallback(group) || !config.hosted_chat(group) {
             continue;
