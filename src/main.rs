@@ -333,7 +333,7 @@ fn validate(
                     continue;
                 }
                 let at = std::path::Path::new(included);
-                let text = std::fs::metadata(&at)
+                let text = std::fs::metadata(at)
                     .ok()
                     .filter(|m| m.is_file() && m.len() <= validators::MAX_INPUT_BYTES as u64)
                     .and_then(|_| std::fs::read(at).ok())

@@ -736,6 +736,24 @@ fn validate(args: &[&str], stdin: Option<&str>) -> Output {
     out
 }
 
+/// `errbook validate litellm-proxy <config> --format json --level info`: its output and report.
+fn validate_all_json(config: &Path) -> (Output, serde_json::Value) {
+    let config = config.to_str().unwrap();
+    let out = validate(
+        &[
+            "litellm-proxy",
+            config,
+            "--format",
+            "json",
+            "--level",
+            "info",
+        ],
+        None,
+    );
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (out, json)
+}
+
 #[test]
 fn validate_reports_located_findings_and_exit_codes() {
     let bad = "router_settings:\n  routing_strategy: simple_shuffle\n";
@@ -820,18 +838,7 @@ fn the_litellm_corpus_gives_exactly_its_expected_rules() {
         } else {
             expect.split_whitespace().collect()
         };
-        let out = validate(
-            &[
-                "litellm-proxy",
-                file.to_str().unwrap(),
-                "--format",
-                "json",
-                "--level",
-                "info",
-            ],
-            None,
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (out, json) = validate_all_json(file);
         let found = json["diagnostics"].as_array().unwrap();
         let mut got: Vec<&str> = found.iter().map(|d| d["rule"].as_str().unwrap()).collect();
         got.sort();

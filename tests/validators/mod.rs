@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{copy_dir, errbook, fixtures, read, site, stderr, validate};
+use super::{copy_dir, errbook, fixtures, read, site, stderr, validate, validate_all_json};
 
 /// The real-config corpus (`tests/fixtures/litellm/real/`, see its README): each config from a
 /// public repository has an expected-findings file reviewed by hand, one line per finding
@@ -53,18 +53,7 @@ fn the_real_config_corpus_gives_exactly_its_reviewed_findings() {
                 (file, line.parse().unwrap(), rule, verdict)
             })
             .collect();
-        let out = validate(
-            &[
-                "litellm-proxy",
-                config.to_str().unwrap(),
-                "--format",
-                "json",
-                "--level",
-                "info",
-            ],
-            None,
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (_, json) = validate_all_json(config);
         let mut found: Vec<(String, u64, String, String)> = json["diagnostics"]
             .as_array()
             .unwrap()

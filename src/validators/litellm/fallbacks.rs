@@ -355,13 +355,7 @@ fn alias_keys(config: &Config, fallbacks: &[FallbackEntry], out: &mut Findings) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{finding, rules_of, triggers};
-
-    const MODELS: &str = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: anthropic/claude, api_key: k2}\n";
-
-    fn with(settings: &str) -> String {
-        format!("{MODELS}{settings}")
-    }
+    use super::super::tests::{finding, rules_of, triggers, with};
 
     #[test]
     fn fallbacks_not_a_list_quotes_the_startup_error() {

@@ -86,10 +86,9 @@ pub fn deployment_mode(d: &Deployment) -> Option<Mode> {
         .info
         .and_then(|i| field(i, "mode"))
         .and_then(Node::as_text)
+        && let Some((_, m)) = KNOWN_MODES.iter().find(|(name, _)| *name == mode)
     {
-        if let Some((_, m)) = KNOWN_MODES.iter().find(|(name, _)| *name == mode) {
-            return Some(*m);
-        }
+        return Some(*m);
     }
     let model = d.param("model").and_then(Node::as_text).unwrap_or("");
     if model.contains('*') || model.trim().starts_with("os.environ/") {

@@ -493,6 +493,14 @@ pub(crate) mod tests {
     use super::*;
 
     /// The rule ids a config triggers.
+    /// Two hosted chat groups, `a` and `b`, on different providers and keys.
+    pub const TWO_GROUPS: &str = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: anthropic/claude, api_key: k2}\n";
+
+    /// [`TWO_GROUPS`] followed by `settings`.
+    pub fn with(settings: &str) -> String {
+        format!("{TWO_GROUPS}{settings}")
+    }
+
     pub fn rules_of(text: &str) -> Vec<&'static str> {
         LiteLlmProxy.validate(text).iter().map(|f| f.rule).collect()
     }

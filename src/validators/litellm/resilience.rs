@@ -175,13 +175,7 @@ fn groups_without_fallback(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{finding, rules_of, triggers};
-
-    const MODELS: &str = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: anthropic/claude, api_key: k2}\n";
-
-    fn with(settings: &str) -> String {
-        format!("{MODELS}{settings}")
-    }
+    use super::super::tests::{TWO_GROUPS, finding, rules_of, triggers, with};
 
     #[test]
     fn fallback_same_quota() {
@@ -209,7 +203,7 @@ mod tests {
     fn no_fallback_for_group() {
         triggers(
             "no-fallback-for-group",
-            MODELS,
+            TWO_GROUPS,
             &with("router_settings:\n  fallbacks: [{a: [b]}, {b: [a]}]\n"),
         );
         // `a` ends the chain of `b`: it is not advised one of its own.
@@ -225,7 +219,7 @@ mod tests {
         let quiet = "model_list:\n  - model_name: e\n    litellm_params: {model: openai/text-embedding-3-small}\n  - model_name: l\n    litellm_params: {model: ollama/llama3}\n  - model_name: v\n    litellm_params: {model: openai/qwen, api_base: 'http://vllm:8000/v1'}\n";
         assert!(!rules_of(quiet).contains(&"no-fallback-for-group"));
         assert_eq!(
-            finding(MODELS, "no-fallback-for-group").severity,
+            finding(TWO_GROUPS, "no-fallback-for-group").severity,
             crate::diagnostic::Severity::Info
         );
     }
