@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
+use crate::fields;
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "errbook.toml";
@@ -49,6 +50,8 @@ pub struct CheckSettings {
     /// `near-duplicate-text` reports two paragraphs of a page whose overlap of word pairs
     /// (Jaccard similarity) is at least this.
     pub near_duplicate_similarity: f64,
+    /// `[check.online]`: how `check --online` fetches sources.
+    pub online: crate::online::OnlineSettings,
 }
 
 impl Default for CheckSettings {
@@ -57,27 +60,10 @@ impl Default for CheckSettings {
             stale_after_days: 365,
             boilerplate_pages: 3,
             near_duplicate_similarity: 0.7,
+            online: crate::online::OnlineSettings::default(),
         }
     }
 }
-
-const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "language",
-    "categories",
-    "output_dir",
-    "validator_endpoint",
-    "lints",
-    "check",
-];
-const CHECK_KEYS: &[&str] = &[
-    "stale_after_days",
-    "boilerplate_pages",
-    "near_duplicate_similarity",
-];
-const CATEGORY_KEYS: &[&str] = &["id", "name", "description"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -173,6 +159,7 @@ impl SiteConfig {
             );
         }
         check_thresholds(file, &config.check, &mut diags);
+        config.check.online.check(file, &mut diags);
         check_lints(file, &config.lints, &mut diags);
         if diags.is_empty() {
             Ok(config)
@@ -188,6 +175,19 @@ impl SiteConfig {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+}
+
+/// A base URL given on the command line, as `base_url` is read: an absolute http(s) URL,
+/// ending in `/`. `None` when it is not one.
+pub fn checked_base_url(value: &str) -> Option<String> {
+    if !is_http_url(value) || value.len() <= "https://".len() {
+        return None;
+    }
+    let mut url = value.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
 }
 
 fn is_http_url(value: &str) -> bool {
@@ -310,14 +310,17 @@ fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     // serde words it "unknown field `x`, expected one of ..."; we add a did-you-mean.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let known = if rest.contains("`boilerplate_pages`") {
-            CHECK_KEYS
-        } else if rest.contains("`name`") {
-            CATEGORY_KEYS
-        } else {
-            CONFIG_KEYS
-        };
-        let help = match did_you_mean(name, known) {
+        // serde lists the keys of the table the unknown one is in.
+        let known = [
+            fields::ONLINE_FIELDS,
+            fields::CHECK_FIELDS,
+            fields::CATEGORY_FIELDS,
+        ]
+        .iter()
+        .map(|table| fields::names(table))
+        .find(|names| names.iter().all(|n| rest.contains(&format!("`{n}`"))))
+        .unwrap_or_else(|| fields::names(fields::CONFIG));
+        let help = match did_you_mean(name, &known) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys: {}", known.join(", ")),
         };

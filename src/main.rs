@@ -1,11 +1,11 @@
 //! The `errbook` command line: parses arguments, calls the library, maps outcomes to exit codes
 //! (0 clean, 1 problems found, 2 could not run).
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use errbook::{BuildOptions, BuildOutcome, Severity, report};
 
 #[global_allocator]
@@ -27,8 +27,44 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new site: errbook.toml, an example page, editor schemas, CI and publishing files.
+    Init {
+        /// The directory (default: --root, the current one). It must hold no errbook files;
+        /// nothing is ever overwritten.
+        dir: Option<PathBuf>,
+        /// The site's title (default: "<tool> errors").
+        #[arg(long)]
+        title: Option<String>,
+        /// The URL the site will be published at (default: https://example.org/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The tool the errors come from: the example page goes to content/<tool>/.
+        #[arg(long, default_value = "my-service")]
+        tool: String,
+        /// Which CI workflow to write.
+        #[arg(long, value_enum, default_value_t = CiChoice::Github)]
+        ci: CiChoice,
+        /// The git repository the CI workflow installs errbook from (default: errbook's own).
+        #[arg(long, value_name = "URL")]
+        errbook_git: Option<String>,
+    },
     /// Build the static site into the output directory (public/ by default).
-    Build,
+    Build {
+        /// Publish for another URL (a deploy preview): canonical URLs, the sitemap and the feed
+        /// use it instead of base_url of errbook.toml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Write the site here instead of output_dir of errbook.toml; it may lie outside the
+        /// site (e.g. a web root). Relative to the current directory.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+        /// Replace the output directory even if errbook did not write it.
+        #[arg(long)]
+        force: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check every page: structure, evidence, fixes and text quality.
     Check {
         /// Output format.
@@ -37,6 +73,17 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Check pages marked `draft: true` as well.
+        #[arg(long)]
+        drafts: bool,
+        /// Also fetch every source: dead links, moved pages, and GitHub issues and pull
+        /// requests whose title, date or state differ from what the page says.
+        #[arg(long)]
+        online: bool,
+        /// Report what the last online check found, from .errbook/cache/online/, without
+        /// the network.
+        #[arg(long)]
+        offline_cache_only: bool,
     },
     /// Create content/<tool>/<slug>.md with every section and commented front matter.
     New {
@@ -65,6 +112,14 @@ enum Command {
         /// Address to listen on. Anything but loopback exposes the preview to the network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Let pages of this origin (e.g. https://errors.example.org) call the API from the
+        /// browser (CORS). Repeat for several origins.
+        #[arg(long, value_name = "ORIGIN")]
+        allow_origin: Vec<String>,
+        /// Serve only the validator API (and /healthz), without building or watching a site:
+        /// the stateless service behind validator_endpoint.
+        #[arg(long)]
+        api_only: bool,
     },
     /// Find the pages that explain an error: pass its text, or `-` to read a log from stdin.
     Search {
@@ -84,6 +139,31 @@ enum Command {
         #[arg(required = true)]
         text: Vec<String>,
     },
+    /// Print the JSON Schema (2020-12) of the page front matter or of errbook.toml.
+    Schema {
+        #[arg(value_enum)]
+        document: SchemaChoice,
+    },
+    /// Print shell completions: `errbook completions bash > /etc/bash_completion.d/errbook`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `errbook man > errbook.1`.
+    Man,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CiChoice {
+    Github,
+    Gitlab,
+    None,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaChoice {
+    Page,
+    Config,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -135,10 +215,27 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<u8, errbook::Error> {
     match &cli.command {
-        Command::Build => {
+        Command::Init {
+            dir,
+            title,
+            base_url,
+            tool,
+            ci,
+            errbook_git,
+        } => init(cli, dir.as_ref(), title, base_url, tool, *ci, errbook_git),
+        Command::Build {
+            base_url,
+            output_dir,
+            force,
+            drafts,
+        } => {
             let started = std::time::Instant::now();
             let outcome = errbook::build(&BuildOptions {
                 root: cli.root.clone(),
+                base_url: base_url.clone(),
+                output_dir: output_dir.clone(),
+                force: *force,
+                drafts: *drafts,
             })?;
             let mut stderr = report::stderr();
             match outcome {
@@ -169,22 +266,51 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
         Command::Check {
             format,
             deny_warnings,
+            drafts,
+            online,
+            offline_cache_only,
         } => {
-            let (site, diagnostics) = errbook::build::check_all(&cli.root)?;
+            let load = errbook::build::LoadOptions {
+                drafts: *drafts,
+                base_url: None,
+            };
+            let (site, mut diagnostics) = errbook::build::check_all(&cli.root, &load)?;
             let checked = site.as_ref().map_or(0, |s| s.pages.len());
+            let mode = match (*online, *offline_cache_only) {
+                (_, true) => Some(errbook::online::Mode::CacheOnly),
+                (true, false) => Some(errbook::online::Mode::Online),
+                (false, false) => None,
+            };
+            let mut online_report = None;
+            if let (Some(mode), Some(site)) = (mode, &site) {
+                let progress = matches!(format, Format::Human) && std::io::stderr().is_terminal();
+                let verified =
+                    errbook::online::verify(site, &errbook::online::Options { mode, progress })?;
+                diagnostics.extend(verified.diagnostics);
+                errbook::Diagnostic::sort(&mut diagnostics);
+                online_report = Some(verified.report);
+            }
             match format {
                 Format::Human => {
                     let mut stdout = report::stdout();
                     let _ = report::human(&diagnostics, &cli.root, &mut stdout);
+                    if let Some(online) = &online_report {
+                        println!("{}", online_summary(online));
+                    }
                     if diagnostics.is_empty() {
                         println!("checked {checked} pages: no problems");
                     }
                 }
                 Format::Json => {
                     let mut out = BufWriter::new(std::io::stdout().lock());
-                    let _ = errbook::check::format::write_json(&mut out, &diagnostics, checked)
-                        .and_then(|()| writeln!(out))
-                        .and_then(|()| out.flush());
+                    let _ = errbook::check::format::write_json_with(
+                        &mut out,
+                        &diagnostics,
+                        checked,
+                        online_report.as_ref(),
+                    )
+                    .and_then(|()| writeln!(out))
+                    .and_then(|()| out.flush());
                 }
                 Format::Sarif => println!("{}", errbook::check::format::sarif(&diagnostics)),
                 Format::Github => print!("{}", errbook::check::format::github(&diagnostics)),
@@ -209,12 +335,40 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             eprintln!("created {}", path.display());
             Ok(OK)
         }
-        Command::Serve { port, bind } => {
+        Command::Serve {
+            port,
+            bind,
+            allow_origin,
+            api_only,
+        } => {
             errbook::serve::serve(&errbook::serve::ServeOptions {
                 root: cli.root.clone(),
                 bind: *bind,
                 port: *port,
+                allow_origins: allow_origin.clone(),
+                api_only: *api_only,
             })?;
+            Ok(OK)
+        }
+        Command::Schema { document } => {
+            let document = match document {
+                SchemaChoice::Page => errbook::schema::Document::Page,
+                SchemaChoice::Config => errbook::schema::Document::Config,
+            };
+            let mut stdout = report::stdout();
+            let _ = stdout.write_all(errbook::schema::to_json(document).as_bytes());
+            Ok(OK)
+        }
+        Command::Completions { shell } => {
+            let mut stdout = report::stdout();
+            clap_complete::generate(*shell, &mut Cli::command(), "errbook", &mut stdout);
+            Ok(OK)
+        }
+        Command::Man => {
+            let mut stdout = report::stdout();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut stdout)
+                .map_err(|e| errbook::Error::new(format!("could not write the manual: {e}")))?;
             Ok(OK)
         }
         Command::Search {
@@ -255,6 +409,112 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             Ok(if hits.is_empty() { PROBLEMS } else { OK })
         }
     }
+}
+
+/// `errbook init`: writes the new site and says what comes next.
+fn init(
+    cli: &Cli,
+    dir: Option<&PathBuf>,
+    title: &Option<String>,
+    base_url: &Option<String>,
+    tool: &str,
+    ci: CiChoice,
+    errbook_git: &Option<String>,
+) -> Result<u8, errbook::Error> {
+    use errbook::init::{Ci, InitOptions};
+    let dir = dir.cloned().unwrap_or_else(|| cli.root.clone());
+    let created = errbook::init::init(&InitOptions {
+        dir: dir.clone(),
+        title: title.clone(),
+        base_url: base_url.clone(),
+        tool: tool.to_string(),
+        ci: match ci {
+            CiChoice::Github => Ci::Github,
+            CiChoice::Gitlab => Ci::Gitlab,
+            CiChoice::None => Ci::None,
+        },
+        errbook_git: errbook_git.clone(),
+        today: jiff::ZonedDateTime::now().date(),
+    })?;
+    let mut out = report::stdout();
+    let _ = writeln!(out, "created a knowledge base in {}:", dir.display());
+    for file in &created.files {
+        let _ = writeln!(out, "  {file}");
+    }
+    if !created.gitignore_added.is_empty() {
+        let _ = writeln!(
+            out,
+            "  .gitignore (added {})",
+            created.gitignore_added.join(", ")
+        );
+    }
+    let cd = if dir == cli.root && dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("  cd {}\n", dir.display())
+    };
+    let _ = writeln!(
+        out,
+        "\nnext:\n{cd}  errbook serve      # preview at http://127.0.0.1:1111/, rebuilt on every edit\n  \
+         edit {} or add a page: errbook new {tool}/<slug>\n  \
+         errbook check      # what the checks ask for, with file:line:col\n  \
+         errbook build      # the static site, into public/\n  \
+         commit and push: the CI workflow checks, builds and publishes it",
+        created.example
+    );
+    if created.ci_needs_repository {
+        eprintln!(
+            "warning: this errbook was built without a repository URL: set ERRBOOK_GIT in the CI \
+             file (or pass --errbook-git URL) so CI can install errbook"
+        );
+    }
+    Ok(OK)
+}
+
+/// `online check: 40 sources: 38 checked (30 from the cache), 2 skipped; 52 requests;
+/// signatures: 12 found in a source, 1 not found`.
+fn online_summary(online: &errbook::online::Report) -> String {
+    let s = &online.summary;
+    let mut parts = vec![format!(
+        "{} checked ({} from the cache)",
+        s.checked, s.cached
+    )];
+    if s.skipped > 0 {
+        parts.push(format!("{} skipped", s.skipped));
+    }
+    if s.unchecked > 0 {
+        parts.push(format!("{} unchecked", s.unchecked));
+    }
+    let count = |status: &str| {
+        online
+            .signatures
+            .iter()
+            .filter(|x| x.status == status)
+            .count()
+    };
+    let source = if online.mode == "cache-only" {
+        "online check, from the cache only"
+    } else {
+        "online check"
+    };
+    let mut line = format!(
+        "{source}: {} sources: {}; {} requests",
+        s.sources,
+        parts.join(", "),
+        s.requests
+    );
+    if !online.signatures.is_empty() {
+        line.push_str(&format!(
+            "; signatures: {} found in a source, {} not found",
+            count("found"),
+            count("not-found")
+        ));
+        let unknown = count("unknown");
+        if unknown > 0 {
+            line.push_str(&format!(", {unknown} unknown (a source could not be read)"));
+        }
+    }
+    line
 }
 
 /// `errbook validate`: runs one validator on a file or stdin; exit 1 on error-level findings.

@@ -4,7 +4,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content::load::{RESERVED_TOOLS, is_kebab};
+use crate::content::load::{is_kebab, tool_name_problem};
 use crate::error::{Error, Result};
 
 /// Creates `content/<tool>/<slug>.md` under `root`; never overwrites a file.
@@ -13,16 +13,12 @@ pub fn new_page(root: &Path, name: &str, today: jiff::civil::Date) -> Result<Pat
         .trim_end_matches(".md")
         .split_once('/')
         .ok_or_else(|| Error::new(format!("expected <tool>/<slug>, got `{name}`")))?;
-    for (what, value) in [("tool", tool), ("slug", slug)] {
-        if !is_kebab(value) {
-            return Err(Error::new(format!(
-                "the {what} `{value}` must be lowercase kebab-case (a-z, 0-9, -)"
-            )));
-        }
+    if let Some(problem) = tool_name_problem(tool) {
+        return Err(Error::new(problem));
     }
-    if RESERVED_TOOLS.contains(&tool) {
+    if !is_kebab(slug) {
         return Err(Error::new(format!(
-            "`{tool}` is reserved for the site's own pages"
+            "the slug `{slug}` must be lowercase kebab-case (a-z, 0-9, -)"
         )));
     }
     let dir = root.join("content").join(tool);
@@ -75,6 +71,7 @@ sources:
     kind: issue   # issue | pull | docs | changelog | source | forum | blog
 # Slugs of related pages.
 related: []
+# draft: true   # keeps the page out of build, check and search until it is ready
 ---
 
 ## What this error means

@@ -21,6 +21,9 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// For each page, the pages that list it under `related:`.
     pub backlinks: Vec<Vec<usize>>,
+    /// The state of cited GitHub issues and pull requests by URL, as the last
+    /// `check --online` found it (empty unless `build` read it from the cache).
+    pub source_states: Arc<HashMap<String, crate::online::State>>,
 }
 
 impl Site {
@@ -115,6 +118,7 @@ impl Site {
             by_slug,
             related,
             backlinks,
+            source_states: Arc::default(),
         };
         (site, diags)
     }

@@ -62,12 +62,18 @@ impl Server {
 
     /// Starts on a fresh directory that `fill` puts a site into.
     fn start_on(fill: impl FnOnce(&Path)) -> Server {
+        Server::start_on_with(fill, &[])
+    }
+
+    /// [`Server::start_on`], with more arguments for `serve`.
+    fn start_on_with(fill: impl FnOnce(&Path), args: &[&str]) -> Server {
         let site = tempfile::tempdir().unwrap();
         fill(site.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
             .arg("--root")
             .arg(site.path())
             .args(["serve", "--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -146,16 +152,21 @@ impl Server {
     /// Sends raw bytes (clients normalise `..` and refuse odd paths; attackers do not) and
     /// returns the status code of the answer.
     fn raw(&self, request: &[u8]) -> u16 {
+        let answer = self.raw_answer(request);
+        let status = answer.split(' ').nth(1).unwrap_or_default();
+        status
+            .parse()
+            .unwrap_or_else(|_| panic!("no status in {answer:?}"))
+    }
+
+    /// Sends raw bytes and returns the whole answer, headers and body.
+    fn raw_answer(&self, request: &[u8]) -> String {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
         stream.write_all(request).unwrap();
         let mut answer = Vec::new();
         let _ = stream.read_to_end(&mut answer);
-        let answer = String::from_utf8_lossy(&answer);
-        let status = answer.split(' ').nth(1).unwrap_or_default();
-        status
-            .parse()
-            .unwrap_or_else(|_| panic!("no status in {answer:?}"))
+        String::from_utf8_lossy(&answer).into_owned()
     }
 
     /// Subscribes to the reload events; returns once subscribed.
@@ -785,5 +796,170 @@ fn the_preview_works_in_headless_chromium() {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A request to the API as a browser on `origin` sends it (`Connection: close` so the answer
+/// ends), and the answer's headers, lowercased, and body.
+fn cross_origin(
+    server: &Server,
+    method: &str,
+    path: &str,
+    origin: &str,
+    body: &str,
+) -> (String, String) {
+    let extra = if method == "OPTIONS" {
+        "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n"
+    } else {
+        "Content-Type: text/plain; charset=utf-8\r\n"
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: validate.example.org\r\nOrigin: {origin}\r\n{extra}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = server.raw_answer(request.as_bytes());
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (head.to_lowercase(), body.to_string())
+}
+
+const SITE_ORIGIN: &str = "https://errors.example.org";
+const CONFIG: &str = "router_settings:\n  fallbacks: [{\"gpt-4o\": [\"missing\"]}]\n";
+
+#[test]
+fn the_preview_sends_no_cors_headers_unless_an_origin_is_allowed() {
+    let server = Server::start();
+    let (head, _) = cross_origin(
+        &server,
+        "POST",
+        "/api/validate/litellm-proxy",
+        SITE_ORIGIN,
+        CONFIG,
+    );
+    // Listening on loopback, the preview refuses another Host; either way no CORS header.
+    assert!(!head.contains("access-control-allow-origin"), "{head}");
+}
+
+#[test]
+fn api_only_replicas_validate_for_the_allowed_origin_and_nobody_else() {
+    let args = ["--api-only", "--allow-origin", &format!("{SITE_ORIGIN}/")];
+    // No site at all: an empty directory.
+    let replicas = [
+        Server::start_on_with(|_| {}, &args),
+        Server::start_on_with(|_| {}, &args),
+    ];
+    let mut answers = Vec::new();
+    for server in &replicas {
+        assert_eq!(server.get("/healthz"), (200, "ok\n".to_string()));
+        let (status, body) = server.get("/");
+        assert_eq!(status, 404, "no site behind the API: {body}");
+
+        let (head, _) = cross_origin(
+            server,
+            "OPTIONS",
+            "/api/validate/litellm-proxy",
+            SITE_ORIGIN,
+            "",
+        );
+        assert!(head.starts_with("http/1.1 200"), "preflight: {head}");
+        assert!(
+            head.contains(&format!("access-control-allow-origin: {SITE_ORIGIN}")),
+            "{head}"
+        );
+        assert!(
+            head.contains("access-control-allow-methods: get,post"),
+            "{head}"
+        );
+        assert!(
+            head.contains("access-control-allow-headers: content-type"),
+            "{head}"
+        );
+
+        let (head, body) = cross_origin(
+            server,
+            "POST",
+            "/api/validate/litellm-proxy",
+            SITE_ORIGIN,
+            CONFIG,
+        );
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(
+            head.contains(&format!("access-control-allow-origin: {SITE_ORIGIN}")),
+            "{head}"
+        );
+        assert!(head.contains("vary: origin"), "{head}");
+        assert!(body.contains("fallback-target-undefined"), "{body}");
+        answers.push(body);
+
+        let (head, _) = cross_origin(
+            server,
+            "POST",
+            "/api/validate/litellm-proxy",
+            "https://evil.example",
+            CONFIG,
+        );
+        assert!(
+            !head.contains("access-control-allow-origin"),
+            "another origin: {head}"
+        );
+        let (head, _) = cross_origin(
+            server,
+            "OPTIONS",
+            "/api/validate/litellm-proxy",
+            "https://evil.example",
+            "",
+        );
+        assert!(
+            !head.contains("access-control-allow-origin"),
+            "another origin's preflight: {head}"
+        );
+    }
+    assert_eq!(answers[0], answers[1], "stateless replicas answer alike");
+}
+
+#[test]
+fn allow_origin_must_be_an_origin() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in [
+        "errors.example.org",
+        "https://errors.example.org/kb/",
+        "ftp://x.org",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_errbook"))
+            .arg("--root")
+            .arg(tmp.path())
+            .args(["serve", "--api-only", "--port", "0", "--allow-origin", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("must be an origin"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn the_preview_shows_drafts() {
+    let server = Server::start_on(|site| {
+        let out = Command::new(env!("CARGO_BIN_EXE_errbook"))
+            .arg("init")
+            .arg(site)
+            .args(["--tool", "acme-api", "--ci", "none"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let example = site.join("content/acme-api/port-already-in-use.md");
+        let draft = fs::read_to_string(&example)
+            .unwrap()
+            .replace("title: \"Example:", "draft: true\ntitle: \"Draft:");
+        fs::write(&example, draft).unwrap();
+    });
+    let (status, body) = server.get("/acme-api/port-already-in-use/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Draft: acme-api does not start"));
+    assert!(
+        body.contains("<span class=\"tag tag-draft\""),
+        "marked as a draft"
     );
 }

@@ -11,7 +11,9 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
     let front = &page.front;
     let ids: HashSet<&str> = front.sources.iter().map(|s| s.id.value.as_str()).collect();
 
-    if let Some(causes) = page.body.section(SectionKind::Causes) {
+    if let Some(causes) = page.body.section(SectionKind::Causes)
+        && !lead_is_cited(page, causes)
+    {
         for cause in causes.items() {
             if cause.citations.is_empty() {
                 out.push(
@@ -21,7 +23,7 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                         cause.span.clone(),
                         "this cause cites no source",
                     )
-                    .with_help("add the evidence it rests on as [@source-id], or remove the cause"),
+                    .with_help("cite the evidence it rests on as [@source-id], or remove the cause; a citation on the paragraph that opens the Causes section (a vendor documenting its own behaviour) covers every cause below it"),
                 );
             }
         }
@@ -139,6 +141,19 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// Whether the paragraphs that open the Causes section, before its first cause, cite a
+/// source: "the vendor's documentation names these causes [@docs]" covers each of them.
+fn lead_is_cited(page: &Page, causes: &crate::content::markdown::Section) -> bool {
+    let Some(first) = causes.items().first() else {
+        return false;
+    };
+    let lead = causes.span.end..first.span.start;
+    page.body
+        .citations
+        .iter()
+        .any(|c| c.span.start >= lead.start && c.span.end <= lead.end)
 }
 
 /// What is wrong with a source URL, if anything.

@@ -1,8 +1,8 @@
-//! Fix rules: every fix says what to change, and every cause has a fix.
+//! Fix rules: every fix names something specific to change, and every cause has a fix.
 
-use crate::check::Context;
 use crate::check::quality::common;
-use crate::check::text::{Word, fingerprint, fingerprint_lowercase, for_each_word};
+use crate::check::text::{fingerprint, fingerprint_lowercase};
+use crate::check::{Context, advice};
 use crate::content::Page;
 use crate::content::markdown::{Item, SectionKind};
 use crate::diagnostic::Diagnostic;
@@ -12,14 +12,14 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     for fix in fixes.items() {
-        if !fix.has_code {
+        if !advice::is_specific(fix, page) {
             let what = match fix.title.as_deref() {
                 Some(title) => title.to_string(),
                 None => excerpt(&fix.text),
             };
             out.push(
-                cx.report("fix-without-action", page, fix.span.clone(), format!("the fix `{what}` names no command, setting or config change"))
-                    .with_help("show the concrete change: the command, the config key and value, or a fenced example"),
+                cx.report("fix-without-action", page, fix.span.clone(), format!("the fix `{what}` is generic advice: it names nothing specific to this error"))
+                    .with_help("name what to change: the setting, command, file, port, version or product feature; advice that fits any error (check the configuration, retry later, contact support) does not"),
             );
         }
     }
@@ -27,13 +27,14 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let mut scratch = Vec::new();
+    let tool = page.tool.to_lowercase();
     let fix_terms: Vec<Terms> = fixes
         .items()
         .iter()
-        .map(|fix| Terms::of(fix, &mut scratch))
+        .map(|fix| Terms::of(fix, &tool, &mut scratch))
         .collect();
     for cause in causes.items() {
-        let terms = Terms::of(cause, &mut scratch);
+        let terms = Terms::of(cause, &tool, &mut scratch);
         if !fix_terms.iter().any(|f| terms.shared_with(f)) {
             out.push(
                 cx.report("cause-without-fix", page, cause.span.clone(), "no fix on the page addresses this cause")
@@ -62,35 +63,20 @@ struct Terms {
     words: Vec<u64>,
 }
 
-/// Words too common in troubleshooting text to tie a fix to a cause.
-const STOP: &[&str] = &[
-    "about", "after", "again", "because", "before", "being", "between", "cause", "could", "error",
-    "every", "other", "their", "there", "these", "which", "while", "would", "should", "still",
-    "request", "requests", "the", "when", "where", "without", "within",
-];
-
-/// The hashes of the [`STOP`] words.
-const STOP_HASHES: [u64; STOP.len()] = {
-    let mut hashes = [0; STOP.len()];
-    let mut i = 0;
-    while i < STOP.len() {
-        hashes[i] = fingerprint(STOP[i]);
-        i += 1;
-    }
-    hashes
-};
-
 impl Terms {
     /// `scratch` is reused between items to collect word hashes.
-    fn of(item: &Item, scratch: &mut Vec<u64>) -> Terms {
+    fn of(item: &Item, tool: &str, scratch: &mut Vec<u64>) -> Terms {
         scratch.clear();
-        let mut longer_word = |word: Word| {
-            if word.len >= 5 && !STOP_HASHES.contains(&word.hash) {
-                scratch.push(word.hash);
-            }
-        };
-        for_each_word(item.title.as_deref().unwrap_or_default(), &mut longer_word);
-        for_each_word(&item.text, &mut longer_word);
+        let mut word = String::new();
+        for text in [item.title.as_deref().unwrap_or_default(), &item.text] {
+            // The title and the text are separate words, never glued together.
+            advice::any_lowercase_word(text, &mut word, |word| {
+                if let Some(stem) = advice::distinctive_stem(word, tool) {
+                    scratch.push(fingerprint(stem));
+                }
+                false
+            });
+        }
         Terms {
             code: sorted_set(
                 item.code_spans
@@ -102,11 +88,12 @@ impl Terms {
         }
     }
 
-    /// A shared code span or source, or two shared longer words.
+    /// A shared code span or source, or a shared distinctive word (`window`, `webhook`,
+    /// `requirements`): generic advice and function words never tie a fix to a cause.
     fn shared_with(&self, other: &Terms) -> bool {
         common(&self.code, &other.code) > 0
             || common(&self.citations, &other.citations) > 0
-            || common(&self.words, &other.words) >= 2
+            || common(&self.words, &other.words) > 0
     }
 }
 
@@ -131,30 +118,30 @@ mod tests {
     }
 
     #[test]
-    fn causes_and_fixes_meet_on_code_or_two_longer_words() {
+    fn causes_and_fixes_meet_on_code_or_a_distinctive_word() {
         let mut scratch = Vec::new();
-        let cause = Terms::of(
-            &item(
-                None,
-                "The `RPM_limit ` of the deployment is too low for bursts.",
-                &["RPM_limit "],
-            ),
-            &mut scratch,
+        let mut terms =
+            |title, text, code: &[&str]| Terms::of(&item(title, text, code), "demo", &mut scratch);
+        let cause = terms(
+            None,
+            "The `RPM_limit ` of the deployment is too low for bursts of nested calls.",
+            &["RPM_limit "],
         );
-        let by_code = Terms::of(
-            &item(Some("Raise it"), "Set it higher.", &["rpm_limit"]),
-            &mut scratch,
+        let by_code = terms(Some("Raise it"), "Set it higher.", &["rpm_limit"]);
+        let by_word = terms(Some("Deployment"), "Allow BURSTS.", &[]);
+        let by_inflection = terms(None, "Stop nesting them.", &[]);
+        // Generic advice and the tool's name tie nothing.
+        let generic = terms(
+            Some("Deployment"),
+            "Restart the demo and check the configuration.",
+            &[],
         );
-        let by_words = Terms::of(
-            &item(Some("Deployment"), "Allow BURSTS.", &[]),
-            &mut scratch,
-        );
-        let one_word = Terms::of(&item(Some("Deployment"), "Restart it.", &[]), &mut scratch);
         // The title and the text are separate words, not glued together.
-        let glued = Terms::of(&item(Some("deploy"), "ment bursts", &[]), &mut scratch);
+        let glued = terms(Some("bur"), "sts", &[]);
         assert!(cause.shared_with(&by_code));
-        assert!(cause.shared_with(&by_words));
-        assert!(!cause.shared_with(&one_word));
+        assert!(cause.shared_with(&by_word));
+        assert!(cause.shared_with(&by_inflection));
+        assert!(!cause.shared_with(&generic));
         assert!(!cause.shared_with(&glued));
     }
 }

@@ -24,6 +24,16 @@ pub fn write_json(
     diagnostics: &[Diagnostic],
     checked: usize,
 ) -> io::Result<()> {
+    write_json_with(out, diagnostics, checked, None)
+}
+
+/// [`write_json`] with `online`: what `check --online` found of each source and signature.
+pub fn write_json_with(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    checked: usize,
+    online: Option<&crate::online::Report>,
+) -> io::Result<()> {
     let Summary {
         errors,
         warnings,
@@ -31,6 +41,7 @@ pub fn write_json(
     } = Summary::of(diagnostics);
     let report = JsonReport {
         diagnostics: JsonDiagnostics(diagnostics),
+        online,
         summary: JsonSummary {
             checked,
             errors,
@@ -45,6 +56,8 @@ pub fn write_json(
 #[derive(Serialize)]
 struct JsonReport<'a> {
     diagnostics: JsonDiagnostics<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    online: Option<&'a crate::online::Report>,
     summary: JsonSummary,
 }
 

@@ -1,5 +1,6 @@
 //! Check: every rule over every page and over the site, then the configured levels.
 
+pub mod advice;
 pub mod evidence;
 pub mod examples;
 pub mod fixes;
@@ -74,6 +75,7 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
                     let blocks = quality::check_page(page, &cx, &mut out);
                     links::check_page(page, &cx, &mut out);
                     examples::check_page(page, &cx, &mut out);
+                    signatures::check_page(page, &cx, &mut out);
                     (out, blocks)
                 })
                 .collect()

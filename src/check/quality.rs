@@ -1,4 +1,5 @@
-//! Quality rules: no paragraph said twice on a page, nearly twice, or on many pages.
+//! Quality rules: no paragraph said twice on a page, nearly twice, or on many pages. The
+//! front matter may restate the body, and one step may recur in separate procedures.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -8,6 +9,8 @@ use rayon::slice::ParallelSliceMut;
 use crate::check::Context;
 use crate::check::text::{TextHash, for_each_word, normalize};
 use crate::content::Page;
+use crate::content::markdown::Section;
+use crate::content::page::Spanned;
 use crate::diagnostic::Diagnostic;
 
 /// Blocks shorter than this many words are too short to be called duplicated text
@@ -22,6 +25,32 @@ struct Normalized<'a> {
     /// The block's range in the page's list of word hashes.
     words: Range<usize>,
     hash: u64,
+    origin: Origin,
+}
+
+/// Where a block stands on the page, which decides what counts as saying it twice.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// `summary` or `quick_fix`: meant to restate the body, so never a duplicate of it.
+    FrontMatter,
+    /// A paragraph of the body.
+    Paragraph,
+    /// A top-level list item under a heading (the index of its H2 section and H3 subsection):
+    /// one step of a procedure.
+    Step { heading: (usize, usize) },
+}
+
+impl Origin {
+    /// Whether two blocks with the same text are a duplicate. The front matter restates the
+    /// body by design, and the same step in two procedures (lists under different headings,
+    /// such as one per platform) is not said twice.
+    fn can_duplicate(self, other: Origin) -> bool {
+        match (self, other) {
+            (Origin::FrontMatter, _) | (_, Origin::FrontMatter) => false,
+            (Origin::Step { heading: a }, Origin::Step { heading: b }) => a == b,
+            _ => true,
+        }
+    }
 }
 
 impl Normalized<'_> {
@@ -41,9 +70,21 @@ fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
     let front = &page.front;
     let texts = [&front.summary, &front.quick_fix]
         .into_iter()
-        .chain(page.body.sections.iter().flat_map(|s| &s.blocks));
+        .map(|block| (block, Origin::FrontMatter))
+        .chain(
+            page.body
+                .sections
+                .iter()
+                .enumerate()
+                .flat_map(|(index, section)| {
+                    section
+                        .blocks
+                        .iter()
+                        .map(move |block| (block, body_origin(index, section, block)))
+                }),
+        );
     let mut out = Vec::new();
-    for block in texts {
+    for (block, origin) in texts {
         let start = words.len();
         let mut hash = TextHash::default();
         for_each_word(&block.value, |word| {
@@ -59,9 +100,28 @@ fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
             text: &block.value,
             words: start..words.len(),
             hash: hash.finish(),
+            origin,
         });
     }
     out
+}
+
+/// A body block's origin: a list item is a step under the section's last H3 before it.
+fn body_origin(index: usize, section: &Section, block: &Spanned<String>) -> Origin {
+    let start = block.span.start;
+    let is_item = section
+        .list_items
+        .binary_search_by_key(&start, |item| item.span.start)
+        .is_ok();
+    if !is_item {
+        return Origin::Paragraph;
+    }
+    let subsection = section
+        .subsections
+        .partition_point(|sub| sub.span.start < start);
+    Origin::Step {
+        heading: (index, subsection),
+    }
 }
 
 /// A text block of a page reduced to the hash of its normalized text, for the site-wide
@@ -77,11 +137,15 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
     let mut first_seen: HashMap<u64, usize> = HashMap::with_capacity(blocks.len());
     let mut exact = vec![false; blocks.len()];
     for (i, block) in blocks.iter().enumerate() {
+        // Front-matter blocks never pair; those that cannot pair with the first block of
+        // their text are compared with every earlier block (rare: steps repeated across
+        // procedures, and hash collisions).
+        let duplicates = |earlier: &Normalized| {
+            earlier.origin.can_duplicate(block.origin) && earlier.same_as(block)
+        };
         let first = match first_seen.get(&block.hash) {
-            Some(&first) if blocks[first].same_as(block) => Some(first),
-            Some(_) => blocks[..i]
-                .iter()
-                .position(|earlier| earlier.same_as(block)),
+            Some(&first) if duplicates(&blocks[first]) => Some(first),
+            Some(_) => blocks[..i].iter().position(duplicates),
             None => {
                 first_seen.insert(block.hash, i);
                 None
@@ -108,7 +172,11 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<B
     for i in 0..blocks.len() {
         for j in (i + 1)..blocks.len() {
             // Of two equal texts, the later one is already an exact duplicate.
-            if exact[i] || exact[j] || blocks[i].same_as(&blocks[j]) {
+            if exact[i]
+                || exact[j]
+                || !blocks[i].origin.can_duplicate(blocks[j].origin)
+                || blocks[i].same_as(&blocks[j])
+            {
                 continue;
             }
             let (wi, wj) = (blocks[i].word_count(), blocks[j].word_count());

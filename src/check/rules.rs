@@ -11,6 +11,9 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every word [`Level::parse`] accepts (`warn` and `deny` are aliases).
+    pub const NAMES: [&'static str; 6] = ["error", "warning", "info", "allow", "warn", "deny"];
+
     pub fn parse(name: &str) -> Option<Level> {
         Some(match name {
             "allow" => Level::Allow,
@@ -33,6 +36,7 @@ pub struct RuleInfo {
 
 const E: Level = Level::Report(Severity::Error);
 const W: Level = Level::Report(Severity::Warning);
+const I: Level = Level::Report(Severity::Info);
 
 const fn fixed(id: &'static str, summary: &'static str) -> RuleInfo {
     RuleInfo {
@@ -120,6 +124,11 @@ pub const RULES: &[RuleInfo] = &[
         E,
         "two pages' signatures match the same text",
     ),
+    lint(
+        "signature-example-mismatch",
+        E,
+        "a regex signature does not match one of its own examples",
+    ),
     // Evidence.
     lint("uncited-cause", E, "a cause cites no source"),
     lint(
@@ -150,8 +159,8 @@ pub const RULES: &[RuleInfo] = &[
     // Fixes.
     lint(
         "fix-without-action",
-        E,
-        "a fix has no concrete command or config change",
+        W,
+        "a fix is generic advice that names nothing specific to the error",
     ),
     lint("cause-without-fix", W, "no fix addresses a cause"),
     // Quality.
@@ -176,6 +185,47 @@ pub const RULES: &[RuleInfo] = &[
         "broken-example",
         E,
         "a verified example's validator result differs from `expect`",
+    ),
+    // Online (`check --online`): each source compared with what it says today.
+    lint(
+        "source-unreachable",
+        E,
+        "a source does not answer: DNS, connection, TLS, timeout, 404/410, 5xx",
+    ),
+    lint(
+        "source-moved",
+        W,
+        "a source redirects permanently, or its issue or repository moved",
+    ),
+    lint(
+        "source-title-mismatch",
+        W,
+        "a source's title differs from the issue's or the page's own",
+    ),
+    lint(
+        "source-date-mismatch",
+        W,
+        "a source's date is not the day the issue or pull request was opened",
+    ),
+    lint(
+        "source-state",
+        I,
+        "an issue is closed, a pull request merged or closed without merging",
+    ),
+    lint(
+        "source-unverified",
+        W,
+        "a source refused the check (401, 403, 429...)",
+    ),
+    lint(
+        "online-incomplete",
+        W,
+        "sources were left unchecked (rate limit exhausted, nothing cached)",
+    ),
+    lint(
+        "signature-without-evidence",
+        W,
+        "a signature occurs in none of the sources the page cites",
     ),
 ];
 

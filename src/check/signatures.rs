@@ -1,5 +1,6 @@
-//! `signature-collision`: two pages whose signatures match the same text, so a pasted log
-//! would land on both.
+//! The signature rules: `signature-example-mismatch`, a regex that does not match one of its
+//! own `example:` messages; and `signature-collision`, two pages whose signatures match the
+//! same text, so a pasted log would land on both.
 //!
 //! Each page's literal signatures are the sample texts. One Aho-Corasick automaton holds every
 //! literal signature and, for every regex, a run of text any match must contain; a single
@@ -13,8 +14,10 @@ use rayon::prelude::*;
 use regex_lite::Regex;
 
 use crate::check::Context;
-use crate::content::Signature;
+use crate::content::{Page, Signature};
 use crate::diagnostic::Diagnostic;
+use crate::search;
+use crate::search::signatures::MatchText;
 
 /// Shorter required runs would make most regexes candidates for most samples.
 const MIN_RUN: usize = 4;
@@ -93,6 +96,40 @@ fn compile(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
 
+/// `signature-example-mismatch`: each `example:` of a regex signature must be matched by its
+/// regex, tested exactly as search tests a pasted text. A regex that does not compile is left
+/// to `invalid-signature`.
+pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
+    for signature in &page.front.signatures {
+        let Signature::Regex { pattern, examples } = &signature.value else {
+            continue;
+        };
+        if examples.is_empty() {
+            continue;
+        }
+        let Some(regex) = search::signatures::compile(pattern) else {
+            continue;
+        };
+        for example in examples {
+            if MatchText::new(&example.value).regex_matches(&regex) {
+                continue;
+            }
+            out.push(
+                cx.report(
+                    "signature-example-mismatch",
+                    page,
+                    example.span.clone(),
+                    format!("the signature's regex `{pattern}` does not match this example"),
+                )
+                .with_help(
+                    "an example is a real message as the program prints it: correct the regex \
+                     so it matches, or the example if it was not copied exactly",
+                ),
+            );
+        }
+    }
+}
+
 pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
     let pages = &cx.site.pages;
     let mut patterns: Vec<String> = Vec::new();
@@ -111,7 +148,7 @@ pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {
                     patterns.push(piece(text).to_string());
                     owners.push((owner, Candidate::Literal(text)));
                 }
-                Signature::Regex(pattern) => {
+                Signature::Regex { pattern, .. } => {
                     let regex = LazyRegex::new(pattern);
                     match required_run(pattern) {
                         Some(run) => {

@@ -96,7 +96,7 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            Signature::Regex(pattern) => match regex_syntax::Parser::new().parse(pattern) {
+            Signature::Regex { pattern, .. } => match regex_syntax::Parser::new().parse(pattern) {
                 // Parsing is enough to validate a pattern; compiling every regex of a large
                 // site here would cost more than all the other checks together.
                 Err(e) => {

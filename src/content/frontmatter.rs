@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::content::page::{FrontMatter, Signature, Source, SourceKind, Spanned};
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::fields::{self, Field};
 use crate::source::SourceFile;
 use crate::yaml::{self, Limits, Node};
 
@@ -92,21 +93,6 @@ fn next_line_start(text: &str, line_end: usize) -> usize {
         .map_or(text.len(), |i| line_end + i + 1)
 }
 
-const PAGE_KEYS: &[&str] = &[
-    "title",
-    "tool",
-    "category",
-    "signatures",
-    "summary",
-    "quick_fix",
-    "updated",
-    "validator",
-    "sources",
-    "related",
-];
-const SOURCE_KEYS: &[&str] = &["id", "url", "title", "date", "kind"];
-const SIGNATURE_KEYS: &[&str] = &["regex", "literal"];
-
 /// The known keys of a mapping and their values. Front-matter mappings have a dozen keys at
 /// most: a short list searched in order costs less than hashing every key.
 struct Fields<'n>(Vec<(&'n str, &'n Node)>);
@@ -167,9 +153,9 @@ pub fn parse(
         );
         return None;
     }
-    let fields = d.fields(&root, PAGE_KEYS, "page")?;
-    let title = d.required_string(&fields, "title", &whole);
-    let tool = d.required_string(&fields, "tool", &whole);
+    let fields = d.fields(&root, &[fields::PAGE], "page")?;
+    let title = d.text(&fields, &fields::TITLE, &whole);
+    let tool = d.text(&fields, &fields::TOOL, &whole);
     if let Some(tool) = &tool
         && tool.value != tool_dir
     {
@@ -183,29 +169,31 @@ pub fn parse(
             Some("move the page into the tool's directory, or correct `tool`"),
         );
     }
-    let category = d.required_string(&fields, "category", &whole);
+    let category = d.text(&fields, &fields::CATEGORY, &whole);
     let signatures = d
-        .required(&fields, "signatures", &whole)
+        .value(&fields, &fields::SIGNATURES, &whole)
         .and_then(|n| d.signatures(n));
-    let summary = d.required_string(&fields, "summary", &whole);
-    let quick_fix = d.required_string(&fields, "quick_fix", &whole);
+    let summary = d.text(&fields, &fields::SUMMARY, &whole);
+    let quick_fix = d.text(&fields, &fields::QUICK_FIX, &whole);
     let updated = d
-        .required(&fields, "updated", &whole)
+        .value(&fields, &fields::UPDATED, &whole)
         .and_then(|n| d.date(n, "updated"));
-    let validator = fields
-        .get("validator")
-        .and_then(|n| d.string(n, "validator"));
+    let validator = d.text(&fields, &fields::VALIDATOR, &whole);
     let sources = d
-        .required(&fields, "sources", &whole)
+        .value(&fields, &fields::SOURCES, &whole)
         .and_then(|n| d.sources(n));
-    let related = match fields.get("related") {
-        Some(n) if !n.is_null() => d.list(n, "related").map(|items| {
+    let related = match d.value(&fields, &fields::RELATED, &whole) {
+        Some(n) => d.list(n, "related").map(|items| {
             items
                 .iter()
                 .filter_map(|item| d.string(item, "related"))
                 .collect()
         }),
-        _ => Some(Vec::new()),
+        None => Some(Vec::new()),
+    };
+    let draft = match d.value(&fields, &fields::DRAFT, &whole) {
+        Some(n) => d.bool(n, "draft"),
+        None => Some(false),
     };
     if diags.iter().filter(|d| d.is_error()).count() > before {
         return None;
@@ -222,6 +210,7 @@ pub fn parse(
         validator,
         sources: sources?,
         related: related?,
+        draft: draft?,
     })
 }
 
@@ -253,8 +242,13 @@ impl Decoder<'_> {
         );
     }
 
-    /// The keys of a mapping, checked against the allowed ones.
-    fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Option<Fields<'n>> {
+    /// The keys of a mapping, checked against the fields of the tables that describe it.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        tables: &[&[Field]],
+        what: &str,
+    ) -> Option<Fields<'n>> {
         let Some(entries) = node.as_map() else {
             self.bad_type(node, what, "a mapping of keys to values");
             return None;
@@ -265,8 +259,14 @@ impl Decoder<'_> {
                 self.bad_type(key, "a key", "a string");
                 continue;
             };
-            if !allowed.contains(&name) {
-                let help = match did_you_mean(name, allowed) {
+            if !tables.iter().any(|t| fields::find(t, name).is_some()) {
+                let mut allowed: Vec<&str> = Vec::new();
+                for name in tables.iter().flat_map(|t| fields::names(t)) {
+                    if !allowed.contains(&name) {
+                        allowed.push(name);
+                    }
+                }
+                let help = match did_you_mean(name, &allowed) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("known keys: {}", allowed.join(", ")),
                 };
@@ -318,14 +318,45 @@ impl Decoder<'_> {
         }
     }
 
-    fn required_string(
+    /// A field's value: reported missing when the table says it is required; `None` when it
+    /// is absent or null.
+    fn value<'n>(
+        &mut self,
+        fields: &Fields<'n>,
+        field: &Field,
+        container: &Range<usize>,
+    ) -> Option<&'n Node> {
+        if field.required {
+            self.required(fields, field.name, container)
+        } else {
+            fields.get(field.name).copied().filter(|n| !n.is_null())
+        }
+    }
+
+    fn text(
         &mut self,
         fields: &Fields,
-        key: &str,
+        field: &Field,
         container: &Range<usize>,
     ) -> Option<Spanned<String>> {
-        let node = self.required(fields, key, container)?;
-        self.string(node, key)
+        let node = self.value(fields, field, container)?;
+        self.string(node, field.name)
+    }
+
+    fn bool(&mut self, node: &Node, key: &str) -> Option<bool> {
+        match &node.value {
+            crate::yaml::Value::Scalar(s) => match s.resolve() {
+                crate::yaml::Resolved::Bool(b) => Some(b),
+                _ => {
+                    self.bad_type(node, key, "true or false");
+                    None
+                }
+            },
+            _ => {
+                self.bad_type(node, key, "true or false");
+                None
+            }
+        }
     }
 
     fn string(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
@@ -391,7 +422,11 @@ impl Decoder<'_> {
                 out.push(Spanned::new(Signature::Literal(text.value), text.span));
                 continue;
             }
-            let fields = self.fields(item, SIGNATURE_KEYS, "signature")?;
+            let fields = self.fields(
+                item,
+                &[fields::REGEX_SIGNATURE, fields::LITERAL_SIGNATURE],
+                "signature",
+            )?;
             let (kind, value) = match (fields.get("regex"), fields.get("literal")) {
                 (Some(re), None) => ("regex", *re),
                 (None, Some(lit)) => ("literal", *lit),
@@ -399,19 +434,63 @@ impl Decoder<'_> {
                     self.error(
                         "bad-type",
                         item.span.clone(),
-                        "a signature mapping has exactly one key, `regex` or `literal`",
+                        "a signature mapping has one of `regex` or `literal` (a regex may add `example`)",
                         None,
                     );
                     continue;
                 }
             };
             let text = self.string(value, kind)?;
-            // Whether a regex compiles is checked by `invalid-signature`, with the other lints.
+            // An empty `example:` is as good as none, like any optional key.
+            let examples = match fields.get("example").filter(|n| !n.is_null()) {
+                Some(node) if kind == "literal" => {
+                    self.error(
+                        "bad-type",
+                        node.span.clone(),
+                        "`example` belongs to a regex signature; a literal is its own example",
+                        Some("remove `example`, or make the signature a `regex`"),
+                    );
+                    continue;
+                }
+                Some(node) => self.examples(node)?,
+                None => Vec::new(),
+            };
+            // Whether a regex compiles is checked by `invalid-signature`, with the other lints,
+            // and whether it matches its examples by `signature-example-mismatch`.
             if kind == "regex" {
-                out.push(Spanned::new(Signature::Regex(text.value), text.span));
+                let signature = Signature::Regex {
+                    pattern: text.value,
+                    examples,
+                };
+                out.push(Spanned::new(signature, text.span));
             } else {
                 out.push(Spanned::new(Signature::Literal(text.value), text.span));
             }
+        }
+        Some(out)
+    }
+
+    /// `example:` of a regex signature: one real message, or a list of them.
+    fn examples(&mut self, node: &Node) -> Option<Vec<Spanned<String>>> {
+        if node.as_text().is_some() {
+            return Some(vec![self.string(node, "example")?]);
+        }
+        let Some(items) = node.as_seq() else {
+            self.bad_type(node, "example", "a string or a list of strings");
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                "missing-field",
+                node.span.clone(),
+                "`example` is an empty list",
+                Some("give one or more real messages the regex matches, or remove `example`"),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(self.string(item, "example")?);
         }
         Some(out)
     }
@@ -438,16 +517,16 @@ impl Decoder<'_> {
     }
 
     fn source(&mut self, node: &Node) -> Option<Source> {
-        let fields = self.fields(node, SOURCE_KEYS, "source")?;
+        let fields = self.fields(node, &[fields::SOURCE], "source")?;
         let span = node.span.clone();
-        let id = self.required_string(&fields, "id", &span);
-        let url = fields.get("url").and_then(|n| self.string(n, "url"));
-        let title = self.required_string(&fields, "title", &span);
-        let date = match fields.get("date") {
-            Some(n) if !n.is_null() => Some(self.date(n, "date")?),
-            _ => None,
+        let id = self.text(&fields, &fields::SOURCE_ID, &span);
+        let url = self.text(&fields, &fields::SOURCE_URL, &span);
+        let title = self.text(&fields, &fields::SOURCE_TITLE, &span);
+        let date = match self.value(&fields, &fields::SOURCE_DATE, &span) {
+            Some(n) => Some(self.date(n, "date")?),
+            None => None,
         };
-        let kind_text = self.required_string(&fields, "kind", &span);
+        let kind_text = self.text(&fields, &fields::SOURCE_KIND, &span);
         let kind = kind_text.and_then(|k| match SourceKind::parse(&k.value) {
             Some(kind) => Some(Spanned::new(kind, k.span)),
             None => {
@@ -497,6 +576,75 @@ mod tests {
         assert_eq!(open.rule, "unclosed-front-matter");
         let empty = split(&SourceFile::new("p.md", "")).unwrap_err();
         assert_eq!(empty.rule, "no-front-matter");
+    }
+
+    fn front(signatures: &str) -> (Option<FrontMatter>, Vec<Diagnostic>, SourceFile) {
+        let text = format!(
+            "---\ntitle: t\ntool: demo\ncategory: c\nsignatures:\n{signatures}summary: s\n\
+             quick_fix: q\nupdated: 2026-01-01\nsources: []\n---\n"
+        );
+        let file = SourceFile::new("content/demo/p.md", text);
+        let split = split(&file).unwrap();
+        let mut diags = Vec::new();
+        (parse(&file, &split, "demo", &mut diags), diags, file)
+    }
+
+    #[test]
+    fn regex_signatures_carry_their_examples_with_spans() {
+        let (front, diags, file) = front(
+            "  - regex: 'quota \\d+'\n    example: quota 5\n  - regex: 'x \\d'\n    \
+             example: [\"x 1\", \"x 2\"]\n  - plain literal\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let signatures = front.unwrap().signatures;
+        let examples = |i: usize| -> Vec<&str> {
+            signatures[i]
+                .value
+                .examples()
+                .iter()
+                .map(|e| &file.text[e.span.clone()])
+                .collect()
+        };
+        assert_eq!(signatures[0].value.text(), "quota \\d+");
+        assert_eq!(examples(0), ["quota 5"]);
+        assert_eq!(examples(1), ["\"x 1\"", "\"x 2\""]);
+        assert_eq!(signatures[1].value.examples()[1].value, "x 2");
+        assert!(examples(2).is_empty() && !signatures[2].value.is_regex());
+    }
+
+    #[test]
+    fn examples_must_be_strings_on_a_regex() {
+        for (yaml, rule, message) in [
+            (
+                "  - {literal: abc def, example: abc def}\n",
+                "bad-type",
+                "`example` belongs to a regex signature",
+            ),
+            (
+                "  - {regex: a\\d, example: []}\n",
+                "missing-field",
+                "`example` is an empty list",
+            ),
+            (
+                "  - {regex: a\\d, example: {k: v}}\n",
+                "bad-type",
+                "`example` must be a string or a list of strings",
+            ),
+            (
+                "  - {example: a1}\n",
+                "bad-type",
+                "a signature mapping has one of",
+            ),
+        ] {
+            let (front, diags, _) = front(yaml);
+            assert!(front.is_none(), "{yaml}");
+            assert_eq!(diags[0].rule, rule, "{yaml}: {diags:?}");
+            assert!(
+                diags[0].message.starts_with(message),
+                "{yaml}: {}",
+                diags[0].message
+            );
+        }
     }
 
     #[test]

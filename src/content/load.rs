@@ -17,6 +17,23 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// Leaves out the pages marked `draft: true`, and what was reported about their files.
+    pub fn without_drafts(mut self) -> Loaded {
+        let drafts: std::collections::HashSet<String> = self
+            .pages
+            .iter()
+            .filter(|p| p.front.draft)
+            .map(|p| p.file.display_path())
+            .collect();
+        if !drafts.is_empty() {
+            self.pages.retain(|p| !p.front.draft);
+            self.diagnostics.retain(|d| !drafts.contains(&d.file));
+        }
+        self
+    }
+}
+
 /// Directory names that would collide with the site's own URLs.
 pub const RESERVED_TOOLS: &[&str] = &["category", "search", "static", "css", "js", "api"];
 
@@ -210,6 +227,19 @@ pub fn parse_page(
         front,
         body,
     })
+}
+
+/// Why `tool` cannot name a directory under `content/`, if it cannot.
+pub fn tool_name_problem(tool: &str) -> Option<String> {
+    if !is_kebab(tool) {
+        Some(format!(
+            "the tool `{tool}` must be lowercase kebab-case (a-z, 0-9, -), e.g. `my-service`"
+        ))
+    } else if RESERVED_TOOLS.contains(&tool) {
+        Some(format!("`{tool}` is reserved for the site's own pages"))
+    } else {
+        None
+    }
 }
 
 /// Lowercase kebab-case: `a-z`, `0-9`, single inner hyphens.

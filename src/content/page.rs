@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::source::SourceFile;
 
 /// A value from the page together with the byte span it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
@@ -53,21 +53,48 @@ pub struct FrontMatter {
     pub validator: Option<Spanned<String>>,
     pub sources: Vec<Source>,
     pub related: Vec<Spanned<String>>,
+    /// `draft: true`: left out of `build`, `check` and search unless drafts are asked for.
+    pub draft: bool,
 }
 
 /// Text that identifies the error in a log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signature {
     Literal(String),
-    Regex(String),
+    /// A regular expression, with the real messages it must match (`example:`), which the
+    /// page shows as its error text and `check` tests the pattern against.
+    Regex {
+        pattern: String,
+        examples: Vec<Spanned<String>>,
+    },
 }
 
 impl Signature {
+    /// A regex with no examples.
+    pub fn regex(pattern: impl Into<String>) -> Self {
+        Signature::Regex {
+            pattern: pattern.into(),
+            examples: Vec::new(),
+        }
+    }
+
+    /// The literal, or the regex's pattern, as the author wrote it.
     pub fn text(&self) -> &str {
         match self {
-            Signature::Literal(s) | Signature::Regex(s) => s,
+            Signature::Literal(s) | Signature::Regex { pattern: s, .. } => s,
         }
+    }
+
+    /// The real messages of a regex signature; none for a literal (it is its own example).
+    pub fn examples(&self) -> &[Spanned<String>] {
+        match self {
+            Signature::Literal(_) => &[],
+            Signature::Regex { examples, .. } => examples,
+        }
+    }
+
+    pub fn is_regex(&self) -> bool {
+        matches!(self, Signature::Regex { .. })
     }
 }
 

@@ -49,17 +49,49 @@ pub struct PageView<'a> {
     pub tool_path: String,
     pub permalink: String,
     pub category: FacetView<'a>,
-    pub signatures: Vec<&'a Signature>,
+    pub signatures: Vec<SignatureView<'a>>,
     pub summary_html: String,
     pub summary_text: String,
     pub quick_fix_html: String,
     pub updated: String,
+    /// `draft: true`: only `serve` and `build --drafts` render it.
+    pub draft: bool,
     pub sections: Vec<SectionView<'a>>,
     pub sources: Vec<SourceView<'a>>,
     /// Pages this one lists under `related:` and pages that list this one, without repeats.
     pub related: Vec<PageLink<'a>>,
     pub validator: Option<&'a str>,
     pub jsonld: String,
+}
+
+/// A signature as the page shows it: a literal is the error text itself; a regex shows its
+/// real examples as the error text and keeps the pattern behind a disclosure.
+#[derive(Serialize)]
+pub struct SignatureView<'a> {
+    /// `literal` or `regex`.
+    pub kind: &'static str,
+    /// The literal, or the regex's pattern.
+    pub text: &'a str,
+    /// A regex's `example:` messages.
+    pub examples: Vec<&'a str>,
+}
+
+impl<'a> SignatureView<'a> {
+    pub fn of(signature: &'a Signature) -> Self {
+        SignatureView {
+            kind: if signature.is_regex() {
+                "regex"
+            } else {
+                "literal"
+            },
+            text: signature.text(),
+            examples: signature
+                .examples()
+                .iter()
+                .map(|e| e.value.as_str())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -80,6 +112,10 @@ pub struct SourceView<'a> {
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub date: Option<String>,
+    /// `open`, `closed`, `merged` or `closed-unmerged`: a GitHub issue's or pull request's
+    /// state when `check --online` last looked (None if it never did).
+    pub state: Option<&'static str>,
+    pub state_label: Option<&'static str>,
 }
 
 pub fn tool_path(tool: &str) -> String {
@@ -164,11 +200,16 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             path: category_path(&front.category.value),
             count: 0,
         },
-        signatures: front.signatures.iter().map(|s| &s.value).collect(),
+        signatures: front
+            .signatures
+            .iter()
+            .map(|s| SignatureView::of(&s.value))
+            .collect(),
         summary_html: inline_html(&front.summary.value),
         summary_text: inline_text(&front.summary.value),
         quick_fix_html: inline_html(&front.quick_fix.value),
         updated: front.updated.value.to_string(),
+        draft: front.draft,
         sections: page
             .body
             .sections
@@ -194,6 +235,8 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 kind: s.kind.value.name(),
                 kind_label: s.kind.value.label(),
                 date: s.date.as_ref().map(|d| d.value.to_string()),
+                state: source_state(site, s).map(|st| st.name()),
+                state_label: source_state(site, s).map(|st| st.label()),
             })
             .collect(),
         related: linked
@@ -203,6 +246,10 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
     }
+}
+
+fn source_state(site: &Site, source: &crate::content::Source) -> Option<crate::online::State> {
+    site.source_states.get(&source.url.as_ref()?.value).copied()
 }
 
 fn url_host(url: &str) -> Option<&str> {

@@ -299,7 +299,7 @@ pub fn for_root(root: &Path) -> Result<SearchIndex> {
             return Err(Error::new(format!("errbook.toml is not usable{first}")));
         }
     };
-    let loaded = crate::content::load_pages(root)?;
+    let loaded = crate::content::load_pages(root)?.without_drafts();
     let (site, _) = Site::new(root.to_path_buf(), config, loaded.pages);
     cache::build(&site)
 }

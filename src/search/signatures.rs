@@ -42,7 +42,7 @@ impl SignatureEntry {
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
         let (regex, pattern) = match signature {
             Signature::Literal(s) => (false, s.clone()),
-            Signature::Regex(s) => (true, s.clone()),
+            Signature::Regex { pattern, .. } => (true, pattern.clone()),
         };
         let (specificity, candidates) = if regex {
             regex_parts(&pattern)
@@ -65,18 +65,22 @@ impl SignatureEntry {
     /// Whether the signature matches the prepared text.
     pub fn matches(&self, text: &MatchText) -> bool {
         if self.regex {
-            let compiled = self.compiled.get_or_init(|| {
-                regex::RegexBuilder::new(&self.pattern)
-                    .case_insensitive(true)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()
-            });
-            compiled.as_ref().is_some_and(|re| re.is_match(&text.lines))
+            let compiled = self.compiled.get_or_init(|| compile(&self.pattern));
+            compiled.as_ref().is_some_and(|re| text.regex_matches(re))
         } else {
             literal_matches(&normalize_space(&self.pattern.to_lowercase()), &text.flat)
         }
     }
+}
+
+/// A regex signature compiled as search matches it (case-insensitive, size-limited); `None`
+/// when it does not compile.
+pub fn compile(pattern: &str) -> Option<regex::Regex> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .ok()
 }
 
 /// Pasted text, prepared once for every signature.
@@ -93,6 +97,11 @@ impl MatchText {
             lines: text.replace("\r\n", "\n"),
             flat: normalize_space(&text.to_lowercase()),
         }
+    }
+
+    /// Whether a compiled regex signature matches the text.
+    pub fn regex_matches(&self, re: &regex::Regex) -> bool {
+        re.is_match(&self.lines)
     }
 }
 
@@ -254,7 +263,7 @@ mod tests {
     }
 
     fn re(s: &str) -> SignatureEntry {
-        entry(Signature::Regex(s.into()))
+        entry(Signature::regex(s))
     }
 
     #[test]

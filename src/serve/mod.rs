@@ -32,10 +32,18 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Origins whose pages may call the API from the browser (CORS).
+    pub allow_origins: Vec<String>,
+    /// Serve only the validator API: no site is built or watched.
+    pub api_only: bool,
 }
 
 /// Builds the site, starts watching it and serves it until interrupted (Ctrl-C).
 pub fn serve(options: &ServeOptions) -> Result<()> {
+    let cors = routes::cors(&options.allow_origins)?;
+    if options.api_only {
+        return serve_api(options, cors);
+    }
     let root = options.root.canonicalize().map_err(|e| {
         Error::new(format!(
             "cannot open the site directory {}: {e}",
@@ -98,6 +106,42 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .spawn(move || worker.run(events))
         .map_err(|e| Error::new(format!("cannot start the rebuild thread: {e}")))?;
 
+    let state = routes::AppState {
+        live,
+        reload,
+        slots: api::validation_slots(),
+        local_only: options.bind.is_loopback(),
+        search,
+    };
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {} makes the preview and its validators reachable from \
+             other machines; the default, 127.0.0.1, keeps it local",
+            options.bind
+        );
+    }
+    listen(options, routes::router(state, cors))
+}
+
+/// `serve --api-only`: the validators over HTTP and nothing else. It holds no state between
+/// requests, so any number of copies can run behind a load balancer.
+fn serve_api(options: &ServeOptions, cors: Option<tower_http::cors::CorsLayer>) -> Result<()> {
+    let (reload, _) = broadcast::channel(1);
+    let state = routes::AppState {
+        live: Live::new(Snapshot::new(Default::default(), Vec::new(), 0, 1)),
+        reload,
+        slots: api::validation_slots(),
+        // Nothing private is served: the DNS-rebinding guard of the preview is not needed,
+        // and a reverse proxy on the same host may pass its own Host name.
+        local_only: false,
+        search: search::SearchSlot::default(),
+    };
+    listen(options, routes::api_only_router(state, cors))
+}
+
+/// Listens, prints the URL (scripts and the tests read that line for the port) and serves
+/// until Ctrl-C.
+fn listen(options: &ServeOptions, app: axum::Router) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -110,28 +154,13 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let local = listener
             .local_addr()
             .map_err(|e| Error::new(format!("cannot listen on {address}: {e}")))?;
-        if !options.bind.is_loopback() {
-            eprintln!(
-                "warning: listening on {} makes the preview and its validators reachable from \
-                 other machines; the default, 127.0.0.1, keeps it local",
-                options.bind
-            );
-        }
         let host = match local.ip() {
             IpAddr::V6(ip) => format!("[{ip}]"),
             IpAddr::V4(ip) => ip.to_string(),
         };
-        // Scripts (and the tests) read this line to find the port.
         println!("serving at http://{host}:{}/", local.port());
         let _ = std::io::stdout().flush();
-        let state = routes::AppState {
-            live,
-            reload,
-            slots: api::validation_slots(),
-            local_only: options.bind.is_loopback(),
-            search,
-        };
-        axum::serve(listener, routes::router(state))
+        axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::{Semaphore, broadcast};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::validators::MAX_INPUT_BYTES;
@@ -54,19 +55,87 @@ impl FromRef<AppState> for Arc<Semaphore> {
     }
 }
 
-/// Every route. A new API endpoint is one more `.route(...)` line here.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route of the preview: the API and the site. A new API endpoint is one more
+/// `.route(...)` line in [`api_routes`].
+pub fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
+    with_guards(
+        Router::new()
+            .merge(api_routes(cors))
+            .route("/__errbook/events", get(events))
+            .route("/__errbook/live.js", get(live_js))
+            .route("/__errbook/overlay.css", get(overlay_css))
+            .fallback(site_file),
+        state,
+    )
+}
+
+/// `serve --api-only`: the validator API and a health check, with no site behind them.
+pub fn api_only_router(state: AppState, cors: Option<CorsLayer>) -> Router {
+    with_guards(
+        Router::new().merge(api_routes(cors)).fallback(|| async {
+            api::error(
+                StatusCode::NOT_FOUND,
+                "not found: this server answers /api/validators, POST /api/validate/<id> and \
+                 /healthz"
+                    .into(),
+            )
+        }),
+        state,
+    )
+}
+
+/// The API, with CORS headers for the allowed origins when there are any.
+fn api_routes(cors: Option<CorsLayer>) -> Router<AppState> {
+    let api = Router::new()
         .route("/api/validators", get(api::list))
         .route(
             "/api/validate/{id}",
             post(api::validate).layer(DefaultBodyLimit::max(MAX_INPUT_BYTES)),
         )
         .route("/api/search", get(super::search::search))
-        .route("/__errbook/events", get(events))
-        .route("/__errbook/live.js", get(live_js))
-        .route("/__errbook/overlay.css", get(overlay_css))
-        .fallback(site_file)
+        .route("/healthz", get(|| async { "ok\n" }));
+    match cors {
+        Some(cors) => api.layer(cors),
+        None => api,
+    }
+}
+
+/// CORS for the API: pages of these origins may call it from the browser; others get no
+/// CORS headers, so their browsers keep the answers from them.
+pub fn cors(origins: &[String]) -> crate::error::Result<Option<CorsLayer>> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let mut values = Vec::new();
+    for origin in origins {
+        let origin = origin.trim_end_matches('/');
+        let valid = url::Url::parse(origin).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.origin().ascii_serialization() == origin
+        });
+        let value = valid
+            .and_then(|_| HeaderValue::from_str(origin).ok())
+            .ok_or_else(|| {
+                crate::error::Error::new(format!(
+                    "--allow-origin `{origin}` must be an origin: scheme, host and port only, e.g. \
+                 https://errors.example.org"
+                ))
+            })?;
+        values.push(value);
+    }
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(values))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE])
+            .max_age(std::time::Duration::from_secs(24 * 60 * 60)),
+    ))
+}
+
+/// The guards and headers every response gets.
+fn with_guards(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
             local_host_only,

@@ -5,7 +5,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
+const { launch } = require("./harness");
 
 const WAIT = 30000;
 
@@ -139,11 +139,7 @@ async function main() {
   const origin = process.argv[2].replace(/\/?$/, "/");
   const siteDir = path.resolve(process.argv[3]);
   const expect = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const errors = [];
   try {
     const page = await browser.newPage();

@@ -114,8 +114,8 @@ fn the_real_config_corpus_gives_exactly_its_reviewed_findings() {
 
 /// Every rule URL of every registered validator resolves in a built site: on the bundled
 /// knowledge base, where each rule's page also exists and the validator page links to it, and
-/// on a site with none of those pages (as `errbook init` makes), where the validator page
-/// still has the rule's anchor.
+/// on sites with none of those pages (a test site, and one fresh from `errbook init`), where
+/// the validator page still has the rule's anchor.
 #[test]
 fn every_rule_url_resolves_in_built_sites() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -129,7 +129,13 @@ fn every_rule_url_resolves_in_built_sites() {
     )
     .unwrap();
     let other = site("build/valid");
-    for (root, explained_here) in [(bundled.path(), true), (other.path(), false)] {
+    // A site as `errbook init` makes it: no LiteLLM pages at all.
+    let fresh = super::init::new_site(&[]);
+    for (root, explained_here) in [
+        (bundled.path(), true),
+        (other.path(), false),
+        (fresh.path(), false),
+    ] {
         let out = errbook(root, &["build"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let public = root.join("public");
