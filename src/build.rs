@@ -8,9 +8,10 @@ use crate::config::SiteConfig;
 use crate::content::load_pages;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::output::{Contents, Sink, Staging};
+use crate::output::{Contents, Staging};
 use crate::output_dir;
-use crate::render::{RenderError, Templates, render_with_search};
+use crate::render::key::KeyHasher;
+use crate::render::{RenderError, Templates, put_file, render_with_search};
 use crate::search;
 use crate::site::Site;
 
@@ -28,7 +29,13 @@ pub struct BuildOptions {
     pub force: bool,
     /// Include the pages marked `draft: true`.
     pub drafts: bool,
+    /// Render every file, taking nothing from the previous output.
+    pub clean: bool,
 }
+
+/// Where `build` keeps what it knows of its output trees, below the site root: one
+/// directory per output directory.
+pub const CACHE_DIR: &str = ".errbook/cache/build";
 
 /// Which pages to load and what replaces the configuration's settings.
 #[derive(Debug, Clone, Default)]
@@ -51,27 +58,22 @@ pub enum BuildOutcome {
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Files rendered or written, not taken from the previous output.
+    pub rendered: usize,
     pub output_dir: PathBuf,
     /// Non-fatal diagnostics.
     pub diagnostics: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTime>,
 }
 
 /// Loads the configuration and every page, assembles the site and runs every check.
 /// Diagnostics from all stages are returned together, sorted, with the configured levels;
 /// the site is `None` when the configuration is unusable.
 pub fn load_site(root: &Path, options: &LoadOptions) -> Result<(Option<Site>, Vec<Diagnostic>)> {
-    let mut config = match SiteConfig::load(root)? {
+    let config = match load_config(root, options)? {
         Ok(config) => config,
         Err(diags) => return Ok((None, diags)),
     };
-    if let Some(url) = &options.base_url {
-        config.base_url = crate::config::checked_base_url(url).ok_or_else(|| {
-            crate::error::Error::new(format!(
-                "--base-url `{url}` must be an absolute http(s) URL, e.g. https://preview.example.org/"
-            ))
-        })?;
-    }
     let mut loaded = load_pages(root)?;
     if !options.drafts {
         loaded = loaded.without_drafts();
@@ -80,6 +82,25 @@ pub fn load_site(root: &Path, options: &LoadOptions) -> Result<(Option<Site>, Ve
     diags.extend(loaded.diagnostics);
     let diags = check::check(&site, check::today(), diags);
     Ok((Some(site), diags))
+}
+
+/// errbook.toml with the options' replacements, or its diagnostics when it is unusable.
+fn load_config(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<std::result::Result<SiteConfig, Vec<Diagnostic>>> {
+    let mut config = match SiteConfig::load(root)? {
+        Ok(config) => config,
+        Err(diags) => return Ok(Err(diags)),
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = crate::config::checked_base_url(url).ok_or_else(|| {
+            crate::error::Error::new(format!(
+                "--base-url `{url}` must be an absolute http(s) URL, e.g. https://preview.example.org/"
+            ))
+        })?;
+    }
+    Ok(Ok(config))
 }
 
 /// Everything `errbook check` reports: the site's pages and the templates.
@@ -94,80 +115,167 @@ pub fn check_all(root: &Path, options: &LoadOptions) -> Result<(Option<Site>, Ve
     Ok((site, diags))
 }
 
-/// Builds the site into its output directory, atomically.
+/// The wall-clock and CPU time of one stage of a build.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTime {
+    pub stage: &'static str,
+    pub wall: Duration,
+    /// CPU time of every thread of the process (Linux only).
+    pub cpu: Option<Duration>,
+}
+
+/// Times the stages of a build one after the other.
+struct Stopwatch {
+    times: Vec<StageTime>,
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            times: Vec::new(),
+            wall: Instant::now(),
+            cpu: process_cpu_time(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let cpu = process_cpu_time();
+        self.times.push(StageTime {
+            stage,
+            wall: self.wall.elapsed(),
+            cpu: cpu
+                .zip(self.cpu)
+                .map(|(now, then)| now.saturating_sub(then)),
+        });
+        self.wall = Instant::now();
+        self.cpu = cpu;
+    }
+}
+
+/// User and system time of the whole process so far, from `/proc/self/stat`.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel reports in USER_HZ, 100 on every Linux architecture errbook builds for.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Builds the site into its output directory, atomically. Files whose inputs did not change
+/// since the previous build are taken from it (unless `clean`).
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let root = &options.root;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
-
+    let mut clock = Stopwatch::start();
     let load = LoadOptions {
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
-    let (site, mut diags) = load_site(root, &load)?;
-    lap("load and check", &mut timings);
-    let templates = match Templates::load(root) {
+    let config = match load_config(root, &load)? {
+        Ok(config) => config,
+        Err(diags) => return Ok(BuildOutcome::Failed(diags)),
+    };
+    // Parsing the templates is sequential; it runs while the pages load.
+    let (loaded, templates) = rayon::join(|| load_pages(root), || Templates::load(root));
+    let mut loaded = loaded?;
+    if !options.drafts {
+        loaded = loaded.without_drafts();
+    }
+    let (mut site, mut diags) = Site::new(root.to_path_buf(), config, loaded.pages);
+    diags.extend(loaded.diagnostics);
+    let templates = match templates {
         Ok(t) => Some(t),
         Err(more) => {
             diags.extend(more);
             None
         }
     };
-    lap("templates", &mut timings);
-    let (Some(mut site), Some(templates)) = (site, templates) else {
-        return Ok(BuildOutcome::Failed(diags));
-    };
     // Shown next to each source: what the last `check --online` found (the cache only).
     site.source_states = std::sync::Arc::new(crate::online::source_states(&site));
+    clock.lap("load");
+    // The checks and the search index both read the assembled site: they run side by side,
+    // so that each fills the other's idle moments (the index's commit waits on the disk). The
+    // index is wasted only when the checks fail.
+    let site = &site;
+    let (mut diags, search) = rayon::join(
+        || check::check(site, check::today(), diags),
+        || {
+            let started = Instant::now();
+            let assets = search_assets(site, options);
+            (assets, started.elapsed())
+        },
+    );
+    let (search_assets, search_time) = search;
+    clock.lap("check and search index");
+    clock.times.push(StageTime {
+        stage: "of which search index (tantivy, export)",
+        wall: search_time,
+        cpu: None,
+    });
+    let Some(templates) = templates else {
+        return Ok(BuildOutcome::Failed(diags));
+    };
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
+    let search_assets = search_assets?;
     let output_dir =
         output_dir::resolve(root, &site.config.output_dir, options.output_dir.as_deref());
     output_dir::check(root, &output_dir, options.force)?;
-    // The index lives in the cache, outside the output, and is rebuilt when the content or
-    // the configuration changed; the browser gets an export of it. The cache holds the
-    // published pages as errbook.toml describes them: a build with drafts, or for another
-    // base URL, indexes in memory and leaves the cache as it is.
-    let cached = if options.drafts {
-        None
-    } else {
-        search::cache::open_fresh(root)?
-    };
-    let search_index = match cached {
-        Some(index) => index,
-        None if options.drafts || options.base_url.is_some() => search::SearchIndex::build(&site)?,
-        None => search::cache::build(&site)?,
-    };
-    lap("search index: tantivy", &mut timings);
-    let search_assets = search::export::export(&search_index)?;
-    lap("search index: export", &mut timings);
-    let staging = Staging::begin(&output_dir)?;
-    staging.put(
+    let staging = Staging::incremental(&output_dir, &cache_dir(root, &output_dir), !options.clean)?;
+    put_file(
+        &staging,
         output_dir::MARKER,
         Contents::Bytes(output_dir::MARKER_TEXT.as_bytes().to_vec()),
     )?;
-    // On any failure `staging` is dropped, which removes it; the previous output stays.
-    let files = match render_with_search(&site, &templates, &staging, Some(&search_assets)) {
-        Ok(files) => files,
+    // On any failure the previous output stays as it was.
+    let files = match render_with_search(site, &templates, &staging, Some(&search_assets)) {
+        Ok(files) => files + 1,
         Err(RenderError::Io(e)) => return Err(e),
         Err(RenderError::Diagnostics(more)) => {
             diags.extend(more);
             return Ok(BuildOutcome::Failed(diags));
         }
     };
-    lap("render and write", &mut timings);
+    clock.lap("render and write");
+    let rendered = staging.made();
     staging.commit()?;
-    lap("swap", &mut timings);
+    clock.lap("swap");
     Ok(BuildOutcome::Built(BuildReport {
         pages: site.pages.len(),
         files,
+        rendered,
         output_dir,
         diagnostics: diags,
-        timings,
+        timings: clock.times,
     }))
+}
+
+/// The browser's search index. The tantivy index lives in the cache, outside the output, and
+/// is rebuilt when the content or the configuration changed. The cache holds the published
+/// pages as errbook.toml describes them: a build with drafts, or for another base URL,
+/// indexes in memory and leaves the cache as it is.
+fn search_assets(site: &Site, options: &BuildOptions) -> Result<search::export::SearchAssets> {
+    let root = &options.root;
+    let cached = if options.drafts {
+        None
+    } else {
+        search::cache::open_fresh(root)?
+    };
+    let index = match cached {
+        Some(index) => index,
+        None if options.drafts || options.base_url.is_some() => search::SearchIndex::build(site)?,
+        None => search::cache::build(site)?,
+    };
+    search::export::export(&index)
+}
+
+/// The cache directory of one output directory (a site may be built to several).
+fn cache_dir(root: &Path, output_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(output_dir).unwrap_or_else(|_| output_dir.to_path_buf());
+    let key = KeyHasher::new().str(&absolute.to_string_lossy()).finish();
+    root.join(CACHE_DIR).join(&key.to_string()[..16])
 }

@@ -50,6 +50,12 @@ enum Command {
     },
     /// Build the static site into the output directory (public/ by default).
     Build {
+        /// Render every file instead of taking unchanged ones from the previous build.
+        #[arg(long)]
+        clean: bool,
+        /// Print every diagnostic, not only the first few of each rule.
+        #[arg(long, short)]
+        verbose: bool,
         /// Publish for another URL (a deploy preview): canonical URLs, the sitemap and the feed
         /// use it instead of base_url of errbook.toml.
         #[arg(long, value_name = "URL")]
@@ -224,6 +230,8 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             errbook_git,
         } => init(cli, dir.as_ref(), title, base_url, tool, *ci, errbook_git),
         Command::Build {
+            clean,
+            verbose,
             base_url,
             output_dir,
             force,
@@ -232,33 +240,45 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             let started = std::time::Instant::now();
             let outcome = errbook::build(&BuildOptions {
                 root: cli.root.clone(),
+                clean: *clean,
                 base_url: base_url.clone(),
                 output_dir: output_dir.clone(),
                 force: *force,
                 drafts: *drafts,
             })?;
-            let mut stderr = report::stderr();
+            let stderr = report::stderr();
             match outcome {
                 BuildOutcome::Built(built) => {
-                    let _ = report::human(&built.diagnostics, &cli.root, &mut stderr);
+                    report::build_summary(&built.diagnostics, &cli.root, &stderr, *verbose);
                     let stages: Vec<String> = built
                         .timings
                         .iter()
-                        .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+                        .map(|t| match t.cpu {
+                            Some(cpu) => format!(
+                                "{} {} ms, cpu {} ms",
+                                t.stage,
+                                t.wall.as_millis(),
+                                cpu.as_millis()
+                            ),
+                            None => format!("{} {} ms", t.stage, t.wall.as_millis()),
+                        })
                         .collect();
-                    eprintln!(
-                        "built {} pages ({} files) into {} in {} ms ({})",
+                    stderr.line(format_args!(
+                        "built {} pages ({} files, {} rendered) into {} in {} ms ({})",
                         built.pages,
                         built.files,
+                        built.rendered,
                         built.output_dir.display(),
                         started.elapsed().as_millis(),
-                        stages.join(", ")
-                    );
+                        stages.join("; ")
+                    ));
+                    // The process ends here: freeing the site page by page would only cost time.
+                    std::mem::forget(built);
                     Ok(OK)
                 }
                 BuildOutcome::Failed(diagnostics) => {
-                    let _ = report::human(&diagnostics, &cli.root, &mut stderr);
-                    eprintln!("build failed; the previous output was left as it was");
+                    report::build_summary(&diagnostics, &cli.root, &stderr, *verbose);
+                    stderr.line("build failed; the previous output was left as it was");
                     Ok(PROBLEMS)
                 }
             }
@@ -292,13 +312,13 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             }
             match format {
                 Format::Human => {
-                    let mut stdout = report::stdout();
-                    let _ = report::human(&diagnostics, &cli.root, &mut stdout);
+                    let stdout = report::stdout();
+                    report::human(&diagnostics, &cli.root, &stdout);
                     if let Some(online) = &online_report {
-                        println!("{}", online_summary(online));
+                        stdout.line(online_summary(online));
                     }
                     if diagnostics.is_empty() {
-                        println!("checked {checked} pages: no problems");
+                        stdout.line(format_args!("checked {checked} pages: no problems"));
                     }
                 }
                 Format::Json => {
@@ -525,7 +545,7 @@ fn validate(
     level: errbook::validators::level::Level,
 ) -> Result<u8, errbook::Error> {
     use errbook::validators::{self, includes};
-    use std::io::{Read, Write};
+    use std::io::Read;
 
     let Some(validator) = validators::find(id) else {
         let ids: Vec<&str> = validators::ids().collect();
@@ -566,10 +586,10 @@ fn validate(
     let hidden = findings.iter().filter(|f| !level.shows(f.severity)).count();
     let findings = level.filter(findings);
     // A closed pipe (e.g. `| head`) is not an error worth a panic: write and ignore failures.
-    let mut stdout = report::stdout();
+    let stdout = report::stdout();
     match format {
         ValidateFormat::Json => {
-            let _ = writeln!(stdout, "{}", validators::output::json(&findings));
+            stdout.line(validators::output::json(&findings));
         }
         ValidateFormat::Human => {
             let name = if stdin {
@@ -602,16 +622,18 @@ fn validate(
                 files.push(errbook::source::SourceFile::new(included, text));
             }
             let diagnostics = validators::output::diagnostics_in(&findings, &files);
-            let _ = report::human_in_memory_files(&diagnostics, &files, &mut stdout);
+            report::human_in_memory_files(&diagnostics, &files, &stdout);
             if findings.is_empty() {
-                let _ = writeln!(stdout, "{name}: no problems found by {}", validator.id());
+                stdout.line(format_args!(
+                    "{name}: no problems found by {}",
+                    validator.id()
+                ));
             }
             if hidden > 0 {
-                let _ = writeln!(
-                    stdout,
+                stdout.line(format_args!(
                     "{hidden} finding{} below the `{level}` level not shown; `--level info` shows everything",
                     if hidden == 1 { "" } else { "s" }
-                );
+                ));
             }
         }
     }

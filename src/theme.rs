@@ -27,7 +27,8 @@ pub const STATIC: &[(&str, &str)] = &[
         include_str!("../static/css/validator.css"),
     ),
     ("js/search.js", include_str!("../static/js/search.js")),
+    (
+        "css/highlight.css",
+        include_str!("../static/css/highlight.css"),
+    ),
 ];
-
-/// Output path of the generated code-highlighting stylesheet.
-pub const HIGHLIGHT_CSS: &str = "css/highlight.css";

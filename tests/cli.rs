@@ -902,8 +902,10 @@ fn every_validator_rule_is_in_the_readme_with_its_page() {
     }
 }
 
+mod accessibility;
 #[path = "browser/playwright.rs"]
 mod browser;
+mod incremental;
 mod init;
 mod search;
 mod validators;

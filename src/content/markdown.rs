@@ -131,7 +131,7 @@ fn highlight_code(parts: &str, code_blocks: &[CodeBlock]) -> String {
         if n % 2 == 0 {
             out.push_str(part);
         } else if let Some(block) = part.parse().ok().and_then(|i: usize| code_blocks.get(i)) {
-            out.push_str(&highlight::code_block(&block.code, &block.lang));
+            highlight::push_code_block(&mut out, &block.code, &block.lang);
         }
     }
     out
@@ -763,7 +763,7 @@ mod tests {
         );
         let html = &html[0];
         assert!(
-            html.contains("<pre class=\"code\" data-lang=\"yaml\">"),
+            html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"yaml\">"),
             "{html}"
         );
     }

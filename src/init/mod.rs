@@ -320,7 +320,10 @@ mod tests {
         let created = init(&options(tmp.path())).unwrap();
         assert_eq!(
             created.gitignore_added,
-            vec!["/.errbook/cache/".to_string()]
+            vec![
+                "/.public.errbook-spare/".to_string(),
+                "/.errbook/cache/".to_string()
+            ]
         );
         let text = fs::read_to_string(tmp.path().join(".gitignore")).unwrap();
         assert!(text.starts_with("/target\npublic/\n# errbook"), "{text}");

@@ -1,17 +1,21 @@
-//! Render: the immutable site to the files of the static site, in memory.
+//! Render: the immutable site to the files of the static site. Each file is first *prepared*
+//! (its template and variables, which is cheap) and given a [`Key`] hashing everything it is
+//! made from; a sink that already holds the file for that key (an incremental build's previous
+//! output) takes it from there, and only the others are rendered.
 
 pub mod jsonld;
+pub mod key;
 pub mod templates;
 pub mod view;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 use tera::Context;
 use walkdir::WalkDir;
 
-use crate::content::highlight;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::output::{Contents, Sink};
@@ -20,8 +24,12 @@ use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
 use crate::validators;
+pub use key::Key;
+use key::KeyHasher;
 pub use templates::Templates;
-use view::{PageLink, category_path, page_link, page_view, site_view, tool_path};
+use view::{
+    PageLink, category_path, facets, fill_sections_html, page_link, page_view, site_view, tool_path,
+};
 
 /// How many pages the home page and the feed list.
 const RECENT_ON_HOME: usize = 10;
@@ -58,18 +66,38 @@ pub fn render_with_search(
         search.map(|s| s.manifest.as_str()),
     )?;
     let mut count = jobs.len() + statics.len();
-    for (path, contents) in statics {
-        sink.put(&path, contents).map_err(RenderError::Io)?;
-    }
+    statics
+        .into_par_iter()
+        .try_for_each(|(path, contents)| put_file(sink, &path, contents))
+        .map_err(RenderError::Io)?;
     if let Some(search) = search {
         search
             .files
             .par_iter()
-            .try_for_each(|(path, bytes)| sink.put(path, Contents::Bytes(bytes.clone())))
+            .try_for_each(|(path, bytes)| {
+                let key = key::of_bytes(bytes);
+                if sink.reuse(path, key)? {
+                    return Ok(());
+                }
+                sink.put_keyed(path, key, Contents::Bytes(bytes.clone()))
+            })
             .map_err(RenderError::Io)?;
         count += search.files.len();
     }
     Ok(count)
+}
+
+/// Puts a file that is not rendered (static, search index, the output's marker), keyed by
+/// its content, unless the sink already holds it.
+pub fn put_file(sink: &dyn Sink, path: &str, contents: Contents) -> crate::error::Result<()> {
+    let key = match &contents {
+        Contents::Bytes(bytes) => key::of_bytes(bytes),
+        Contents::Copy(from) => key::of_file(from).map_err(|e| Error::io("read", from, e))?,
+    };
+    if sink.reuse(path, key)? {
+        return Ok(());
+    }
+    sink.put_keyed(path, key, contents)
 }
 
 /// Every file the templates produce for this site.
@@ -99,24 +127,16 @@ pub fn render_jobs(
     jobs: &[Job],
     search_manifest: Option<&str>,
 ) -> Result<(), RenderError> {
-    let renderer = Renderer {
-        site,
-        templates,
-        site_value: tera::to_value(site_view(site))
-            .map_err(|e| RenderError::Diagnostics(vec![internal(e)]))?,
-        search_manifest: search_manifest.map(str::to_owned),
-    };
+    let renderer = Renderer::new(site, templates, search_manifest)
+        .map_err(|d| RenderError::Diagnostics(vec![d]))?;
     let failures: Vec<RenderError> = jobs
         .par_iter()
-        .filter_map(|job| {
-            let (path, html) = match renderer.run(job) {
-                Ok(file) => file,
-                Err(d) => return Some(RenderError::Diagnostics(vec![d])),
-            };
-            sink.put(&path, Contents::Bytes(html.into_bytes()))
-                .err()
-                .map(RenderError::Io)
-        })
+        // Each thread renders with its own copy of the variables every file shares.
+        .map_init(
+            || renderer.base.clone(),
+            |ctx, job| renderer.run(job, ctx, sink).err(),
+        )
+        .flatten()
         .collect();
     let mut diags = Vec::new();
     for failure in failures {
@@ -152,6 +172,11 @@ pub enum Job<'a> {
     Validator(&'static str),
 }
 
+/// A template variable.
+fn value(value: &impl Serialize) -> Result<Value, Diagnostic> {
+    tera::to_value(value).map_err(internal)
+}
+
 fn internal(e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::file_error(
         "template-error",
@@ -162,13 +187,45 @@ fn internal(e: impl std::fmt::Display) -> Diagnostic {
     )
 }
 
+/// Renders the files of one site with one set of templates.
 struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
-    site_value: tera::Value,
-    /// The browser search index's manifest, below the site root.
-    search_manifest: Option<String>,
+    tools: BTreeMap<&'a str, Vec<usize>>,
+    /// The variables every file gets: `site` and `search_manifest`.
+    base: Context,
+    /// Everything every file depends on: errbook itself, the templates, `errbook.toml` and
+    /// the shared variables.
+    base_key: Key,
 }
+
+/// Where a job's file goes and how it is introduced: its path, template, depth below the site
+/// root (`None`: links from the base path), canonical URL and description.
+type JobFile = (String, &'static str, Option<usize>, Option<String>, String);
+
+/// A file ready to render: its template and variables, and the key of all of them.
+struct Prepared {
+    path: String,
+    template: &'static str,
+    key: Key,
+    vars: Vec<(&'static str, Value)>,
+    /// An error page, whose sections' HTML is added only when it is rendered.
+    page: Option<usize>,
+}
+
+/// The variables a page, home or listing adds to the context, besides `root`, `canonical` and
+/// `description`, which every file sets.
+const JOB_VARS: &[&str] = &[
+    "page",
+    "list",
+    "recent",
+    "tools",
+    "categories",
+    "entries",
+    "feed_updated",
+    "validator",
+    "validators",
+];
 
 #[derive(Serialize)]
 struct ListView<'a> {
@@ -179,85 +236,192 @@ struct ListView<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn run(&self, job: &Job<'a>) -> Result<(String, String), Diagnostic> {
-        match *job {
-            Job::Page(index) => self.error_page(index),
-            Job::Home => self.home(),
-            Job::NotFound => self.not_found(),
-            Job::Sitemap => self.sitemap(),
-            Job::Feed => self.feed(),
-            Job::Robots => self.robots(),
-            Job::Search => {
-                let ctx = self.context(1, None, &self.site.config.description);
-                self.file("search/index.html", "search.html", &ctx)
+    fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        search_manifest: Option<&str>,
+    ) -> Result<Self, Diagnostic> {
+        let site_value = tera::to_value(site_view(site)).map_err(internal)?;
+        let mut base_key = KeyHasher::new();
+        base_key.key(key::build_id()).key(templates.fingerprint);
+        // Any change to errbook.toml re-renders everything, whatever it changed.
+        base_key.bytes(&std::fs::read(site.root.join("errbook.toml")).unwrap_or_default());
+        base_key.json(&site_value).json(&search_manifest);
+        let mut base = Context::new();
+        base.insert("site", &site_value);
+        base.insert("search_manifest", &search_manifest);
+        Ok(Renderer {
+            site,
+            templates,
+            tools: site.tools(),
+            base,
+            base_key: base_key.finish(),
+        })
+    }
+
+    /// Prepares a job, takes it from the sink if it already holds it, else renders it.
+    fn run(&self, job: &Job<'a>, ctx: &mut Context, sink: &dyn Sink) -> Result<(), RenderError> {
+        let prepared = self
+            .prepare(job)
+            .map_err(|d| RenderError::Diagnostics(vec![d]))?;
+        if sink
+            .reuse(&prepared.path, prepared.key)
+            .map_err(RenderError::Io)?
+        {
+            return Ok(());
+        }
+        let (path, key) = (prepared.path.clone(), prepared.key);
+        let html = self
+            .render(prepared, ctx)
+            .map_err(|d| RenderError::Diagnostics(vec![d]))?;
+        sink.put_keyed(&path, key, Contents::Bytes(html.into_bytes()))
+            .map_err(RenderError::Io)
+    }
+
+    fn render(&self, mut prepared: Prepared, ctx: &mut Context) -> Result<String, Diagnostic> {
+        if let Some(index) = prepared.page
+            && let Some((_, view)) = prepared.vars.iter_mut().find(|(n, _)| *n == "page")
+        {
+            fill_sections_html(view, &self.site.pages[index]);
+        }
+        for (name, value) in prepared.vars {
+            ctx.insert(name, &value);
+        }
+        let html = self
+            .templates
+            .render(prepared.template, ctx, &self.site.root);
+        for name in JOB_VARS {
+            ctx.remove(name);
+        }
+        html
+    }
+
+    fn prepare(&self, job: &Job<'a>) -> Result<Prepared, Diagnostic> {
+        let site = self.site;
+        let config = &site.config;
+        let mut vars: Vec<(&'static str, Value)> = Vec::with_capacity(6);
+        let (path, template, depth, canonical, description): JobFile = match *job {
+            Job::Page(index) => {
+                let view = page_view(site, index, jsonld::for_page(site, index));
+                let path = format!("{}index.html", view.path);
+                let canonical = Some(view.permalink.clone());
+                let description = view.summary_text.clone();
+                vars.push(("page", value(&view)?));
+                (path, "page.html", Some(2), canonical, description)
             }
+            Job::Home => {
+                let (tools, categories) = facets(site, true);
+                vars.push(("recent", value(&self.recent(RECENT_ON_HOME))?));
+                vars.push(("tools", value(&tools)?));
+                vars.push(("categories", value(&categories)?));
+                let canonical = Some(config.base_url.clone());
+                (
+                    "index.html".into(),
+                    "index.html",
+                    Some(0),
+                    canonical,
+                    config.description.clone(),
+                )
+            }
+            // Hosts serve 404.html at any depth, so its links are absolute from the site's
+            // base path.
+            Job::NotFound => (
+                "404.html".into(),
+                "404.html",
+                None,
+                None,
+                config.description.clone(),
+            ),
+            Job::Sitemap => {
+                vars.push(("entries", value(&self.sitemap())?));
+                (
+                    "sitemap.xml".into(),
+                    "sitemap.xml",
+                    Some(0),
+                    None,
+                    String::new(),
+                )
+            }
+            Job::Feed => {
+                let entries = self.recent(RECENT_IN_FEED);
+                let updated = entries
+                    .first()
+                    .map_or_else(|| "1970-01-01".to_string(), |p| p.updated.clone());
+                vars.push(("entries", value(&entries)?));
+                vars.push(("feed_updated", value(&format!("{updated}T00:00:00Z"))?));
+                ("atom.xml".into(), "atom.xml", Some(0), None, String::new())
+            }
+            Job::Robots => (
+                "robots.txt".into(),
+                "robots.txt",
+                Some(0),
+                None,
+                String::new(),
+            ),
+            Job::Search => (
+                "search/index.html".into(),
+                "search.html",
+                Some(1),
+                None,
+                config.description.clone(),
+            ),
             Job::Tool(tool) => {
                 let title = format!("{tool} errors");
-                let description = format!("Every {tool} error in {}.", self.site.config.title);
-                let indexes = &self.site.tools()[tool];
-                let list = self.listing("tool", &title, &description, indexes);
-                self.render_to(&format!("{}index.html", tool_path(tool)), 1, &list)
+                let description = format!("Every {tool} error in {}.", config.title);
+                let list = self.listing("tool", &title, &description, &self.tools[tool]);
+                vars.push(("list", value(&list)?));
+                let path = format!("{}index.html", tool_path(tool));
+                let canonical = Some(format!("{}{}", config.base_url, tool_path(tool)));
+                (path, "list.html", Some(1), canonical, description)
             }
-            Job::Validators => self.validators_page(None),
-            Job::Validator(id) => self.validators_page(Some(id)),
             Job::Category(id) => {
-                let category = self
-                    .site
-                    .config
-                    .category(id)
-                    .expect("jobs come from the config");
-                let indexes = self.site.in_category(id);
+                let category = config.category(id).expect("jobs come from the config");
+                let indexes = site.in_category(id);
                 let list =
                     self.listing("category", &category.name, &category.description, &indexes);
-                self.render_to(&format!("{}index.html", category_path(id)), 2, &list)
+                vars.push(("list", value(&list)?));
+                let path = format!("{}index.html", category_path(id));
+                let canonical = Some(format!("{}{}", config.base_url, category_path(id)));
+                (
+                    path,
+                    "list.html",
+                    Some(2),
+                    canonical,
+                    category.description.clone(),
+                )
             }
+            Job::Validators => self.validators_page(None, &mut vars)?,
+            Job::Validator(id) => self.validators_page(Some(id), &mut vars)?,
+        };
+        // `depth` is how many directories below the site root the file is, so links stay
+        // relative and the site works from any path.
+        let root = match depth {
+            Some(depth) => "../".repeat(depth),
+            None => base_path(&config.base_url),
+        };
+        vars.push(("root", Value::String(root)));
+        vars.push(("canonical", canonical.map_or(Value::Null, Value::String)));
+        vars.push(("description", Value::String(description)));
+        let page = match *job {
+            Job::Page(index) => Some(index),
+            _ => None,
+        };
+        let mut hasher = KeyHasher::new();
+        hasher.key(self.base_key).str(template).str(&path);
+        for (name, value) in &vars {
+            hasher.str(name).json(value);
         }
-    }
-
-    /// A context with what every template gets; `depth` is how many directories below the
-    /// site root the file is, so links stay relative and the site works from any path.
-    fn context(&self, depth: usize, canonical: Option<String>, description: &str) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site_value);
-        ctx.insert("root", &"../".repeat(depth));
-        ctx.insert("canonical", &canonical);
-        ctx.insert("description", description);
-        ctx.insert("search_manifest", &self.search_manifest);
-        ctx
-    }
-
-    fn render_to(
-        &self,
-        path: &str,
-        depth: usize,
-        list: &ListView,
-    ) -> Result<(String, String), Diagnostic> {
-        let canonical = format!(
-            "{}{}",
-            self.site.config.base_url,
-            path.trim_end_matches("index.html")
-        );
-        let mut ctx = self.context(depth, Some(canonical), list.description);
-        ctx.insert("list", list);
-        self.file(path, "list.html", &ctx)
-    }
-
-    fn file(
-        &self,
-        path: &str,
-        template: &str,
-        ctx: &Context,
-    ) -> Result<(String, String), Diagnostic> {
-        let html = self.templates.render(template, ctx, &self.site.root)?;
-        Ok((path.to_string(), html))
-    }
-
-    fn error_page(&self, index: usize) -> Result<(String, String), Diagnostic> {
-        let jsonld = jsonld::for_page(self.site, index);
-        let view = page_view(self.site, index, jsonld);
-        let mut ctx = self.context(2, Some(view.permalink.clone()), &view.summary_text);
-        ctx.insert("page", &view);
-        self.file(&format!("{}index.html", view.path), "page.html", &ctx)
+        if let Some(index) = page {
+            // The sections' HTML is made from the page's markdown (and its sources).
+            hasher.str(&site.pages[index].file.text);
+        }
+        Ok(Prepared {
+            path,
+            template,
+            key: hasher.finish(),
+            vars,
+            page,
+        })
     }
 
     fn listing(
@@ -289,78 +453,14 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn home(&self) -> Result<(String, String), Diagnostic> {
-        let mut ctx = self.context(
-            0,
-            Some(self.site.config.base_url.clone()),
-            &self.site.config.description,
-        );
-        ctx.insert("recent", &self.recent(RECENT_ON_HOME));
-        self.file("index.html", "index.html", &ctx)
-    }
-
-    /// Hosts serve 404.html at any depth, so its links are absolute from the site's base path.
-    fn not_found(&self) -> Result<(String, String), Diagnostic> {
-        let mut ctx = self.context(0, None, &self.site.config.description);
-        ctx.insert("root", &base_path(&self.site.config.base_url));
-        self.file("404.html", "404.html", &ctx)
-    }
-
-    fn sitemap(&self) -> Result<(String, String), Diagnostic> {
-        #[derive(Serialize)]
-        struct Entry {
-            loc: String,
-            lastmod: Option<String>,
-        }
-        let base = &self.site.config.base_url;
-        let mut entries = vec![Entry {
-            loc: base.clone(),
-            lastmod: None,
-        }];
-        for tool in self.site.tools().keys() {
-            entries.push(Entry {
-                loc: format!("{base}{}", tool_path(tool)),
-                lastmod: None,
-            });
-        }
-        for category in &self.site.config.categories {
-            entries.push(Entry {
-                loc: format!("{base}{}", category_path(&category.id)),
-                lastmod: None,
-            });
-        }
-        for path in validators::pages::output_paths() {
-            entries.push(Entry {
-                loc: format!("{base}{}", path.trim_end_matches("index.html")),
-                lastmod: None,
-            });
-        }
-        for page in &self.site.pages {
-            let lastmod = Some(page.front.updated.value.to_string());
-            entries.push(Entry {
-                loc: format!("{base}{}", page.path()),
-                lastmod,
-            });
-        }
-        let mut ctx = self.context(0, None, "");
-        ctx.insert("entries", &entries);
-        self.file("sitemap.xml", "sitemap.xml", &ctx)
-    }
-
-    fn feed(&self) -> Result<(String, String), Diagnostic> {
-        let entries = self.recent(RECENT_IN_FEED);
-        let updated = entries
-            .first()
-            .map_or_else(|| "1970-01-01".to_string(), |p| p.updated.clone());
-        let mut ctx = self.context(0, None, "");
-        ctx.insert("entries", &entries);
-        ctx.insert("feed_updated", &format!("{updated}T00:00:00Z"));
-        self.file("atom.xml", "atom.xml", &ctx)
-    }
-
     /// The validators index (`id` None) or one validator's rules, each rule linking to the
-    /// site's page that explains it when the site has one.
-    fn validators_page(&self, id: Option<&str>) -> Result<(String, String), Diagnostic> {
+    /// site's page that explains it when the site has one: the job's variables, and its path,
+    /// template, depth, canonical URL and description.
+    fn validators_page(
+        &self,
+        id: Option<&str>,
+        vars: &mut Vec<(&'static str, Value)>,
+    ) -> Result<JobFile, Diagnostic> {
         let find = |page: &str| {
             let (tool, slug) = page.split_once('/')?;
             let found = self.site.page_by_slug(slug).filter(|p| p.tool == tool)?;
@@ -374,6 +474,13 @@ impl<'a> Renderer<'a> {
             Some(id) => (format!("validators/{id}/index.html"), 2),
             None => ("validators/index.html".to_string(), 1),
         };
+        match id {
+            Some(id) => vars.push(("validator", value(&views.iter().find(|v| v.id == id))?)),
+            None => {
+                vars.push(("validator", Value::Null));
+                vars.push(("validators", value(&views)?));
+            }
+        }
         let canonical = format!(
             "{}{}",
             self.site.config.base_url,
@@ -381,23 +488,53 @@ impl<'a> Renderer<'a> {
         );
         let description =
             "The rules of errbook's config validators and the pages that explain them.";
-        let mut ctx = self.context(depth, Some(canonical), description);
-        match id {
-            Some(id) => {
-                let view = views.iter().find(|v| v.id == id);
-                ctx.insert("validator", &view);
-            }
-            None => {
-                ctx.insert("validator", &None::<()>);
-                ctx.insert("validators", &views);
-            }
-        }
-        self.file(&path, "validators.html", &ctx)
+        Ok((
+            path,
+            "validators.html",
+            Some(depth),
+            Some(canonical),
+            description.to_string(),
+        ))
     }
 
-    fn robots(&self) -> Result<(String, String), Diagnostic> {
-        self.file("robots.txt", "robots.txt", &self.context(0, None, ""))
+    fn sitemap(&self) -> Vec<SitemapEntry> {
+        let base = &self.site.config.base_url;
+        let mut entries = vec![SitemapEntry {
+            loc: base.clone(),
+            lastmod: None,
+        }];
+        for tool in self.tools.keys() {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", tool_path(tool)),
+                lastmod: None,
+            });
+        }
+        for category in &self.site.config.categories {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", category_path(&category.id)),
+                lastmod: None,
+            });
+        }
+        for path in validators::pages::output_paths() {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", path.trim_end_matches("index.html")),
+                lastmod: None,
+            });
+        }
+        for page in &self.site.pages {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", page.path()),
+                lastmod: Some(page.front.updated.value.to_string()),
+            });
+        }
+        entries
     }
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
 }
 
 /// The path part of the base URL: `https://x.org/kb/` → `/kb/`.
@@ -409,17 +546,13 @@ fn base_path(base_url: &str) -> String {
     }
 }
 
-/// The theme's static files, the highlighting stylesheet, then the site's `static/`, which
+/// The theme's static files, then the site's `static/`, which
 /// may replace any of them but not a generated page.
 pub fn static_files(site: &Site) -> Result<Vec<(String, Contents)>, RenderError> {
     let mut files: Vec<(String, Contents)> = theme::STATIC
         .iter()
         .map(|(path, text)| (path.to_string(), Contents::Bytes(text.as_bytes().to_vec())))
         .collect();
-    files.push((
-        theme::HIGHLIGHT_CSS.to_string(),
-        Contents::Bytes(highlight::stylesheet().into_bytes()),
-    ));
     let dir = site.root.join("static");
     if !dir.is_dir() {
         return Ok(files);

@@ -6,6 +6,7 @@ use std::path::Path;
 use tera::Tera;
 use walkdir::WalkDir;
 
+use super::key::{Key, KeyHasher};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, display_path};
 use crate::theme;
@@ -13,6 +14,8 @@ use crate::theme;
 /// The parsed templates of a site.
 pub struct Templates {
     pub tera: Tera,
+    /// A hash of every template's name and text, defaults included.
+    pub fingerprint: Key,
 }
 
 impl Templates {
@@ -70,13 +73,18 @@ impl Templates {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let mut hasher = KeyHasher::new();
+        for (name, text) in &sources {
+            hasher.str(name).str(text);
+        }
+        let fingerprint = hasher.finish();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape);
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(vec![template_diagnostic(&e, &files)]);
         }
-        Ok(Templates { tera })
+        Ok(Templates { tera, fingerprint })
     }
 
     /// Renders a template, turning tera's error chain into a diagnostic on the template.

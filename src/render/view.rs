@@ -6,6 +6,8 @@ use crate::content::markdown::{SectionKind, inline_html, inline_text};
 use crate::content::{Page, Signature};
 use crate::site::Site;
 
+/// What every template sees as `site`. It holds nothing that grows with the number of pages,
+/// so that adding a page re-renders only the pages that show it.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
@@ -17,14 +19,16 @@ pub struct SiteView<'a> {
     pub categories: Vec<FacetView<'a>>,
 }
 
-/// A tool or a category, with its listing page.
+/// A tool or a category, with its listing page. `count` (pages in it) is filled for the
+/// home page's lists only.
 #[derive(Serialize)]
 pub struct FacetView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub description: &'a str,
     pub path: String,
-    pub count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 /// A page as listed elsewhere: home, listings, related errors, the feed.
@@ -128,35 +132,51 @@ pub fn category_path(id: &str) -> String {
 
 pub fn site_view(site: &Site) -> SiteView<'_> {
     let config = &site.config;
+    let (tools, categories) = facets(site, false);
     SiteView {
         title: &config.title,
         description: &config.description,
         base_url: &config.base_url,
         language: &config.language,
         validator_endpoint: config.validator_endpoint.as_deref(),
-        tools: site
-            .tools()
-            .into_iter()
-            .map(|(tool, pages)| FacetView {
-                id: tool,
-                name: tool,
-                description: "",
-                path: tool_path(tool),
-                count: pages.len(),
-            })
-            .collect(),
-        categories: config
-            .categories
-            .iter()
-            .map(|c| FacetView {
-                id: &c.id,
-                name: &c.name,
-                description: &c.description,
-                path: category_path(&c.id),
-                count: site.in_category(&c.id).len(),
-            })
-            .collect(),
+        tools,
+        categories,
     }
+}
+
+/// The site's tools (in name order) and its categories (in config order), with their page
+/// counts when `counted`.
+pub fn facets(site: &Site, counted: bool) -> (Vec<FacetView<'_>>, Vec<FacetView<'_>>) {
+    let tools = site
+        .tools()
+        .into_iter()
+        .map(|(tool, pages)| FacetView {
+            id: tool,
+            name: tool,
+            description: "",
+            path: tool_path(tool),
+            count: counted.then_some(pages.len()),
+        })
+        .collect();
+    let mut per_category: std::collections::HashMap<&str, usize> = Default::default();
+    if counted {
+        for page in &site.pages {
+            *per_category.entry(&page.front.category.value).or_default() += 1;
+        }
+    }
+    let categories = site
+        .config
+        .categories
+        .iter()
+        .map(|c| FacetView {
+            id: &c.id,
+            name: &c.name,
+            description: &c.description,
+            path: category_path(&c.id),
+            count: counted.then(|| per_category.get(c.id.as_str()).copied().unwrap_or(0)),
+        })
+        .collect();
+    (tools, categories)
 }
 
 fn category_name<'a>(site: &'a Site, page: &'a Page) -> &'a str {
@@ -177,6 +197,8 @@ pub fn page_link<'a>(site: &'a Site, page: &'a Page) -> PageLink<'a> {
     }
 }
 
+/// A page's view without the HTML of its sections, which is the costly part (markdown parsed
+/// again, code highlighted): [`fill_sections_html`] adds it once the page is to be rendered.
 pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'a> {
     let page = &site.pages[index];
     let front = &page.front;
@@ -198,7 +220,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             name: category_name(site, page),
             description: "",
             path: category_path(&front.category.value),
-            count: 0,
+            count: None,
         },
         signatures: front
             .signatures
@@ -214,12 +236,11 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             .body
             .sections
             .iter()
-            .zip(page.body.sections_html(&page.file, &front.sources))
-            .map(|(s, html)| SectionView {
+            .map(|s| SectionView {
                 kind: s.kind.name(),
                 title: &s.title,
                 id: &s.id,
-                html,
+                html: String::new(),
             })
             .collect(),
         sources: front
@@ -245,6 +266,17 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             .collect(),
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
         jsonld,
+    }
+}
+
+/// Puts the HTML of each section into a page view made by [`page_view`] and turned into a
+/// template value.
+pub fn fill_sections_html(view: &mut serde_json::Value, page: &Page) {
+    let html = page.body.sections_html(&page.file, &page.front.sources);
+    if let Some(sections) = view.get_mut("sections").and_then(|s| s.as_array_mut()) {
+        for (section, html) in sections.iter_mut().zip(html) {
+            section["html"] = serde_json::Value::String(html);
+        }
     }
 }
 

@@ -8,7 +8,8 @@ use std::process::Command;
 pub fn scripts() -> &'static Path {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser"));
     let modules = dir.join("node_modules/playwright-core");
-    if !modules.exists() {
+    // axe-core came later: an older install lacks it.
+    if !modules.exists() || !dir.join("node_modules/axe-core").exists() {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(dir)

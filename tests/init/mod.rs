@@ -165,7 +165,7 @@ fn init_refuses_a_directory_with_errbook_files_and_changes_nothing() {
     assert_eq!(read(repo.path().join("README.md")), "hello");
     assert_eq!(
         read(repo.path().join(".gitignore")),
-        "/target\n# errbook: the built site and the search index cache\n/public/\n/.errbook/cache/\n"
+        "/target\n# errbook: the built site and the search index cache\n/public/\n/.public.errbook-spare/\n/.errbook/cache/\n"
     );
     assert!(repo.path().join(".gitlab-ci.yml").is_file());
     assert!(!repo.path().join(".github").exists());

@@ -1,0 +1,240 @@
+//! The incremental build: after each edit of a series (pages added, edited, deleted and
+//! renamed, related links, templates, config, static files, a hand-edited output), the
+//! incremental output must equal a clean build of the same tree, byte for byte.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{copy_dir, errbook, snapshot, stderr};
+
+const PAGES: &str = "content/litellm";
+
+/// A copy of the bundled knowledge base to edit.
+fn bundled() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &tmp.path().join("content"));
+    fs::copy(repo.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
+    tmp
+}
+
+/// Builds the site incrementally; returns how many files it rendered.
+fn build(root: &Path) -> usize {
+    let out = errbook(root, &["build"]);
+    let text = stderr(&out);
+    assert!(out.status.success(), "build failed:\n{text}");
+    let line = text.lines().find(|l| l.starts_with("built ")).unwrap();
+    let rendered = line.split(" files, ").nth(1).unwrap();
+    rendered.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// The output of a clean build of a copy of the same tree (its own cache, no previous output).
+fn clean_output(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let tmp = tempfile::tempdir().unwrap();
+    for part in ["content", "templates", "static"] {
+        if root.join(part).exists() {
+            copy_dir(&root.join(part), &tmp.path().join(part));
+        }
+    }
+    fs::copy(root.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
+    let out = errbook(tmp.path(), &["build", "--clean"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    snapshot(&tmp.path().join("public"))
+}
+
+/// Builds incrementally and compares with a clean build; returns the files rendered.
+fn build_matches_clean(root: &Path, step: &str) -> usize {
+    let rendered = build(root);
+    let incremental = snapshot(&root.join("public"));
+    let clean = clean_output(root);
+    let differing: Vec<&PathBuf> = clean
+        .keys()
+        .chain(incremental.keys())
+        .filter(|p| clean.get(*p) != incremental.get(*p))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{step}: the incremental output differs from a clean build at {differing:?}"
+    );
+    let mut beside: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n == "public")
+        .collect();
+    beside.sort();
+    assert_eq!(
+        beside,
+        [".errbook", ".public.errbook-spare", "public"],
+        "{step}: no staging directory is left behind"
+    );
+    rendered
+}
+
+fn edit(root: &Path, page: &str, from: &str, to: &str) {
+    let path = root.join(PAGES).join(format!("{page}.md"));
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{page} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
+    let site = bundled();
+    let root = site.path();
+    let total = build(root);
+    assert!(total > 26, "the first build renders every file");
+    assert_eq!(build(root), 0, "nothing changed: nothing is rendered");
+    assert_eq!(build_matches_clean(root, "unchanged"), 0);
+
+    // A body edit: the search index's files that did not change are taken from the previous
+    // output (they move to the index's new directory).
+    edit(
+        root,
+        "invalid-routing-strategy",
+        "## What this error means\n",
+        "## What this error means\n\nAn added first paragraph.\n",
+    );
+    let rendered = build_matches_clean(root, "body edit");
+    assert!(
+        rendered < total,
+        "a body edit rendered {rendered} of {total}"
+    );
+
+    // A title shows on related pages and listings.
+    edit(
+        root,
+        "mock-testing-params-rejected",
+        "title: 'LiteLLM proxy",
+        "title: 'Renamed: LiteLLM proxy",
+    );
+    build_matches_clean(root, "title edit");
+
+    // A new page, then its deletion.
+    let pages = root.join(PAGES);
+    let text = fs::read_to_string(pages.join("invalid-routing-strategy.md")).unwrap();
+    let copy = text
+        .replacen("title: 'LiteLLM", "title: 'A copy of LiteLLM", 1)
+        .replace(
+            "signatures:",
+            "signatures:\n  - \"A signature only the copy has\"",
+        );
+    fs::write(pages.join("a-new-page.md"), copy).unwrap();
+    build_matches_clean(root, "page added");
+    fs::remove_file(pages.join("a-new-page.md")).unwrap();
+    build_matches_clean(root, "page deleted");
+
+    // A rename: the file moves and the pages that relate to it follow.
+    fs::rename(
+        pages.join("openrouter-free-model-rate-limit.md"),
+        pages.join("openrouter-free-tier-429.md"),
+    )
+    .unwrap();
+    for entry in fs::read_dir(&pages).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        if text.contains("- openrouter-free-model-rate-limit\n") {
+            let text = text.replace(
+                "- openrouter-free-model-rate-limit\n",
+                "- openrouter-free-tier-429\n",
+            );
+            fs::write(&path, text).unwrap();
+        }
+    }
+    build_matches_clean(root, "page renamed");
+    assert!(
+        !root
+            .join("public/litellm/openrouter-free-model-rate-limit")
+            .exists()
+    );
+
+    // A related link added: both pages show it.
+    edit(
+        root,
+        "background-health-checks-loop",
+        "related:\n",
+        "related:\n  - invalid-routing-strategy\n",
+    );
+    build_matches_clean(root, "related link added");
+
+    // A template override, then its removal.
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "{% extends \"errbook/page.html\" %}\n{% block footer %}<p>Kept by the platform team.</p>{% endblock footer %}\n",
+    )
+    .unwrap();
+    let rendered = build_matches_clean(root, "template added");
+    assert!(rendered >= 26, "a template change re-renders every page");
+    fs::remove_dir_all(root.join("templates")).unwrap();
+    build_matches_clean(root, "template removed");
+
+    // The configuration.
+    let config = fs::read_to_string(root.join("errbook.toml")).unwrap();
+    fs::write(
+        root.join("errbook.toml"),
+        config.replacen("description = \"", "description = \"Edited. ", 1),
+    )
+    .unwrap();
+    build_matches_clean(root, "config edited");
+
+    // Static files: added, changed, removed.
+    fs::create_dir_all(root.join("static/img")).unwrap();
+    fs::write(root.join("static/img/logo.svg"), "<svg/>").unwrap();
+    build_matches_clean(root, "static file added");
+    fs::write(root.join("static/img/logo.svg"), "<svg></svg>").unwrap();
+    build_matches_clean(root, "static file changed");
+    fs::remove_dir_all(root.join("static")).unwrap();
+    build_matches_clean(root, "static file removed");
+    assert!(!root.join("public/img").exists());
+
+    // Someone edits the output by hand and drops a file into it: the next builds, which take
+    // files from both trees, still give exactly the clean site.
+    let home = root.join("public/index.html");
+    let hand_edited = fs::read_to_string(&home)
+        .unwrap()
+        .replace("<body>", "<body>x");
+    fs::write(&home, hand_edited).unwrap();
+    fs::write(root.join("public/litellm/stray.html"), "stray").unwrap();
+    build_matches_clean(root, "output edited by hand");
+    build_matches_clean(root, "output edited by hand, next build");
+
+    // A damaged cache is no cache.
+    for manifest in ["live", "spare"] {
+        fs::write(root.join(".errbook/cache/build").join(manifest), "garbage").unwrap();
+    }
+    edit(
+        root,
+        "invalid-routing-strategy",
+        "An added first",
+        "An edited first",
+    );
+    build_matches_clean(root, "damaged manifests");
+}
+
+#[test]
+fn a_failed_incremental_build_leaves_the_output_as_it_was() {
+    let site = bundled();
+    let root = site.path();
+    build(root);
+    edit(
+        root,
+        "invalid-routing-strategy",
+        "title: 'LiteLLM",
+        "title: 'Changed LiteLLM",
+    );
+    build(root);
+    let before = snapshot(&root.join("public"));
+    // A broken related link fails the checks; a template that fails to render fails later.
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "{% extends \"errbook/page.html\" %}{% block footer %}{{ missing.value }}{% endblock footer %}",
+    )
+    .unwrap();
+    let out = errbook(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(snapshot(&root.join("public")), before);
+    fs::remove_dir_all(root.join("templates")).unwrap();
+    build_matches_clean(root, "after the failed build");
+}
