@@ -105,6 +105,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
         format: ValidateFormat,
+        /// The least severe findings shown: error, warning (the default) or info (also the
+        /// advice and listings).
+        #[arg(long, value_enum, default_value_t = ValidateLevel::Warning)]
+        level: ValidateLevel,
     },
     /// Preview the site: build it in memory, serve it, rebuild and reload on every edit.
     Serve {
@@ -172,6 +176,23 @@ enum SchemaChoice {
 enum ValidateFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ValidateLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<ValidateLevel> for errbook::validators::level::Level {
+    fn from(level: ValidateLevel) -> Self {
+        match level {
+            ValidateLevel::Error => Self::Error,
+            ValidateLevel::Warning => Self::Warning,
+            ValidateLevel::Info => Self::Info,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -326,7 +347,8 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             validator,
             file,
             format,
-        } => validate(validator, file, *format),
+            level,
+        } => validate(validator, file, *format, (*level).into()),
         Command::New { page } => {
             let today = jiff::ZonedDateTime::now().date();
             let path = errbook::scaffold::new_page(&cli.root, page, today)?;
@@ -555,8 +577,9 @@ fn validate(
     id: &str,
     path: &std::path::Path,
     format: ValidateFormat,
+    level: errbook::validators::level::Level,
 ) -> Result<u8, errbook::Error> {
-    use errbook::validators;
+    use errbook::validators::{self, includes};
     use std::io::Read;
 
     let Some(validator) = validators::find(id) else {
@@ -588,7 +611,15 @@ fn validate(
         String::from_utf8(bytes)
             .map_err(|_| errbook::Error::new(format!("{} is not UTF-8 text", path.display())))?
     };
-    let findings = validator.validate(&text);
+    // Included files are read next to the config, as LiteLLM reads them; stdin has no place.
+    let findings = if stdin {
+        validator.validate_with(&text, &includes::NotFollowed(includes::NOT_FROM_STDIN))
+    } else {
+        validator.validate_with(&text, &includes::FromDisk::new(path))
+    };
+    let failing = findings.iter().any(|f| f.severity == Severity::Error);
+    let hidden = findings.iter().filter(|f| !level.shows(f.severity)).count();
+    let findings = level.filter(findings);
     // A closed pipe (e.g. `| head`) is not an error worth a panic: write and ignore failures.
     let stdout = report::stdout();
     match format {
@@ -601,17 +632,45 @@ fn validate(
             } else {
                 path.display().to_string()
             };
-            let file = errbook::source::SourceFile::new(name.clone(), text);
-            let diagnostics = validators::output::diagnostics(&findings, &file);
-            report::human_in_memory(&diagnostics, &file, &stdout);
+            let mut files = vec![errbook::source::SourceFile::new(name.clone(), text)];
+            // Findings in included files are shown with their lines, read back next to the
+            // config (they were read from there a moment ago), and named from where the
+            // command runs, like the config.
+            let dir = path.parent().unwrap_or(std::path::Path::new(""));
+            let mut findings = findings;
+            for f in &mut findings {
+                if let Some(included) = &f.file {
+                    f.file = Some(errbook::source::display_path(&dir.join(included)));
+                }
+            }
+            for included in findings.iter().filter_map(|f| f.file.as_deref()) {
+                if files.iter().any(|f| f.display_path() == included) {
+                    continue;
+                }
+                let at = std::path::Path::new(included);
+                let text = std::fs::metadata(at)
+                    .ok()
+                    .filter(|m| m.is_file() && m.len() <= validators::MAX_INPUT_BYTES as u64)
+                    .and_then(|_| std::fs::read(at).ok())
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                files.push(errbook::source::SourceFile::new(included, text));
+            }
+            let diagnostics = validators::output::diagnostics_in(&findings, &files);
+            report::human_in_memory_files(&diagnostics, &files, &stdout);
             if findings.is_empty() {
                 stdout.line(format_args!(
                     "{name}: no problems found by {}",
                     validator.id()
                 ));
             }
+            if hidden > 0 {
+                stdout.line(format_args!(
+                    "{hidden} finding{} below the `{level}` level not shown; `--level info` shows everything",
+                    if hidden == 1 { "" } else { "s" }
+                ));
+            }
         }
     }
-    let failing = findings.iter().any(|f| f.severity == Severity::Error);
     Ok(if failing { PROBLEMS } else { OK })
 }

@@ -170,12 +170,30 @@ pub fn build_summary(diagnostics: &[Diagnostic], root: &Path, out: &Out, verbose
 /// Prints the diagnostics of one file held in memory (a config read from stdin, say), ordered
 /// by position, then a summary line.
 pub fn human_in_memory(diagnostics: &[Diagnostic], file: &SourceFile, out: &Out) {
+    human_in_memory_files(diagnostics, std::slice::from_ref(file), out);
+}
+
+/// [`human_in_memory`] for diagnostics in several files held in memory (a config and the files
+/// it includes); each diagnostic is shown with the file whose display path it names, the
+/// first file when none does.
+pub fn human_in_memory_files(diagnostics: &[Diagnostic], sources: &[SourceFile], out: &Out) {
     let mut files = SimpleFiles::new();
     // The name as the user gave it (an absolute path stays absolute).
-    let id = files.add(file.path.to_string_lossy().into_owned(), file.text.clone());
+    let ids: Vec<(String, usize)> = sources
+        .iter()
+        .map(|f| {
+            let name = f.path.to_string_lossy().into_owned();
+            (f.display_path(), files.add(name, f.text.clone()))
+        })
+        .collect();
     let config = Config::default();
     let mut buffer = out.buffer();
     for d in sorted(diagnostics) {
+        let id = ids
+            .iter()
+            .find(|(path, _)| *path == d.file)
+            .or(ids.first())
+            .map_or(0, |(_, id)| *id);
         let _ = emit(d, &files, id, &config, &mut buffer);
     }
     out.print(&buffer);

@@ -11,6 +11,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("robots.txt", include_str!("../templates/robots.txt")),
     ("search.html", include_str!("../templates/search.html")),
+    (
+        "validators.html",
+        include_str!("../templates/validators.html"),
+    ),
 ];
 
 /// Default static files by output path; a file at the same path in `static/` replaces one.

@@ -497,7 +497,7 @@ fn the_validator_api_round_trips() {
     let rule = &validator["rules"][1];
     assert_eq!(rule["id"], "unknown-field");
     assert_eq!(rule["severity"], "error");
-    assert_eq!(rule["url"], "/errbook/config-unknown-key/");
+    assert_eq!(rule["url"], "/validators/errbook-toml/#unknown-field");
 
     let good = fs::read(fixture().join("errbook.toml")).unwrap();
     let (status, answer) = server.post("/api/validate/errbook-toml", &good);
@@ -516,9 +516,32 @@ fn the_validator_api_round_trips() {
             "line": 3,
             "column": 1,
             "help": "did you mean `output_dir`?",
-            "url": "/errbook/config-unknown-key/",
+            "url": "/validators/errbook-toml/#unknown-field",
         }]})
     );
+    // `?level=` chooses what is answered; an unknown level is refused.
+    let (status, answer) = server.post("/api/validate/errbook-toml?level=error", bad);
+    assert_eq!(status, 200);
+    assert_eq!(answer["diagnostics"].as_array().unwrap().len(), 1);
+    let (status, _) = server.post("/api/validate/errbook-toml?level=loud", bad);
+    assert_eq!(status, 400);
+    // Includes in pasted text are never read on the server: not even looked up.
+    let (status, answer) = server.post(
+        "/api/validate/litellm-proxy?level=info",
+        b"include:\n  - /etc/hostname\n  - ../../errbook.toml\n",
+    );
+    assert_eq!(status, 200);
+    let rules: Vec<&str> = answer["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["include-not-followed"]);
+    // The rule URL resolves on the preview too.
+    let (status, page) = server.get("/validators/errbook-toml/");
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"unknown-field\""));
 
     let (status, answer) = server.post("/api/validate/no-such-validator", b"x");
     assert_eq!(status, 404);

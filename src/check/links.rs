@@ -69,6 +69,19 @@ fn resolve(site: &Site, page: &Page, href: &str) -> Result<(), String> {
         match parts.as_slice() {
             [] => None,
             ["category", id] if site.config.category(id).is_some() => None,
+            ["validators"] => None,
+            // A validator's page has an anchor per rule.
+            ["validators", id] => {
+                let Some(validator) = crate::validators::find(id) else {
+                    return Err(format!("no validator `{id}` is published at {url}"));
+                };
+                return match fragment.filter(|f| !f.is_empty()) {
+                    Some(rule) if !validator.rules().iter().any(|r| r.id == rule) => {
+                        Err(format!("the `{id}` validator has no rule `#{rule}`"))
+                    }
+                    _ => Ok(()),
+                };
+            }
             [tool] if site.has_tool(tool) => None,
             [tool, slug] if site.page_by_slug(slug).is_some_and(|p| p.tool == *tool) => {
                 site.page_by_slug(slug)

@@ -23,6 +23,7 @@ use crate::search::export::SearchAssets;
 use crate::site::Site;
 use crate::source::display_path;
 use crate::theme;
+use crate::validators;
 pub use key::Key;
 use key::KeyHasher;
 pub use templates::Templates;
@@ -112,6 +113,8 @@ pub fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     ]);
     jobs.extend(site.tools().into_keys().map(Job::Tool));
     jobs.extend(site.config.categories.iter().map(|c| Job::Category(&c.id)));
+    jobs.push(Job::Validators);
+    jobs.extend(validators::ids().map(Job::Validator));
     jobs
 }
 
@@ -163,6 +166,10 @@ pub enum Job<'a> {
     Search,
     Tool(&'a str),
     Category(&'a str),
+    /// `validators/index.html`: every registered config validator.
+    Validators,
+    /// `validators/<id>/index.html`: a validator's rules, the anchors rule URLs point at.
+    Validator(&'static str),
 }
 
 /// A template variable.
@@ -192,6 +199,10 @@ struct Renderer<'a> {
     base_key: Key,
 }
 
+/// Where a job's file goes and how it is introduced: its path, template, depth below the site
+/// root (`None`: links from the base path), canonical URL and description.
+type JobFile = (String, &'static str, Option<usize>, Option<String>, String);
+
 /// A file ready to render: its template and variables, and the key of all of them.
 struct Prepared {
     path: String,
@@ -212,6 +223,8 @@ const JOB_VARS: &[&str] = &[
     "categories",
     "entries",
     "feed_updated",
+    "validator",
+    "validators",
 ];
 
 #[derive(Serialize)]
@@ -287,8 +300,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let config = &site.config;
         let mut vars: Vec<(&'static str, Value)> = Vec::with_capacity(6);
-        let (path, template, depth, canonical, description): (String, _, _, _, String) = match *job
-        {
+        let (path, template, depth, canonical, description): JobFile = match *job {
             Job::Page(index) => {
                 let view = page_view(site, index, jsonld::for_page(site, index));
                 let path = format!("{}index.html", view.path);
@@ -378,6 +390,8 @@ impl<'a> Renderer<'a> {
                     category.description.clone(),
                 )
             }
+            Job::Validators => self.validators_page(None, &mut vars)?,
+            Job::Validator(id) => self.validators_page(Some(id), &mut vars)?,
         };
         // `depth` is how many directories below the site root the file is, so links stay
         // relative and the site works from any path.
@@ -439,6 +453,50 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// The validators index (`id` None) or one validator's rules, each rule linking to the
+    /// site's page that explains it when the site has one: the job's variables, and its path,
+    /// template, depth, canonical URL and description.
+    fn validators_page(
+        &self,
+        id: Option<&str>,
+        vars: &mut Vec<(&'static str, Value)>,
+    ) -> Result<JobFile, Diagnostic> {
+        let find = |page: &str| {
+            let (tool, slug) = page.split_once('/')?;
+            let found = self.site.page_by_slug(slug).filter(|p| p.tool == tool)?;
+            Some(validators::pages::PageRef {
+                path: found.path(),
+                title: found.front.title.value.clone(),
+            })
+        };
+        let views = validators::pages::views(&find);
+        let (path, depth) = match id {
+            Some(id) => (format!("validators/{id}/index.html"), 2),
+            None => ("validators/index.html".to_string(), 1),
+        };
+        match id {
+            Some(id) => vars.push(("validator", value(&views.iter().find(|v| v.id == id))?)),
+            None => {
+                vars.push(("validator", Value::Null));
+                vars.push(("validators", value(&views)?));
+            }
+        }
+        let canonical = format!(
+            "{}{}",
+            self.site.config.base_url,
+            path.trim_end_matches("index.html")
+        );
+        let description =
+            "The rules of errbook's config validators and the pages that explain them.";
+        Ok((
+            path,
+            "validators.html",
+            Some(depth),
+            Some(canonical),
+            description.to_string(),
+        ))
+    }
+
     fn sitemap(&self) -> Vec<SitemapEntry> {
         let base = &self.site.config.base_url;
         let mut entries = vec![SitemapEntry {
@@ -454,6 +512,12 @@ impl<'a> Renderer<'a> {
         for category in &self.site.config.categories {
             entries.push(SitemapEntry {
                 loc: format!("{base}{}", category_path(&category.id)),
+                lastmod: None,
+            });
+        }
+        for path in validators::pages::output_paths() {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", path.trim_end_matches("index.html")),
                 lastmod: None,
             });
         }
@@ -534,6 +598,7 @@ fn generated_paths(site: &Site) -> HashSet<String> {
     .map(String::from)
     .collect();
     paths.extend(site.pages.iter().map(|p| format!("{}index.html", p.path())));
+    paths.extend(validators::pages::output_paths());
     paths.extend(
         site.tools()
             .into_keys()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -14,6 +14,8 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::diagnostic::Severity;
+use crate::validators::includes::{NOT_IN_PREVIEW, NotFollowed};
+use crate::validators::level::Level;
 use crate::validators::{self, ConfigValidator, MAX_INPUT_BYTES, REGISTRY, refusal};
 
 /// Longest a validation may run; a validator that takes longer is answered 503 (it keeps its
@@ -43,6 +45,14 @@ struct RuleView {
     severity: Severity,
     summary: &'static str,
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
+}
+
+/// `?level=error|warning|info`: the least severe findings answered (warning by default).
+#[derive(serde::Deserialize)]
+pub struct ValidateQuery {
+    level: Option<String>,
 }
 
 /// `GET /api/validators`: every validator and its rules.
@@ -60,6 +70,7 @@ pub async fn list() -> Json<serde_json::Value> {
                     severity: r.severity,
                     summary: r.summary,
                     url: r.url(),
+                    page: r.page_url(),
                 })
                 .collect(),
         })
@@ -71,8 +82,14 @@ pub async fn list() -> Json<serde_json::Value> {
 pub async fn validate(
     State(slots): State<Arc<Semaphore>>,
     Path(id): Path<String>,
+    Query(query): Query<ValidateQuery>,
     body: Bytes,
 ) -> Response {
+    let level = match query.level.as_deref().map(str::parse::<Level>) {
+        None => Level::default(),
+        Some(Ok(level)) => level,
+        Some(Err(e)) => return error(StatusCode::BAD_REQUEST, e),
+    };
     let Some(validator) = validators::find(&id) else {
         let known: Vec<&str> = validators::ids().collect();
         return error(
@@ -92,13 +109,14 @@ pub async fn validate(
             "the config is not UTF-8 text".into(),
         );
     };
-    run(validator, text, slots, TIME_LIMIT).await
+    run(validator, text, level, slots, TIME_LIMIT).await
 }
 
 /// Runs one validation within the limits and turns its findings into the answer.
 async fn run(
     validator: &'static dyn ConfigValidator,
     text: String,
+    level: Level,
     slots: Arc<Semaphore>,
     time_limit: Duration,
 ) -> Response {
@@ -111,7 +129,8 @@ async fn run(
     };
     let task = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        validator.validate(&text)
+        // Text from the network: included files are never read on the server.
+        validator.validate_with(&text, &NotFollowed(NOT_IN_PREVIEW))
     });
     let findings = match tokio::time::timeout(time_limit, task).await {
         Ok(Ok(findings)) => findings,
@@ -139,7 +158,7 @@ async fn run(
         });
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
     }
-    Json(json!({ "diagnostics": findings })).into_response()
+    Json(json!({ "diagnostics": level.filter(findings) })).into_response()
 }
 
 /// A JSON error body: `{"error": "..."}`. JSON-encoded, served as JSON with nosniff, so echoed
@@ -180,6 +199,8 @@ mod tests {
                         column: 5,
                         help: None,
                         url: "/x/y/".into(),
+                        page: None,
+                        file: None,
                         refused: false,
                     }];
                 }
@@ -192,7 +213,7 @@ mod tests {
     async fn answer(text: &str, slots: Arc<Semaphore>) -> (StatusCode, serde_json::Value) {
         // Generous except for `sleep`: printing a panic's backtrace takes a while.
         let limit = Duration::from_millis(if text == "sleep" { 100 } else { 10_000 });
-        let response = run(&Unruly, text.into(), slots, limit).await;
+        let response = run(&Unruly, text.into(), Level::Info, slots, limit).await;
         let status = response.status();
         let body = axum::body::to_bytes(response.into_body(), 1 << 20)
             .await

@@ -468,5 +468,15 @@ fn affected<'a>(
             jobs.push(Job::Category(&category.id));
         }
     }
+    // The validator pages link to the pages that explain their rules, by title.
+    let explaining: Vec<&'static str> = [old, new]
+        .iter()
+        .flatten()
+        .flat_map(|s| crate::validators::pages::explained_by(&s.path))
+        .collect();
+    if !explaining.is_empty() {
+        jobs.push(Job::Validators);
+        jobs.extend(explaining.into_iter().map(Job::Validator));
+    }
     jobs
 }

@@ -14,34 +14,39 @@ pub struct ErrbookToml;
 
 const RULES: &[RuleInfo] = &[
     RuleInfo {
+        validator: "errbook-toml",
         id: "config-syntax",
         severity: Severity::Error,
         summary: "the file is not valid TOML, or a value has the wrong type or is missing",
-        page: "errbook/config-syntax",
+        page: None,
     },
     RuleInfo {
+        validator: "errbook-toml",
         id: "unknown-field",
         severity: Severity::Error,
         summary: "a key errbook does not know, usually a misspelling (with a did-you-mean)",
-        page: "errbook/config-unknown-key",
+        page: None,
     },
     RuleInfo {
+        validator: "errbook-toml",
         id: "bad-config",
         severity: Severity::Error,
         summary: "a known key with a value errbook cannot use",
-        page: "errbook/config-bad-value",
+        page: None,
     },
     RuleInfo {
+        validator: "errbook-toml",
         id: "input-too-large",
         severity: Severity::Error,
         summary: "the config is larger than 1 MiB and was not checked",
-        page: "errbook/config-syntax",
+        page: None,
     },
     RuleInfo {
+        validator: "errbook-toml",
         id: "input-too-deep",
         severity: Severity::Error,
         summary: "arrays or inline tables nest deeper than 64 levels; the config was not checked",
-        page: "errbook/config-syntax",
+        page: None,
     },
 ];
 
@@ -123,6 +128,8 @@ fn finding(
         column,
         help,
         url: info.url(),
+        page: None,
+        file: None,
         refused: false,
     }
 }
@@ -210,7 +217,7 @@ mod tests {
         let f = &check("title = \"KB\"\nbase_url = \"https://x.org/\"\nouput_dir = \"out\"\n")[0];
         assert_eq!((f.rule, f.line, f.column), ("unknown-field", 3, 1));
         assert_eq!(f.help.as_deref(), Some("did you mean `output_dir`?"));
-        assert_eq!(f.url, "/errbook/config-unknown-key/");
+        assert_eq!(f.url, "/validators/errbook-toml/#unknown-field");
     }
 
     #[test]

@@ -11,11 +11,18 @@
 //! deep, an alias bomb) returns one finding whose rule is in [`REFUSAL_RULES`], located where
 //! it gave up. `errbook validate` reports it like any error; the preview server answers such a
 //! request with 400 and that finding's message instead of a list of diagnostics.
+//!
+//! Rule URLs: every rule's `url` is its entry on the validator's page that `errbook build`
+//! writes (`/validators/<validator>/#<rule>`), so it resolves in any built site; that entry
+//! links on to the knowledge-base page that explains the rule when the site has it.
 
 pub mod errbook_toml;
 
+pub mod includes;
+pub mod level;
 pub mod litellm;
 pub mod output;
+pub mod pages;
 
 use serde::Serialize;
 
@@ -29,21 +36,39 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 /// One rule of a validator, as listed by `GET /api/validators` and in the docs.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleInfo {
+    /// The validator the rule belongs to.
+    pub validator: &'static str,
     /// Stable kebab-case id; a public contract once released.
     pub id: &'static str,
     pub severity: Severity,
     /// One line: what the rule reports.
     pub summary: &'static str,
     /// The knowledge-base page that explains it, as `<tool>/<slug>` (published at
-    /// `/<tool>/<slug>/`).
-    pub page: &'static str,
+    /// `/<tool>/<slug>/`), when the bundled knowledge base has one.
+    pub page: Option<&'static str>,
 }
 
 impl RuleInfo {
-    /// The site-relative URL of the page that explains this rule.
+    /// The site-relative URL of the rule: its entry on the validator's page, which every built
+    /// site has.
     pub fn url(&self) -> String {
-        format!("/{}/", self.page)
+        rule_url(self.validator, self.id)
     }
+
+    /// The site-relative URL of the knowledge-base page that explains the rule, if any.
+    pub fn page_url(&self) -> Option<String> {
+        self.page.map(|p| format!("/{p}/"))
+    }
+}
+
+/// `/validators/<validator>/#<rule>`.
+pub fn rule_url(validator: &str, rule: &str) -> String {
+    format!("{}#{rule}", validator_path(validator))
+}
+
+/// `/validators/<validator>/`, the page listing a validator's rules.
+pub fn validator_path(validator: &str) -> String {
+    format!("/validators/{validator}/")
 }
 
 /// One problem a validator found, located in the config text (1-based line and column, in
@@ -56,8 +81,17 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub help: Option<String>,
-    /// The page that explains the rule (site-relative, e.g. `/litellm/invalid-routing-strategy/`).
+    /// The rule's entry on the validator's page (site-relative,
+    /// `/validators/litellm-proxy/#invalid-routing-strategy`); it resolves in every built site.
     pub url: String,
+    /// The knowledge-base page that explains the rule in errbook's bundled site, e.g.
+    /// `/litellm/invalid-routing-strategy/`; absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// The file the finding is in when it is not the checked config itself (a file the config
+    /// includes), as the config names it; absent for the config itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// The validator refused the input (too large, too deep, an alias bomb) rather than
     /// checking it; see the module comment. Not part of the JSON.
     #[serde(skip)]
@@ -82,6 +116,8 @@ impl Finding {
             column,
             help,
             url: rule.url(),
+            page: rule.page_url(),
+            file: None,
             refused: false,
         }
     }
@@ -117,6 +153,8 @@ impl Finding {
             column: 1,
             help: Some("check a smaller file, or split the config".into()),
             url: rule.url(),
+            page: rule.page_url(),
+            file: None,
             refused: true,
         }
     }
@@ -133,6 +171,14 @@ pub trait ConfigValidator: Send + Sync {
     /// Checks `text`. Never panics; hostile input yields findings, not errors. Findings are in
     /// order of position.
     fn validate(&self, text: &str) -> Vec<Finding>;
+
+    /// Checks `text` with the files it includes read through `includes` (the command line
+    /// reads them next to the config; the preview server and the build read none). Validators
+    /// without includes ignore them.
+    fn validate_with(&self, text: &str, includes: &dyn includes::Includes) -> Vec<Finding> {
+        let _ = includes;
+        self.validate(text)
+    }
 }
 
 /// Every validator compiled into this binary.

@@ -23,9 +23,32 @@ pub fn json(findings: &[Finding]) -> String {
 /// The findings as diagnostics on `file`, each spanning the value it points at (to the end of
 /// its token on that line), so the report can underline it. The page URL goes into the help.
 pub fn diagnostics(findings: &[Finding], file: &SourceFile) -> Vec<Diagnostic> {
+    diagnostics_in(findings, std::slice::from_ref(file))
+}
+
+/// [`diagnostics`] for findings in a config and the files it includes: `files[0]` is the
+/// config, the others are found by the name a finding's `file` gives.
+pub fn diagnostics_in(findings: &[Finding], files: &[SourceFile]) -> Vec<Diagnostic> {
     findings
         .iter()
         .map(|f| {
+            let see = f.page.as_deref().unwrap_or(&f.url);
+            let help = match &f.help {
+                Some(help) => format!("{help}\nsee {see}"),
+                None => format!("see {see}"),
+            };
+            let file = match &f.file {
+                None => files.first(),
+                Some(name) => files.iter().find(|s| s.display_path() == *name),
+            };
+            let Some(file) = file else {
+                // A file that could not be read back: the position alone, never a lost finding.
+                let name = f.file.clone().unwrap_or_default();
+                let mut d =
+                    Diagnostic::file_error(f.rule, &name, f.line, f.column, f.message.clone());
+                d.severity = f.severity;
+                return d.with_help(help);
+            };
             let start = file.offset_of(f.line, f.column.saturating_sub(1));
             let line_end = file.line_range(f.line).end.max(start);
             let rest = file.text.get(start..line_end).unwrap_or_default();
@@ -39,13 +62,7 @@ pub fn diagnostics(findings: &[Finding], file: &SourceFile) -> Vec<Diagnostic> {
                     |(i, _)| i,
                 );
             let end = start + token.max(rest.chars().next().map_or(0, char::len_utf8));
-            let mut d = Diagnostic::at(f.severity, f.rule, file, start..end, f.message.clone());
-            let help = match &f.help {
-                Some(help) => format!("{help}\nsee {}", f.url),
-                None => format!("see {}", f.url),
-            };
-            d = d.with_help(help);
-            d
+            Diagnostic::at(f.severity, f.rule, file, start..end, f.message.clone()).with_help(help)
         })
         .collect()
 }
@@ -63,7 +80,9 @@ mod tests {
             line: 2,
             column: 21,
             help: Some("h".into()),
-            url: "/litellm/invalid-routing-strategy/".into(),
+            url: "/validators/litellm-proxy/#invalid-routing-strategy".into(),
+            page: Some("/litellm/invalid-routing-strategy/".into()),
+            file: None,
             refused: false,
         }
     }
@@ -77,7 +96,12 @@ mod tests {
         assert_eq!(d["severity"], "error");
         assert_eq!(d["line"], 2);
         assert_eq!(d["column"], 21);
-        assert_eq!(d["url"], "/litellm/invalid-routing-strategy/");
+        assert_eq!(
+            d["url"],
+            "/validators/litellm-proxy/#invalid-routing-strategy"
+        );
+        assert_eq!(d["page"], "/litellm/invalid-routing-strategy/");
+        assert!(d.get("file").is_none());
         let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
         let keys = [
             "rule", "severity", "message", "line", "column", "help", "url",

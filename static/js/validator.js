@@ -10,12 +10,33 @@
     return document.querySelector('script[src="/__errbook/live.js"]') !== null;
   }
 
-  // Where to post, or null when there is nowhere: then the widget shows the command.
+  // Where to post, or null when there is nowhere: then the widget shows the command. The
+  // level asks the server for errors only, warnings and errors, or everything (`?level=`).
   function endpointFor(widget, id) {
-    if (inPreview()) return "/api/validate/" + encodeURIComponent(id);
+    var level = widget.querySelector(".validator-level");
+    var query = "?level=" + encodeURIComponent(level ? level.value : "warning");
+    if (inPreview()) return "/api/validate/" + encodeURIComponent(id) + query;
     var base = widget.getAttribute("data-endpoint");
     if (!base) return null;
-    return base.replace(/\/+$/, "") + "/" + encodeURIComponent(id);
+    return base.replace(/\/+$/, "") + "/" + encodeURIComponent(id) + query;
+  }
+
+  // The "Show" menu: the same choice as `errbook validate --level`.
+  function addLevelMenu(widget) {
+    var run = widget.querySelector(".validator-run");
+    if (!run || widget.querySelector(".validator-level")) return;
+    var label = element("label", "validator-level-label", "Show ");
+    var select = element("select", "validator-level");
+    [["error", "errors"], ["warning", "warnings and errors"], ["info", "everything, with advice"]]
+      .forEach(function (choice) {
+        var option = element("option", null, choice[1]);
+        option.value = choice[0];
+        if (choice[0] === "warning") option.selected = true;
+        select.appendChild(option);
+      });
+    label.appendChild(select);
+    run.parentNode.insertBefore(label, run);
+    run.parentNode.insertBefore(document.createTextNode(" "), run);
   }
 
   function element(tag, className, text) {
@@ -118,6 +139,7 @@
   var widgets = document.querySelectorAll("section.validator[data-validator]");
   for (var i = 0; i < widgets.length; i++) {
     (function (widget) {
+      addLevelMenu(widget);
       widget.querySelector(".validator-run").addEventListener("click", function () { run(widget); });
     })(widgets[i]);
   }

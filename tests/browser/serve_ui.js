@@ -37,7 +37,8 @@ async function widget(page, origin, w, errors) {
   const finding = findings.find((f) => f.rule === "Why: " + w.rule);
   check(finding, "no " + w.rule + " finding: " + JSON.stringify(findings));
   check(finding.at.startsWith("line " + line + ":"), "finding at " + finding.at + ", expected line " + line);
-  check(finding.href === "/" + w.page, "the finding links to " + finding.href + ", expected /" + w.page);
+  const entry = "/validators/litellm-proxy/#" + w.rule;
+  check(finding.href === entry, "the finding links to " + finding.href + ", expected " + entry);
   check(await page.$eval("#validator-line-" + line, (row) => row.className.includes("validator-line-error")),
     "line " + line + " is not highlighted");
   check(/problems? found/.test(await page.textContent(".validator-status")), "status: " + await page.textContent(".validator-status"));
@@ -64,15 +65,35 @@ async function widget(page, origin, w, errors) {
   await page.waitForFunction(() => /too many|too deep|expands/.test(document.querySelector(".validator-status").textContent),
     null, { timeout: WAIT });
 
-  // The rule link opens the page that explains the rule.
+  // The "Show" menu asks for everything: the info notes (os.environ references) appear too.
+  const shown = async () => page.$$eval(".validator-finding", (items) => items.length);
   await page.fill(".validator-input", config);
+  await page.click(".validator-run");
+  await page.waitForSelector(".validator-finding", { timeout: WAIT });
+  const atWarning = await shown();
+  check(await page.$$eval(".validator-info", (l) => l.length) === 0, "info notes shown at the default level");
+  await page.selectOption(".validator-level", "info");
+  await page.click(".validator-run");
+  await page.waitForFunction((n) => document.querySelectorAll(".validator-finding").length > n, atWarning, { timeout: WAIT });
+  check(await page.$$eval(".validator-info", (l) => l.length) > 0, "no info note at level info");
+  await page.selectOption(".validator-level", "warning");
+
+  // The rule link opens the rule's entry on the validator page, which links on to the page that
+  // explains the rule.
   await page.click(".validator-run");
   await page.waitForSelector(".validator-finding a.validator-rule", { timeout: WAIT });
   const [response] = await Promise.all([
     page.waitForNavigation({ timeout: WAIT }),
     page.click(".validator-finding a.validator-rule"),
   ]);
-  check(response && response.status() === 200, "the rule's page answered " + (response && response.status()));
+  check(response && response.status() === 200, "the rule's entry answered " + (response && response.status()));
+  check(page.url().includes("/validators/litellm-proxy/#" + w.rule), "the rule link went to " + page.url());
+  const [explained] = await Promise.all([
+    page.waitForNavigation({ timeout: WAIT }),
+    page.click("tr[id='" + w.rule + "'] td:last-child a"),
+  ]);
+  check(explained && explained.status() === 200, "the explaining page answered " + (explained && explained.status()));
+  check(page.url().includes(w.page), "the rule's entry linked to " + page.url() + ", not " + w.page);
   check(errors.length === 0, "page errors: " + errors.join("; "));
 }
 

@@ -11,17 +11,32 @@ pub fn check(config: &Config, root: &Node, out: &mut Findings) {
     cooldowns(config, out);
     order_and_weights(config, out);
     health_check_interval(config, out);
-    env_references(root, out);
+    if out.any_text_contains("os.environ/") {
+        env_references(root, out);
+    }
 }
 
+/// `sdk-retries-delay-failover`, for deployments that have somewhere to fail over to (another
+/// deployment of their group, or a fallback): the SDK's retries would only delay that.
+/// The last release whose routed calls let the SDK client retry, and the first that pins it
+/// to 0 retries (both measured).
+const SDK_RETRIES_UNTIL: &str = "1.60";
+const SDK_PINNED_FROM: &str = "1.61";
+
 fn sdk_retries(config: &Config, out: &mut Findings) {
+    let can_fail_over = |group: &str| {
+        config.group(group).is_some_and(|m| m.len() > 1) || config.has_fallback(group)
+    };
     let defaults = config
         .router_setting("default_litellm_params")
-        .and_then(|d| field(d, "max_retries"));
+        .and_then(|d| field(d, "max_retries"))
+        .filter(|_| config.groups.iter().any(|(g, _)| can_fail_over(g)));
     let per_deployment = config
         .deployments
         .iter()
-        .filter_map(|d| d.param("max_retries"));
+        .filter_map(|d| Some((d, d.param("max_retries")?)))
+        .filter(|(d, _)| can_fail_over(d.group()))
+        .map(|(_, n)| n);
     for value in defaults.into_iter().chain(per_deployment) {
         let Some(n) = as_number(value).filter(|n| *n > 0.0) else {
             continue;
@@ -30,7 +45,7 @@ fn sdk_retries(config: &Config, out: &mut Findings) {
             "sdk-retries-delay-failover",
             value.span.start,
             format!(
-                "max_retries: {n} asks the provider's SDK client to retry inside a single Router attempt: a 429 is retried there, waiting for the provider's back-off, before the Router sees the error and can cool the deployment down or fall back (the Router itself defaults max_retries to 0; whether this value reaches the SDK client depends on the LiteLLM release: newer routed calls pin the SDK to 0 retries, older ones and some regressions passed it through)"
+                "max_retries: {n} on a routed deployment: on LiteLLM {SDK_RETRIES_UNTIL} and earlier the provider's SDK client retries a 429 inside the Router's attempt, waiting out its back-off before the Router can cool the deployment down or fall back; from {SDK_PINNED_FROM} the Router calls the SDK with 0 retries and this setting does nothing (both checked by counting the calls a rate-limited endpoint receives)"
             ),
             "remove max_retries (or set 0) and let router_settings.num_retries and fallbacks handle retries",
         );
@@ -43,7 +58,7 @@ fn uncovered<'a>(config: &'a Config) -> Vec<&'a str> {
         .groups
         .iter()
         .map(|(g, _)| *g)
-        .filter(|g| !g.contains('*') && !config.has_fallback(g))
+        .filter(|g| !g.contains('*') && !config.has_fallback(g) && config.hosted_chat(g))
         .collect()
 }
 
@@ -131,6 +146,11 @@ fn cooldowns(config: &Config, out: &mut Findings) {
     }
     for (group, members) in config.groups.iter().filter(|(_, m)| m.len() > 1) {
         for &i in members {
+            // A local server never answers with a provider's 429; keeping a last-resort local
+            // deployment out of cooldown is deliberate.
+            if config.deployments[i].local {
+                continue;
+            }
             let Some(value) = config.deployments[i]
                 .param("cooldown_time")
                 .filter(|v| is_zero(v))
@@ -264,11 +284,15 @@ mod tests {
 
     #[test]
     fn sdk_retries_delay_failover() {
+        let retried = TWO.replace("{model: azure/x}", "{model: azure/x, max_retries: 3}");
         triggers(
             "sdk-retries-delay-failover",
-            "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x, max_retries: 3}\n",
-            "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x, max_retries: 0}\n",
+            &retried,
+            &retried.replace("max_retries: 3", "max_retries: 0"),
         );
+        // A lone deployment with nowhere to fail over to loses nothing by its SDK's retries.
+        let alone = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x, max_retries: 3}\n";
+        assert!(!rules_of(alone).contains(&"sdk-retries-delay-failover"));
     }
 
     #[test]

@@ -1,23 +1,36 @@
 //! The LiteLLM proxy config validator (`litellm-proxy`): the misconfigurations that turn a
-//! provider 429 into an outage instead of a fallback, located at the offending value.
+//! provider 429 into an outage instead of a fallback, and the settings the proxy silently
+//! ignores, located at the offending value (in the included file when it is there).
 //!
-//! Facts about LiteLLM come from its Router and proxy source and docs (see
-//! /work/shared/research/litellm.md in the project notes); messages say where a behaviour was
-//! inferred from code or depends on the LiteLLM version.
+//! Facts about LiteLLM come from its source and docs; where behaviour changed between releases
+//! the message says which releases behave which way (checked against the published packages).
+//! Rules about 429s, quotas and fallbacks apply to hosted chat groups (see `group.rs`).
 
+mod cycles;
 mod fallbacks;
+mod group;
+mod keys;
 mod limits;
+mod load;
 pub mod model;
+mod modes;
+mod placeholders;
+mod pyyaml;
+mod resilience;
 mod router;
+mod sections;
 
 use crate::diagnostic::Severity::{self, Error as E, Info as I, Warning as W};
 use crate::source::SourceFile;
+use crate::validators::includes::{Includes, NotFollowed};
 use crate::validators::{ConfigValidator, Finding, MAX_INPUT_BYTES, RuleInfo};
-use crate::yaml::{self, Limits};
+use load::Sources;
 use model::Config;
 
 /// The validator registered as `litellm-proxy`.
 pub struct LiteLlmProxy;
+
+const ID: &str = "litellm-proxy";
 
 const fn rule(
     id: &'static str,
@@ -26,10 +39,11 @@ const fn rule(
     page: &'static str,
 ) -> RuleInfo {
     RuleInfo {
+        validator: ID,
         id,
         severity,
         summary,
-        page,
+        page: Some(page),
     }
 }
 
@@ -41,6 +55,8 @@ const SECTIONS: &str = "litellm/router-settings-in-litellm-settings";
 const NO_FALLBACK: &str = "litellm/rate-limit-error-not-falling-back";
 const IGNORED: &str = "litellm/router-setting-silently-ignored";
 const ORDER: &str = "litellm/deployment-order-and-weights-ignored";
+const NOT_READ: &str = "litellm/config-setting-not-read";
+const INCLUDE: &str = "litellm/included-config-file-not-found";
 
 /// Every rule, with the knowledge-base page that explains it (a public contract).
 pub static RULES: &[RuleInfo] = &[
@@ -54,7 +70,7 @@ pub static RULES: &[RuleInfo] = &[
     rule(
         "fallbacks-not-a-list",
         E,
-        "a fallbacks setting is not a list, so the Router refuses to start",
+        "a fallbacks setting is not a list: the proxy refuses to start, or (1.110) ignores it",
         NOT_A_LIST,
     ),
     rule(
@@ -71,8 +87,8 @@ pub static RULES: &[RuleInfo] = &[
     ),
     rule(
         "fallback-targets-not-a-list",
-        W,
-        "a fallback's targets are a string, iterated one character at a time",
+        E,
+        "a fallback's targets are a string: refused at startup since 1.108.1, iterated by character before",
         "litellm/fallback-target-string-iterated",
     ),
     rule(
@@ -94,6 +110,18 @@ pub static RULES: &[RuleInfo] = &[
         ALIAS,
     ),
     rule(
+        "fallback-key-glob",
+        W,
+        "a fallbacks key with `*` in it (other than the `*` catch-all), which LiteLLM never matches",
+        "litellm/fallback-key-wildcard-never-matches",
+    ),
+    rule(
+        "model-group-alias-invalid",
+        E,
+        "a model_group_alias value is not a model group name (or `{model: <group>}`), or names no group",
+        NOT_READ,
+    ),
+    rule(
         "fallback-alias-key",
         W,
         "fallbacks are keyed by the real group while clients call its alias",
@@ -108,7 +136,7 @@ pub static RULES: &[RuleInfo] = &[
     rule(
         "fallback-cycle",
         W,
-        "fallbacks form a cycle, repeating requests up to max_fallbacks",
+        "groups that fall back to each other; up to 1.96 a request walks the cycle until max_fallbacks",
         CYCLE,
     ),
     rule(
@@ -118,15 +146,21 @@ pub static RULES: &[RuleInfo] = &[
         SECTIONS,
     ),
     rule(
-        "fallback-same-quota",
+        "fallback-mode-mismatch",
         W,
-        "a fallback target shares provider and API key/base with its source (heuristic)",
+        "a group falls back to a group of another mode (an embedding group to a chat model, ...)",
+        "litellm/fallback-to-a-different-mode",
+    ),
+    rule(
+        "fallback-same-quota",
+        I,
+        "a fallback target calls the same model with the same account and endpoint as its source",
         "litellm/fallback-hits-same-rate-limit",
     ),
     rule(
         "no-fallback-for-group",
-        W,
-        "a single-deployment group has no fallback, so its 429s reach clients",
+        I,
+        "a hosted chat group of one deployment has no fallback, so its 429s reach clients",
         NO_FALLBACK,
     ),
     rule(
@@ -150,25 +184,25 @@ pub static RULES: &[RuleInfo] = &[
     rule(
         "unknown-retry-policy-key",
         W,
-        "a retry_policy key LiteLLM ignores",
+        "a retry_policy key LiteLLM ignores, in whichever section the policy is",
         IGNORED,
     ),
     rule(
         "unknown-allowed-fails-policy-key",
         W,
-        "an allowed_fails_policy key LiteLLM ignores",
+        "an allowed_fails_policy key LiteLLM ignores, in whichever section the policy is",
         IGNORED,
     ),
     rule(
         "sdk-retries-delay-failover",
-        W,
-        "litellm_params.max_retries > 0 adds SDK retries inside each Router attempt",
+        I,
+        "litellm_params.max_retries > 0: SDK retries inside each Router attempt (LiteLLM 1.60 and earlier)",
         "litellm/sdk-retries-delay-fallback",
     ),
     rule(
         "zero-retries-without-fallback",
-        W,
-        "zero retries on a group without a fallback: one 429 fails the request",
+        I,
+        "zero retries on a hosted chat group without a fallback: one 429 fails the request",
         NO_FALLBACK,
     ),
     rule(
@@ -179,7 +213,7 @@ pub static RULES: &[RuleInfo] = &[
     ),
     rule(
         "rpm-cap-without-fallback",
-        W,
+        I,
         "every deployment of a group has an enforced rpm/tpm cap and the group has no fallback",
         "litellm/no-deployments-available-rpm-limit",
     ),
@@ -207,6 +241,60 @@ pub static RULES: &[RuleInfo] = &[
         "an os.environ/NAME reference that must be set where the proxy runs",
         "litellm/environment-variable-not-set",
     ),
+    rule(
+        "unexpanded-placeholder",
+        W,
+        "a ${VAR} placeholder, which LiteLLM does not expand (only os.environ/NAME is read)",
+        "litellm/env-placeholder-not-expanded",
+    ),
+    rule(
+        "unknown-top-level-key",
+        W,
+        "a top-level key the proxy never reads (with the section it belongs in, when it is a setting)",
+        NOT_READ,
+    ),
+    rule(
+        "setting-in-wrong-section",
+        W,
+        "a general_settings, litellm_settings or router_settings key placed in another section",
+        NOT_READ,
+    ),
+    rule(
+        "duplicate-key",
+        W,
+        "a key given twice (or replaced by an included file): all but the last are ignored",
+        NOT_READ,
+    ),
+    rule(
+        "unknown-litellm-param",
+        W,
+        "a litellm_params key LiteLLM does not know that is close to one it does (did you mean)",
+        "litellm/litellm-params-key-misspelled",
+    ),
+    rule(
+        "unknown-model-mode",
+        W,
+        "model_info.mode is not a mode LiteLLM knows, so its health check fails",
+        "litellm/health-check-mode-not-supported",
+    ),
+    rule(
+        "include-not-found",
+        E,
+        "an include entry names a file that does not exist: the proxy refuses to start",
+        INCLUDE,
+    ),
+    rule(
+        "include-invalid",
+        E,
+        "include is not a list of paths, or names a file that is not a YAML mapping",
+        INCLUDE,
+    ),
+    rule(
+        "include-not-followed",
+        I,
+        "included files were not checked (pasted text, standard input)",
+        INCLUDE,
+    ),
 ];
 
 /// The rule with this id; every id a check reports is in [`RULES`] (the tests trigger each).
@@ -219,25 +307,130 @@ fn info(id: &str) -> Option<&'static RuleInfo> {
 /// The rule that reports unparseable input.
 const SYNTAX: &RuleInfo = &RULES[0];
 
-/// Collects findings located in one config file.
-pub struct Findings<'a> {
-    file: &'a SourceFile,
-    out: Vec<Finding>,
+/// A finding before it is located in a file.
+struct Pending {
+    rule: &'static RuleInfo,
+    severity: Severity,
+    at: usize,
+    message: String,
+    help: String,
 }
 
-impl Findings<'_> {
-    /// Reports `rule` at byte offset `at`, with the fix as help.
+/// Collects findings at document offsets; they are located in their files at the end.
+pub struct Findings {
+    pub sources: Sources,
+    pending: Vec<Pending>,
+}
+
+impl Findings {
+    fn new(main: SourceFile) -> Findings {
+        Findings {
+            sources: Sources::new(main),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Reports `rule` at document offset `at`, with the fix as help.
     pub fn add(&mut self, rule: &str, at: usize, message: String, help: impl Into<String>) {
         if let Some(rule) = info(rule) {
-            let finding = Finding::at(rule, self.file, at, message, Some(help.into()));
-            self.out.push(finding);
+            self.push(rule, rule.severity, at, message, help.into());
         }
+    }
+
+    fn push(
+        &mut self,
+        rule: &'static RuleInfo,
+        severity: Severity,
+        at: usize,
+        message: String,
+        help: String,
+    ) {
+        self.pending.push(Pending {
+            rule,
+            severity,
+            at,
+            message,
+            help,
+        });
+    }
+
+    /// [`Findings::add`] at another severity than the rule's (a variant of the rule that the
+    /// rule table documents, e.g. a list LiteLLM does not check at startup).
+    pub fn add_as(
+        &mut self,
+        severity: Severity,
+        rule: &str,
+        at: usize,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        if let Some(rule) = info(rule) {
+            self.push(rule, severity, at, message, help.into());
+        }
+    }
+
+    /// Whether any file of the document contains `needle` (rules that look for a marker in
+    /// every value skip their walk when none has it).
+    pub fn any_text_contains(&self, needle: &str) -> bool {
+        self.sources
+            .files
+            .iter()
+            .any(|f| f.file.text.contains(needle))
+    }
+
+    /// The 1-based line and column of a document offset in its file.
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        let (loaded, local) = self.sources.locate(at);
+        loaded.file.line_col(local)
+    }
+
+    /// The findings, located, in order of file (the config first) and position, each once.
+    fn finish(self) -> Vec<Finding> {
+        // The URLs of a rule are the same for each of its findings: formatted once.
+        let mut urls: Vec<(&str, String, Option<String>)> = Vec::new();
+        let mut out: Vec<Finding> = self
+            .pending
+            .into_iter()
+            .map(|p| {
+                let (loaded, local) = self.sources.locate(p.at);
+                let (line, column) = loaded.file.line_col(local);
+                let i = match urls
+                    .iter()
+                    .position(|(id, ..)| std::ptr::eq(*id, p.rule.id))
+                {
+                    Some(i) => i,
+                    None => {
+                        urls.push((p.rule.id, p.rule.url(), p.rule.page_url()));
+                        urls.len() - 1
+                    }
+                };
+                Finding {
+                    rule: p.rule.id,
+                    severity: p.severity,
+                    message: p.message,
+                    line,
+                    column,
+                    help: Some(p.help),
+                    url: urls[i].1.clone(),
+                    page: urls[i].2.clone(),
+                    file: loaded.name.clone(),
+                    refused: false,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+        });
+        out.dedup_by(|a, b| {
+            (a.rule, &a.file, a.line, a.column) == (b.rule, &b.file, b.line, b.column)
+        });
+        out
     }
 }
 
 impl ConfigValidator for LiteLlmProxy {
     fn id(&self) -> &'static str {
-        "litellm-proxy"
+        ID
     }
 
     fn title(&self) -> &'static str {
@@ -249,18 +442,22 @@ impl ConfigValidator for LiteLlmProxy {
     }
 
     fn validate(&self, text: &str) -> Vec<Finding> {
+        self.validate_with(
+            text,
+            &NotFollowed("the config was checked as text, without the directory it lives in"),
+        )
+    }
+
+    fn validate_with(&self, text: &str, includes: &dyn Includes) -> Vec<Finding> {
         if text.len() > MAX_INPUT_BYTES {
             return vec![Finding::too_large(SYNTAX, text.len())];
         }
         let file = SourceFile::new("config.yaml", text);
-        let root = match yaml::parse(&file, 0..file.text.len(), Limits::default()) {
+        let root = match pyyaml::parse(&file) {
             Ok(root) => root,
             Err(e) => return vec![Finding::from_yaml_error(SYNTAX, &file, &e)],
         };
-        let mut findings = Findings {
-            file: &file,
-            out: Vec::new(),
-        };
+        let mut findings = Findings::new(file);
         if root.as_map().is_none() {
             let found = if root.is_null() {
                 "empty".to_string()
@@ -275,16 +472,19 @@ impl ConfigValidator for LiteLlmProxy {
                 ),
                 "write the config as `model_list:`, `router_settings:`, ... at the start of lines",
             );
-            return findings.out;
+            return findings.finish();
         }
+        load::duplicate_keys(&root, &mut findings);
+        let root = load::follow_includes(root, includes, &mut findings);
         router::check_sections(&root, &mut findings);
+        sections::check(&root, &mut findings);
+        placeholders::check(&root, &mut findings);
         let config = Config::read(&root);
+        keys::check(&config, &mut findings);
         fallbacks::check(&config, &mut findings);
         router::check(&config, &mut findings);
         limits::check(&config, &root, &mut findings);
-        let mut out = findings.out;
-        out.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
-        out
+        findings.finish()
     }
 }
 
@@ -293,18 +493,36 @@ pub(crate) mod tests {
     use super::*;
 
     /// The rule ids a config triggers.
+    /// Two hosted chat groups, `a` and `b`, on different providers and keys.
+    pub const TWO_GROUPS: &str = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: k1}\n  - model_name: b\n    litellm_params: {model: anthropic/claude, api_key: k2}\n";
+
+    /// [`TWO_GROUPS`] followed by `settings`.
+    pub fn with(settings: &str) -> String {
+        format!("{TWO_GROUPS}{settings}")
+    }
+
     pub fn rules_of(text: &str) -> Vec<&'static str> {
         LiteLlmProxy.validate(text).iter().map(|f| f.rule).collect()
     }
 
     /// Asserts that `bad` triggers `rule` and the near-identical `good` does not.
     pub fn triggers(rule: &str, bad: &str, good: &str) {
-        let found = LiteLlmProxy.validate(bad);
+        triggers_with(
+            rule,
+            bad,
+            good,
+            &NotFollowed("the tests read no included file"),
+        );
+    }
+
+    /// [`triggers`] with the included files read from `includes`.
+    pub fn triggers_with(rule: &str, bad: &str, good: &str, includes: &dyn Includes) {
+        let found = LiteLlmProxy.validate_with(bad, includes);
         assert!(
             found.iter().any(|f| f.rule == rule),
             "`{rule}` not reported for:\n{bad}\nfound: {found:#?}"
         );
-        let found = LiteLlmProxy.validate(good);
+        let found = LiteLlmProxy.validate_with(good, includes);
         assert!(
             !found.iter().any(|f| f.rule == rule),
             "`{rule}` reported for:\n{good}\nfound: {found:#?}"
@@ -325,9 +543,13 @@ pub(crate) mod tests {
         let mut seen = std::collections::HashSet::new();
         for r in RULES {
             assert!(seen.insert(r.id), "duplicate {}", r.id);
-            assert!(r.page.starts_with("litellm/"), "{}", r.page);
+            assert!(
+                r.page.is_some_and(|p| p.starts_with("litellm/")),
+                "{}",
+                r.id
+            );
         }
-        assert_eq!(RULES.len(), 28);
+        assert_eq!(RULES.len(), 40);
     }
 
     #[test]
@@ -349,14 +571,22 @@ pub(crate) mod tests {
         let sources = [
             include_str!("mod.rs"),
             include_str!("fallbacks.rs"),
+            include_str!("cycles.rs"),
+            include_str!("modes.rs"),
+            include_str!("resilience.rs"),
             include_str!("router.rs"),
             include_str!("limits.rs"),
+            include_str!("sections.rs"),
+            include_str!("placeholders.rs"),
+            include_str!("keys.rs"),
+            include_str!("load.rs"),
         ]
         .concat()
         .replace(char::is_whitespace, "");
         for r in RULES {
             assert!(
-                sources.contains(&format!("triggers(\"{}\"", r.id)),
+                sources.contains(&format!("triggers(\"{}\"", r.id))
+                    || sources.contains(&format!("triggers_with(\"{}\"", r.id)),
                 "no trigger test for `{}`",
                 r.id
             );
@@ -405,6 +635,10 @@ pub(crate) mod tests {
         let mut sorted = lines.clone();
         sorted.sort();
         assert_eq!(lines, sorted);
-        assert!(found.iter().all(|f| f.url.starts_with("/litellm/")));
+        assert!(
+            found
+                .iter()
+                .all(|f| f.url.starts_with("/validators/litellm-proxy/#"))
+        );
     }
 }

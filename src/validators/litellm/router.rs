@@ -7,10 +7,11 @@ use crate::diagnostic::did_you_mean;
 use crate::yaml::Node;
 
 /// `litellm.Router.__init__` argument names. The proxy passes a router_settings key to the
-/// Router only if it is one of these (`if k in available_args`) and drops the rest silently.
-/// From litellm/router.py at f292d1ae; the last group appears in newer Router signatures and is
-/// accepted so that configs for newer versions are not flagged.
-const ROUTER_ARGS: &[&str] = &[
+/// Router only if it is one of these (`if k in available_args`) and drops the rest (silently
+/// before 1.8x, with a warning log since). From litellm/router.py at f292d1ae, plus the
+/// arguments later releases added (`ROUTER_INIT_ARGS` of litellm/router_api.py, 1.110.2), so
+/// that configs for newer versions are not flagged.
+pub const ROUTER_ARGS: &[&str] = &[
     "assistants_config",
     "redis_url",
     "redis_host",
@@ -59,6 +60,16 @@ const ROUTER_ARGS: &[&str] = &[
     "model_group_affinity_config",
     "routing_groups",
     "enable_weighted_failover",
+    // 1.110.2 (litellm/router_api.py).
+    "redis_db",
+    "tag_filtering_match_any",
+    "tag_routing_prefix",
+    "plugins",
+    "guardrail_list",
+    "fallback_on_unsupported_params",
+    "enable_mid_stream_fallback_continuation",
+    "session_affinity_repin_on_failover",
+    "background_health_check_model_groups",
 ];
 
 /// Router arguments that the Router reads only as arguments, never from `litellm.<name>`
@@ -89,6 +100,8 @@ pub const ROUTING_STRATEGIES: &[&str] = &[
     "usage-based-routing-v2",
     // In the `RoutingStrategy` enum and accepted by the startup check of PR #18624.
     "provider-budget-routing",
+    // Accepted by the startup check of 1.110 (`valid_strategy_strings` in litellm/router.py).
+    "lar1",
 ];
 
 /// Fields of LiteLLM's `RetryPolicy` model (litellm/types/router.py).
@@ -182,18 +195,44 @@ pub fn check(config: &Config, out: &mut Findings) {
         if let Some(strategy) = field(router, "routing_strategy") {
             routing_strategy(strategy, out);
         }
-        if let Some(policy) = field(router, "retry_policy") {
-            policy_keys(policy, "retry_policy", RETRY_POLICY_KEYS, out);
+        if let Some(aliases) = field(router, "model_group_alias") {
+            model_group_aliases(config, aliases, out);
         }
-        if let Some(per_group) = field(router, "model_group_retry_policy") {
+    }
+    // The policy keys are checked wherever the policy is written: in router_settings, where
+    // the Router reads it, in litellm_settings (reported as misplaced too), and per deployment
+    // in model_info (newer releases read allowed_fails_policy there).
+    let per_deployment = config
+        .deployments
+        .iter()
+        .filter_map(|d| d.info)
+        .map(|i| (i, "model_info"));
+    let sections = config
+        .router
+        .map(|r| (r, "router_settings"))
+        .into_iter()
+        .chain(config.litellm.map(|l| (l, "litellm_settings")))
+        .chain(per_deployment);
+    for (section, name) in sections {
+        if let Some(policy) = field(section, "retry_policy") {
+            policy_keys(policy, "retry_policy", name, RETRY_POLICY_KEYS, out);
+        }
+        if let Some(per_group) = field(section, "model_group_retry_policy") {
             for (_, _, policy) in entries(per_group) {
-                policy_keys(policy, "model_group_retry_policy", RETRY_POLICY_KEYS, out);
+                policy_keys(
+                    policy,
+                    "model_group_retry_policy",
+                    name,
+                    RETRY_POLICY_KEYS,
+                    out,
+                );
             }
         }
-        if let Some(policy) = field(router, "allowed_fails_policy") {
+        if let Some(policy) = field(section, "allowed_fails_policy") {
             policy_keys(
                 policy,
                 "allowed_fails_policy",
+                name,
                 ALLOWED_FAILS_POLICY_KEYS,
                 out,
             );
@@ -227,7 +266,24 @@ fn unknown_router_settings(router: &Node, out: &mut Findings) {
         if ROUTER_ARGS.contains(&key) {
             continue;
         }
+        let home = super::sections::home_of(key);
         let (message, help) = match key {
+            "health_check_interval" | "health_check_concurrency" => (
+                format!(
+                    "`{key}` is a general_settings key: LiteLLM 1.81.3 and later refuse to start with \"'{key}' is NOT a valid router_settings parameter. Please move it to 'general_settings'.\"; earlier releases drop it, so the background health check keeps its default"
+                ),
+                format!("move `{key}` under `general_settings`"),
+            ),
+            _ if home.is_some() => (
+                format!(
+                    "`{key}` is read from {}, not from router_settings: the proxy passes only Router arguments on and drops this key, so it has no effect",
+                    home.unwrap_or_default()
+                ),
+                format!(
+                    "move `{key}` under {}",
+                    super::sections::quoted(home.unwrap_or_default())
+                ),
+            ),
             "model_list" | "search_tools" => (
                 format!(
                     "the proxy drops `{key}` from router_settings: it takes {key} from the top level of the config only"
@@ -241,13 +297,58 @@ fn unknown_router_settings(router: &Node, out: &mut Findings) {
                 };
                 (
                     format!(
-                        "`{key}` is not a LiteLLM Router setting: the proxy passes only Router arguments on and drops this key without a word, so it has no effect"
+                        "`{key}` is not a LiteLLM Router setting: the proxy passes only Router arguments on and drops this key (silently before 1.81.3, with a \"not a valid argument for Router.__init__()\" warning since), so it has no effect"
                     ),
                     help,
                 )
             }
         };
-        out.add("unknown-router-setting", key_node.span.start, message, help);
+        // Since 1.81.3 these two stop the proxy at startup.
+        let startup = matches!(key, "health_check_interval" | "health_check_concurrency");
+        out.add_as(
+            if startup {
+                crate::diagnostic::Severity::Error
+            } else {
+                crate::diagnostic::Severity::Warning
+            },
+            "unknown-router-setting",
+            key_node.span.start,
+            message,
+            help,
+        );
+    }
+}
+
+/// `model-group-alias-invalid`: each alias must name one model group, as a string or as
+/// `{model: <group>, hidden: <bool>}`. A list fails every request for the alias (1.110 answers
+/// "There are no healthy deployments for this model", 1.80 a TypeError; both measured).
+fn model_group_aliases(config: &Config, aliases: &Node, out: &mut Findings) {
+    for (alias, _, value) in entries(aliases) {
+        let target = value
+            .as_text()
+            .or_else(|| field(value, "model").and_then(Node::as_text));
+        match target {
+            Some(group) if config.resolves(group) => {}
+            Some(group) => out.add(
+                "model-group-alias-invalid",
+                value.span.start,
+                format!(
+                    "alias `{alias}` points at `{group}`, which is no model group of model_list: requests for `{alias}` fail with `BadRequestError: You passed in model={group}. There is no 'model_name' with this string`"
+                ),
+                format!("point `{alias}` at the model_name of a group"),
+            ),
+            None => out.add(
+                "model-group-alias-invalid",
+                value.span.start,
+                format!(
+                    "alias `{alias}` is {}, not the name of one model group: every request for `{alias}` fails (LiteLLM 1.110 answers \"There are no healthy deployments for this model\", 1.80 raises a TypeError). An alias cannot spread requests over several groups",
+                    value.kind()
+                ),
+                format!(
+                    "name one group (`{alias}: <group>`); to balance over several deployments, give them the same model_name"
+                ),
+            ),
+        }
     }
 }
 
@@ -276,13 +377,19 @@ fn routing_strategy(value: &Node, out: &mut Findings) {
         "invalid-routing-strategy",
         value.span.start,
         format!(
-            "`{strategy}` is not a LiteLLM routing strategy. Since PR #18624 (January 2026) the proxy refuses to start with \"Invalid routing_strategy\"; older releases start, no strategy branch picks a deployment, and requests fail with \"No deployments available for selected model\""
+            "`{strategy}` is not a LiteLLM routing strategy: LiteLLM 1.80.12 and later refuse to start with \"Invalid routing_strategy: '{strategy}'\"; 1.80.11 and earlier start, no strategy branch picks a deployment, and every request fails with \"No deployments available for selected model\""
         ),
         help,
     );
 }
 
-fn policy_keys(policy: &Node, name: &str, allowed: &[&'static str], out: &mut Findings) {
+fn policy_keys(
+    policy: &Node,
+    name: &str,
+    section: &str,
+    allowed: &[&'static str],
+    out: &mut Findings,
+) {
     let rule = if name == "allowed_fails_policy" {
         "unknown-allowed-fails-policy-key"
     } else {
@@ -300,7 +407,7 @@ fn policy_keys(policy: &Node, name: &str, allowed: &[&'static str], out: &mut Fi
             rule,
             key_node.span.start,
             format!(
-                "`{key}` is not a field of LiteLLM's {name}: the policy model ignores unknown keys, so this setting has no effect"
+                "`{key}` is not a field of LiteLLM's {name} (here in {section}): the policy model ignores unknown keys, so this setting has no effect"
             ),
             help,
         );
@@ -340,6 +447,23 @@ mod tests {
             "router-setting-ignored-in-litellm-settings",
             "litellm_settings:\n  retry_policy: {RateLimitErrorRetries: 0}\n",
             "litellm_settings:\n  num_retries: 0\n",
+        );
+    }
+
+    #[test]
+    fn model_group_alias_invalid() {
+        let models = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n  - model_name: b\n    litellm_params: {model: openai/y}\n";
+        triggers(
+            "model-group-alias-invalid",
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: [a, b]\n"),
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: a\n"),
+        );
+        triggers(
+            "model-group-alias-invalid",
+            &format!("{models}router_settings:\n  model_group_alias:\n    llm: {{model: c}}\n"),
+            &format!(
+                "{models}router_settings:\n  model_group_alias:\n    llm: {{model: b, hidden: true}}\n"
+            ),
         );
     }
 
