@@ -67,6 +67,12 @@ fn main() {
             &mut clock,
             &mut times,
         );
+        signatures::check_found(&cx, &mut out);
+        lap(
+            "  of the rules: signature-not-found",
+            &mut clock,
+            &mut times,
+        );
         let blocks: Vec<Vec<quality::Block>> = site
             .pages
             .iter()

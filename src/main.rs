@@ -398,13 +398,13 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
             category,
             text,
         } => {
-            let text = if text.len() == 1 && text[0] == "-" {
-                let mut input = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+            let paste = if text.len() == 1 && text[0] == "-" {
+                let mut input = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut input)
                     .map_err(|e| errbook::Error::new(format!("could not read stdin: {e}")))?;
-                input
+                errbook::search::Paste::from_bytes(&input)
             } else {
-                text.join(" ")
+                errbook::search::Paste::from_text(text.join(" "))
             };
             let index = errbook::search::for_root(&cli.root)?;
             let filter = errbook::search::Filter {
@@ -412,21 +412,56 @@ fn run(cli: &Cli) -> Result<u8, errbook::Error> {
                 category: category.clone(),
             };
             index.check_filter(&filter)?;
-            let hits = index.query(&text, *limit, &filter);
+            let hits = index.query(&paste.text, *limit, &filter);
+            let found = hits
+                .first()
+                .is_some_and(|h| h.matched != errbook::search::Match::Words);
             if *json {
-                println!("{}", errbook::search::results_json(&hits));
+                println!("{}", errbook::search::response_json(&hits, &paste));
             } else {
-                for (n, hit) in hits.iter().enumerate() {
-                    println!("{}. {}\n   {}", n + 1, hit.title, hit.url);
-                    if let Some(signature) = &hit.signature {
-                        println!("   matched signature: {signature}");
-                    }
-                }
-                if hits.is_empty() {
-                    eprintln!("no page matches");
-                }
+                print_search(&hits, &paste);
             }
-            Ok(if hits.is_empty() { PROBLEMS } else { OK })
+            Ok(if found { OK } else { PROBLEMS })
+        }
+    }
+}
+
+/// The human answer of `errbook search`: the pages that match the error, or a plain line
+/// saying none does, with the pages that only share words listed as possibly related.
+fn print_search(hits: &[errbook::search::SearchHit], paste: &errbook::search::Paste) {
+    use errbook::search::Match;
+    if paste.replaced_bytes > 0 {
+        eprintln!(
+            "note: {} byte(s) of the input were not UTF-8 and were read as U+FFFD",
+            paste.replaced_bytes
+        );
+    }
+    if paste.cut_bytes > 0 {
+        eprintln!(
+            "note: the input is over 1 MiB; its first {} byte(s) were not searched",
+            paste.cut_bytes
+        );
+    }
+    let matching = hits.iter().filter(|h| h.matched != Match::Words).count();
+    if hits.is_empty() {
+        println!("No page matches this error, and no page shares its words.");
+        return;
+    }
+    if matching == 0 {
+        println!("No page matches this error. Pages that share words with it (possibly related):");
+    }
+    for (n, hit) in hits.iter().enumerate() {
+        if n == matching && matching > 0 {
+            println!("Possibly related (shared words):");
+        }
+        println!("{}. {}\n   {}", n + 1, hit.title, hit.url);
+        if let Some(signature) = &hit.signature {
+            match hit.matched {
+                Match::Partial => {
+                    println!("   partial match (the text looks cut off) of signature: {signature}")
+                }
+                _ => println!("   matched signature: {signature}"),
+            }
         }
     }
 }

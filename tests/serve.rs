@@ -744,6 +744,45 @@ fn the_search_api_ranks_the_page_whose_signature_matches() {
     assert_eq!(results(&format!("{query}&category=rate-limit")), 0);
     assert_eq!(results(&format!("{query}&tool=errbok")), 0);
     assert!(results(&format!("{query}&tool=&category=")) > 0);
+
+    // How a page matched comes with it, and a query that is not UTF-8 once percent-decoded
+    // (a log with Latin-1 bytes) is read lossily and answered, with the replaced bytes counted.
+    assert_eq!(first["match"], "signature");
+    let (status, body) = server.get(&format!("{query}%20caf%E9%FF"));
+    assert_eq!(status, 200, "{body}");
+    let lossy: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(lossy["replaced_bytes"], 2, "{body}");
+    assert_eq!(lossy["results"][0]["slug"], "config-unknown-key");
+
+    // A long log is posted as the body: any bytes, up to 1 MiB; more is refused with 413.
+    let mut log = b"INFO junk \xff\xfe\n".repeat(2000);
+    log.extend_from_slice(b"error: unknown key `titel` in errbook.toml at line 3\n");
+    let (status, json) = server.post("/api/search?limit=2", &log);
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["results"][0]["slug"], "config-unknown-key", "{json}");
+    assert_eq!(json["results"][0]["match"], "signature");
+    assert_eq!(json["replaced_bytes"], 4000);
+    let (status, _) = server.post("/api/search", &vec![b'a'; (1 << 20) + 1]);
+    assert_eq!(status, 413);
+
+    // The browser's filters are filled from the tools and categories that have pages.
+    let (status, body) = server.get("/api/search/facets");
+    assert_eq!(status, 200, "{body}");
+    let facets: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        facets["tools"]
+            .as_array()
+            .unwrap()
+            .contains(&"errbook".into()),
+        "{body}"
+    );
+    assert!(
+        facets["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["config", "Configuration"])),
+        "{body}"
+    );
 }
 
 #[path = "browser/playwright.rs"]

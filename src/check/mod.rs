@@ -83,6 +83,7 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
         || {
             let mut out = Vec::new();
             signatures::check_site(&cx, &mut out);
+            signatures::check_found(&cx, &mut out);
             out
         },
     );

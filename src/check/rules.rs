@@ -125,6 +125,11 @@ pub const RULES: &[RuleInfo] = &[
         "two pages' signatures match the same text",
     ),
     lint(
+        "signature-not-found",
+        E,
+        "another page's signature outranks a page for its own literal signature or example",
+    ),
+    lint(
         "signature-example-mismatch",
         E,
         "a regex signature does not match one of its own examples",

@@ -1,6 +1,8 @@
 //! The signature rules: `signature-example-mismatch`, a regex that does not match one of its
-//! own `example:` messages; and `signature-collision`, two pages whose signatures match the
-//! same text, so a pasted log would land on both.
+//! own `example:` messages; `signature-not-found`, the site's own search run on every literal
+//! signature and example, reporting a page that another page's signature outranks for its own
+//! error text; and `signature-collision`, two pages whose signatures match the same text, so a
+//! pasted log would land on both.
 //!
 //! Each page's literal signatures are the sample texts. One Aho-Corasick automaton holds every
 //! literal signature and, for every regex, a run of text any match must contain; a single
@@ -13,11 +15,15 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use regex_lite::Regex;
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 use crate::check::Context;
 use crate::content::{Page, Signature};
 use crate::diagnostic::Diagnostic;
 use crate::search;
-use crate::search::signatures::MatchText;
+use crate::search::normalize::normalize;
+use crate::search::signatures::{MatchText, SignatureEntry};
 
 /// Shorter required runs would make most regexes candidates for most samples.
 const MIN_RUN: usize = 4;
@@ -128,6 +134,154 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// `signature-not-found`: search's signature tier, run on each literal signature and each
+/// example as if a reader pasted it. Signature matches rank first and the most specific one
+/// wins, so no full-text index is needed: a page comes first for its own text unless another
+/// page's signature matches that text more specifically (ties are ordered by the pages' words
+/// and are `signature-collision`'s business), or unless search does not match the text at all.
+///
+/// A literal's own text can only be tied, never outranked: any other signature that matches
+/// it needs at most as many literal characters as the text has. So literals are only checked
+/// to match themselves once normalized, and the signature tier runs on the examples.
+pub fn check_found(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let pages = &cx.site.pages;
+    let unmatched_literals: Vec<Diagnostic> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.front.signatures.iter().filter_map(move |sig| {
+                let Signature::Literal(text) = &sig.value else {
+                    return None;
+                };
+                if !normalize(text).spaced.is_empty() {
+                    return None;
+                }
+                Some(
+                    cx.report(
+                        "signature-not-found",
+                        page,
+                        sig.span.clone(),
+                        "search does not match this text: normalized like a paste (log \
+                         prefixes, escapes and colour codes removed), nothing is left of it",
+                    )
+                    .with_help("use the message itself, without a timestamp or level prefix"),
+                )
+            })
+        })
+        .collect();
+    out.extend(unmatched_literals);
+    // (page, the regex it belongs to, the example, where it is written)
+    let mut examples: Vec<(usize, usize, &str, &Range<usize>)> = Vec::new();
+    let mut first = 0;
+    for (p, page) in pages.iter().enumerate() {
+        for (s, sig) in page.front.signatures.iter().enumerate() {
+            for example in sig.value.examples() {
+                examples.push((p, first + s, &example.value, &example.span));
+            }
+        }
+        first += page.front.signatures.len();
+    }
+    if examples.is_empty() {
+        return;
+    }
+    let prepared: Vec<(SignatureEntry, Vec<String>)> = pages
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(p, page)| {
+            page.front
+                .signatures
+                .iter()
+                .map(move |sig| SignatureEntry::unkeyed(p, &sig.value))
+        })
+        .collect();
+    // Keys as search picks them, the rarest candidate word, with how many signatures could
+    // be keyed on a word standing in for its document frequency. Any candidate is in every
+    // text the signature matches, so the choice changes which signatures are tried, not what
+    // matches.
+    let mut frequency: HashMap<&str, u64> = HashMap::new();
+    for (_, candidates) in &prepared {
+        for word in candidates {
+            *frequency.entry(word).or_default() += 1;
+        }
+    }
+    let keys: Vec<Option<String>> = prepared
+        .iter()
+        .map(|(_, candidates)| {
+            candidates
+                .iter()
+                .min_by(|a, b| {
+                    frequency[a.as_str()]
+                        .cmp(&frequency[b.as_str()])
+                        .then_with(|| a.cmp(b))
+                })
+                .cloned()
+        })
+        .collect();
+    let entries: Vec<SignatureEntry> = prepared
+        .into_iter()
+        .zip(keys)
+        .map(|((mut entry, _), key)| {
+            entry.key = key;
+            entry
+        })
+        .collect();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut unkeyed = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.key {
+            Some(key) => by_key.entry(key).or_default().push(i),
+            None => unkeyed.push(i),
+        }
+    }
+    let found: Vec<Diagnostic> = examples
+        .par_iter()
+        .filter_map(|&(p, own_signature, text, span)| {
+            let prepared = MatchText::for_full_matches(text);
+            let tokens = prepared.tokens();
+            let mut candidates: Vec<usize> = unkeyed.clone();
+            for token in &tokens {
+                candidates.extend(by_key.get(token.as_str()).into_iter().flatten());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let full = |i: usize| entries[i].matches_fully(&prepared);
+            // An example its own regex does not match is `signature-example-mismatch`.
+            if !full(own_signature) {
+                return None;
+            }
+            let own = candidates
+                .iter()
+                .filter(|&&i| entries[i].page == p && full(i))
+                .map(|&i| entries[i].specificity)
+                .chain([entries[own_signature].specificity])
+                .max()
+                .unwrap_or_default();
+            let other = candidates
+                .iter()
+                .filter(|&&i| entries[i].page != p && entries[i].specificity > own && full(i))
+                .map(|&i| &entries[i])
+                .max_by_key(|e| e.specificity)?;
+            Some(
+                cx.report(
+                    "signature-not-found",
+                    &pages[p],
+                    span.clone(),
+                    format!(
+                        "search puts {} first for this text: its signature `{}` matches it \
+                         more specifically",
+                        pages[other.page].file.display_path(),
+                        other.pattern
+                    ),
+                )
+                .with_help(
+                    "make this page's signature more specific, or the other page's signature \
+                     narrower, so each error text finds its own page",
+                ),
+            )
+        })
+        .collect();
+    out.extend(found);
 }
 
 pub fn check_site(cx: &Context, out: &mut Vec<Diagnostic>) {

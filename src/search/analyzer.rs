@@ -22,11 +22,13 @@ pub const ANALYZER_NAME: &str = "errbook_error_text";
 /// Longer tokens are hashes, base64 blobs or whole paths: noise for search.
 pub const MAX_TOKEN_CHARS: usize = 40;
 
-/// Words too common in prose to say anything about an error. Short on purpose: `not`, `no`,
-/// `none`, `found` and every number carry meaning in error messages.
+/// Words too common in prose to say anything about an error, and the filler of questions typed
+/// in words ("why is my fallback not working"). Short on purpose: `not`, `no`, `none`, `found`,
+/// `cannot` and every number carry meaning in error messages.
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
-    "or", "that", "the", "this", "to", "was", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "doesn", "for", "from", "how",
+    "i", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to", "was", "why",
+    "with", "work", "working", "works",
 ];
 
 fn is_word(c: char) -> bool {
@@ -42,7 +44,26 @@ pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
     if text.is_ascii() {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(text.nfkd().filter(|&c| !is_combining_mark(c)).collect())
+    // Line by line, the ASCII ones as they are: a long log with a few accented lines is not
+    // decomposed whole. (Decomposition and the ordering of marks never cross a line break.)
+    let mut folded = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            folded.push('\n');
+        }
+        if line.is_ascii() {
+            folded.push_str(line);
+        } else {
+            folded.extend(line.nfkd().filter(|&c| !is_combining_mark(c)));
+        }
+    }
+    std::borrow::Cow::Owned(folded)
+}
+
+/// Whether a lowercased token is one of the [`STOPWORDS`].
+pub fn is_stopword(token: &str) -> bool {
+    // Every stopword is short: longer tokens need no comparison at all.
+    token.len() <= 7 && STOPWORDS.contains(&token)
 }
 
 /// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
@@ -61,11 +82,47 @@ pub fn query_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Calls `emit` with each token of `text`, in order, with repeats.
+pub fn for_each(text: &str, emit: impl FnMut(&str)) {
+    for_each_token(text, &mut String::new(), emit);
+}
+
+/// A set of tokens with a hash fit for short keys (the default one is built to resist
+/// attacks on long-lived maps; this set lives for one query).
+pub type TokenSet =
+    std::collections::HashSet<String, std::hash::BuildHasherDefault<super::cache::Fnv64>>;
+
+/// Every distinct token of `text`, however long: the candidate key terms of signatures.
+pub fn distinct_tokens(text: &str, into: &mut TokenSet) {
+    // A log repeats itself: each distinct compound is analyzed once.
+    let folded = fold(text);
+    let mut seen: std::collections::HashSet<
+        &str,
+        std::hash::BuildHasherDefault<super::cache::Fnv64>,
+    > = Default::default();
+    let mut scratch = String::new();
+    for_each_compound(&folded, |compound| {
+        if seen.insert(compound) {
+            emit_compound(compound, &mut scratch, &mut |t: &str| {
+                if !into.contains(t) {
+                    into.insert(t.to_string());
+                }
+            });
+        }
+    });
+}
+
 /// Calls `emit` with each token; `scratch` holds the lowercased token, so indexing a page
 /// allocates nothing per token.
 fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) {
     let folded = fold(text);
-    let text: &str = &folded;
+    for_each_compound(&folded, |compound| {
+        emit_compound(compound, scratch, &mut emit)
+    });
+}
+
+/// Calls `emit` with each compound of an already folded `text`, in order.
+fn for_each_compound<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !is_word(c) {
@@ -92,7 +149,7 @@ fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) 
                 break;
             }
         }
-        emit_compound(&text[start..end], scratch, &mut emit);
+        emit(&text[start..end]);
     }
 }
 
@@ -131,7 +188,7 @@ fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
     } else {
         scratch.push_str(&token.to_lowercase());
     }
-    if !STOPWORDS.contains(&scratch.as_str()) {
+    if !is_stopword(scratch) {
         emit(scratch);
     }
 }

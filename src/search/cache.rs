@@ -9,33 +9,59 @@ use crate::content::load::{Walked, walk_content};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::SearchIndex;
-use super::index::PageMeta;
-use super::signatures::SignatureEntry;
+use super::index::{EXAMPLE_WEIGHT, SIGNATURE_WEIGHT, SUMMARY_WEIGHT, TITLE_WEIGHT};
+use super::table::{Table, json_lines};
+use super::{Facets, SearchIndex, Stored};
 use crate::error::{Error, Result};
 use crate::site::Site;
+
+/// The layout of what the cache holds; a new one invalidates caches of the same errbook
+/// version (signature entries gained runs and partial patterns in "2"; stopwords grew in "3"; terms and partial leads in "4"; JSON lines read lazily in "5", a line at a time in "6").
+const FORMAT: &str = "search-cache-6";
 
 /// Where the cache lives below the site root.
 pub const CACHE_DIR: &str = ".errbook/cache/search";
 
-/// What is kept beside the tantivy index.
+/// What is kept beside the tantivy index in `meta.json`; page metadata and signature entries
+/// are JSON lines of their own (`pages.jsonl`, `signatures.jsonl`), read when needed.
 #[derive(Serialize, Deserialize)]
 struct Meta {
     fingerprint: String,
     base_url: String,
-    pages: Vec<PageMeta>,
-    signatures: Vec<SignatureEntry>,
+    facets: Facets,
+    /// Each signature's key term.
+    keys: Vec<Option<String>>,
+    /// Where each line of `pages.jsonl` and `signatures.jsonl` starts, and where the file
+    /// ends: a query reads only the lines it needs.
+    page_lines: Vec<u64>,
+    signature_lines: Vec<u64>,
 }
+
+const META: &str = "meta.json";
+const PAGES: &str = "pages.jsonl";
+const SIGNATURES: &str = "signatures.jsonl";
 
 pub fn dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR)
 }
 
-/// A hash of everything the index depends on: errbook's version, `errbook.toml` and every file
-/// under `content/` but hidden ones (path and bytes).
+/// A hash of everything the index depends on: errbook's version and the cache format,
+/// `errbook.toml`, and the path, size and modification time of every file under `content/` but
+/// hidden ones. Sizes and times rather than bytes: a search on a large site answers in
+/// milliseconds, and an edit changes both (as for make and cargo).
 pub fn fingerprint(root: &Path) -> Result<String> {
     let mut hasher = Fnv64::default();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.write(FORMAT.as_bytes());
+    // Field weights change what the index holds.
+    for weight in [
+        TITLE_WEIGHT,
+        SIGNATURE_WEIGHT,
+        SUMMARY_WEIGHT,
+        EXAMPLE_WEIGHT,
+    ] {
+        hasher.write_usize(weight);
+    }
     let config = root.join("errbook.toml");
     hasher.write(&fs::read(&config).map_err(|e| Error::io("read", &config, e))?);
     let mut files = Vec::new();
@@ -47,20 +73,25 @@ pub fn fingerprint(root: &Path) -> Result<String> {
             Walked::Special(_) => {}
         }
     }
-    // Each file hashed on its own, in parallel; the hashes combined in path order.
-    let hashes: Vec<u64> = files
+    let stamps: Vec<u64> = files
         .par_iter()
         .map(|path| {
-            let bytes = fs::read(path).map_err(|e| Error::io("read", path, e))?;
+            let meta = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
             let mut file = Fnv64::default();
             file.write(path.to_string_lossy().as_bytes());
             file.write_u8(0);
-            file.write(&bytes);
+            file.write_u64(meta.len());
+            file.write_u128(modified);
             Ok(file.finish())
         })
         .collect::<Result<_>>()?;
-    for hash in hashes {
-        hasher.write_u64(hash);
+    for stamp in stamps {
+        hasher.write_u64(stamp);
     }
     Ok(format!("{:016x}", hasher.finish()))
 }
@@ -75,52 +106,66 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
     let _ = fs::remove_dir_all(&staging);
     let index_dir = staging.join("index");
     fs::create_dir_all(&index_dir).map_err(|e| Error::io("create", &index_dir, e))?;
-    // Taken apart so the index's files are closed before the directory is renamed; the
-    // signatures move into the meta file and back out of it when the index is reopened.
-    let SearchIndex {
-        pages, signatures, ..
-    } = SearchIndex::build_in(site, Some(&index_dir))?;
+    // Taken apart so the index's files are closed before the directory is renamed; what it
+    // keeps beside tantivy goes to the JSON files and back out of them when it is reopened.
+    let stored = SearchIndex::build_in(site, Some(&index_dir))?.into_stored();
+    let json = |e: serde_json::Error| Error::new(e.to_string());
+    let (pages, page_lines) = json_lines(stored.pages.iter()).map_err(json)?;
+    let (signatures, signature_lines) = json_lines(stored.signatures.iter()).map_err(json)?;
     let meta = Meta {
         fingerprint,
         base_url: site.config.base_url.clone(),
-        pages,
-        signatures,
+        facets: stored.facets,
+        keys: stored.keys,
+        page_lines,
+        signature_lines,
     };
-    let meta_path = staging.join("meta.json");
-    let json = serde_json::to_vec(&meta).map_err(|e| Error::new(e.to_string()))?;
-    fs::write(&meta_path, json).map_err(|e| Error::io("write", &meta_path, e))?;
+    for (name, text) in [
+        (META, serde_json::to_string(&meta).map_err(json)?),
+        (PAGES, pages),
+        (SIGNATURES, signatures),
+    ] {
+        let path = staging.join(name);
+        fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
+    }
     if target.exists() {
         fs::remove_dir_all(&target).map_err(|e| Error::io("remove", &target, e))?;
     }
     fs::rename(&staging, &target).map_err(|e| Error::io("write", &target, e))?;
-    open_dir(&target, &meta_path_in(&target))?.ok_or_else(|| Error::new("search cache vanished"))
+    open_dir(&target)?.ok_or_else(|| Error::new("search cache vanished"))
 }
 
-fn meta_path_in(dir: &Path) -> PathBuf {
-    dir.join("meta.json")
-}
-
-fn open_dir(dir: &Path, meta_path: &Path) -> Result<Option<SearchIndex>> {
-    let Ok(bytes) = fs::read(meta_path) else {
+/// Opens the cache in `dir`; `None` when a file is missing or does not fit the others.
+fn open_dir(dir: &Path) -> Result<Option<SearchIndex>> {
+    let Some(meta) = fs::read(dir.join(META))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Meta>(&bytes).ok())
+    else {
         return Ok(None);
     };
-    let Ok(meta) = serde_json::from_slice::<Meta>(&bytes) else {
+    let (Some(pages), Some(signatures)) = (
+        Table::in_file(&dir.join(PAGES), meta.page_lines),
+        Table::in_file(&dir.join(SIGNATURES), meta.signature_lines),
+    ) else {
         return Ok(None);
     };
-    let index = SearchIndex::open(
-        &dir.join("index"),
-        meta.base_url,
-        meta.pages,
-        meta.signatures,
-    )?;
+    if signatures.len() != meta.keys.len() || pages.len() != meta.facets.of_page.len() {
+        return Ok(None);
+    }
+    let stored = Stored {
+        pages,
+        facets: meta.facets,
+        signatures,
+        keys: meta.keys,
+    };
+    let index = SearchIndex::open(&dir.join("index"), meta.base_url, stored)?;
     Ok(Some(index))
 }
 
 /// The cached index when the content has not changed since it was built.
 pub fn open_fresh(root: &Path) -> Result<Option<SearchIndex>> {
     let target = dir(root);
-    let meta_path = meta_path_in(&target);
-    let Ok(bytes) = fs::read(&meta_path) else {
+    let Ok(bytes) = fs::read(target.join(META)) else {
         return Ok(None);
     };
     #[derive(Deserialize)]
@@ -134,7 +179,7 @@ pub fn open_fresh(root: &Path) -> Result<Option<SearchIndex>> {
         return Ok(None);
     }
     // A cache that no longer opens (a crash mid-write, another errbook version) is rebuilt.
-    Ok(open_dir(&target, &meta_path).ok().flatten())
+    Ok(open_dir(&target).ok().flatten())
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions, unlike `DefaultHasher`.

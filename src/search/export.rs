@@ -10,7 +10,12 @@
 //! search/<version>/s/<n>.js      the terms whose hash falls in shard n: postings, signatures
 //! search/<version>/b/<n>.js      one long posting list (a shard points at it)
 //! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1
+//! search/<version>/k.js          a Bloom filter of every signature key term
 //! ```
+//!
+//! A signature is tried when its key term occurs anywhere in a paste. The shards of a query's
+//! ranking terms hold the signatures keyed on them; for the other tokens of a long paste the
+//! browser first asks the key filter, and loads only the shards of the tokens it may hold.
 //!
 //! Every file is a script calling `errbookSearchLoad(name, data)`, so the index loads through
 //! `<script>` elements, which browsers allow from `file://` where they refuse `fetch`.
@@ -97,15 +102,8 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
             }
         }
     }
-    let pages = index.pages();
-    let mut tools: Vec<&str> = pages.iter().map(|p| p.tool.as_str()).collect();
-    tools.dedup();
-    let mut categories: Vec<(&str, &str)> = pages
-        .iter()
-        .map(|p| (p.category.as_str(), p.category_name.as_str()))
-        .collect();
-    categories.sort();
-    categories.dedup();
+    let pages: Vec<&super::index::PageMeta> = index.pages().collect();
+    let (tools, categories) = index.facets();
     for (i, page) in pages.iter().enumerate() {
         for key in [
             format!("{TOOL_PREFIX}{}", page.tool),
@@ -151,15 +149,21 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         }
     }
     let mut unkeyed = Vec::new();
-    for (i, sig) in index.signatures().iter().enumerate() {
+    let mut keys: Vec<&str> = Vec::new();
+    for (i, sig) in index.signatures() {
         // The index orders signatures as Rust tries them, so ties resolve the same way.
         let entry = json!([
             i,
             sig.page,
             sig.regex as u8,
             js_pattern(sig),
-            sig.specificity
+            sig.specificity,
+            sig.runs,
+            sig.partial.as_deref().map(to_js),
+            sig.lead,
+            sig.terms
         ]);
+        keys.extend(sig.key.as_deref());
         match &sig.key {
             Some(key) => shards[(fnv32(key) % shard_count) as usize]
                 .1
@@ -178,6 +182,10 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
             .collect();
         files.push((format!("m/{n}"), Value::Array(rows).to_string()));
     }
+    keys.sort_unstable();
+    keys.dedup();
+    let filter = KeyFilter::of(&keys);
+    files.push(("k".to_string(), json!(base64(&filter.bits)).to_string()));
     let norms: Vec<u32> = (0..=max_norm)
         .map(FieldNormReader::id_to_fieldnorm)
         .collect();
@@ -193,6 +201,7 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         "tools": tools,
         "categories": categories,
         "g": unkeyed,
+        "keys": {"bits": filter.bits.len() * 8, "hashes": KEY_FILTER_HASHES},
     });
     files.push(("manifest".to_string(), manifest.to_string()));
 
@@ -279,11 +288,55 @@ fn js_pattern(sig: &super::signatures::SignatureEntry) -> String {
     if !sig.regex {
         return sig.pattern.clone();
     }
-    sig.pattern
+    to_js(&sig.pattern)
+}
+
+fn to_js(pattern: &str) -> String {
+    pattern
         .trim_start_matches("(?i)")
         .replace("(?P<", "(?<")
         .replace("\\A", "^")
         .replace("\\z", "$")
+}
+
+/// Bits per key term in the key filter: about 1% false positives, each costing one shard load.
+const KEY_FILTER_BITS_PER_KEY: usize = 10;
+/// Bit positions per key.
+pub const KEY_FILTER_HASHES: u32 = 7;
+
+/// A Bloom filter of key terms. Bit positions are `(h1 + i * h2) mod bits` for `i` below
+/// [`KEY_FILTER_HASHES`], with `h1` the term's FNV-1a and `h2` derived from it (`search.js`
+/// computes the same, in 32-bit arithmetic).
+pub struct KeyFilter {
+    pub bits: Vec<u8>,
+}
+
+impl KeyFilter {
+    pub fn of(keys: &[&str]) -> KeyFilter {
+        let bytes = (keys.len() * KEY_FILTER_BITS_PER_KEY).div_ceil(8).max(8);
+        let mut filter = KeyFilter {
+            bits: vec![0; bytes],
+        };
+        for key in keys {
+            let positions: Vec<usize> = filter.positions(key).collect();
+            for bit in positions {
+                filter.bits[bit / 8] |= 1 << (bit % 8);
+            }
+        }
+        filter
+    }
+
+    pub fn may_contain(&self, term: &str) -> bool {
+        self.positions(term)
+            .all(|bit| self.bits[bit / 8] & (1 << (bit % 8)) != 0)
+    }
+
+    fn positions(&self, term: &str) -> impl Iterator<Item = usize> + use<> {
+        let h1 = fnv32(term);
+        let h2 = ((h1 ^ (h1 >> 16)).wrapping_mul(0x85eb_ca6b)) | 1;
+        let bits = (self.bits.len() * 8) as u32;
+        (0..KEY_FILTER_HASHES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % bits) as usize)
+    }
 }
 
 #[cfg(test)]
@@ -313,6 +366,18 @@ mod tests {
         ];
         // 3,1,7 then delta 297 = [0xa9, 0x02], 2, 9
         assert_eq!(encode_postings(&list), base64(&[3, 1, 7, 0xa9, 0x02, 2, 9]));
+    }
+
+    #[test]
+    fn the_key_filter_holds_every_key() {
+        let keys: Vec<String> = (0..2000).map(|i| format!("key{i}")).collect();
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let filter = KeyFilter::of(&refs);
+        assert!(refs.iter().all(|k| filter.may_contain(k)));
+        let false_positives = (0..2000)
+            .filter(|i| filter.may_contain(&format!("other{i}")))
+            .count();
+        assert!(false_positives < 60, "{false_positives} of 2000");
     }
 
     #[test]

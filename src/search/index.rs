@@ -15,9 +15,11 @@ use crate::site::Site;
 /// Field weights, applied by repeating a field's text in the one searched field: BM25F, where
 /// a page's weighted term counts are saturated together and its length is normalised once.
 /// One searched field keeps the browser's index to one posting list per term.
-pub const TITLE_WEIGHT: usize = 3;
+pub const TITLE_WEIGHT: usize = 6;
 pub const SIGNATURE_WEIGHT: usize = 3;
-pub const SUMMARY_WEIGHT: usize = 2;
+pub const SUMMARY_WEIGHT: usize = 3;
+/// A regex signature's `example:` messages: real error text, as readers paste it.
+pub const EXAMPLE_WEIGHT: usize = 2;
 
 /// Indexing memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 200_000_000;
@@ -89,6 +91,9 @@ pub fn page_text(page: &Page) -> String {
     add(&front.title.value, TITLE_WEIGHT);
     for signature in &front.signatures {
         add(signature.value.text(), SIGNATURE_WEIGHT);
+        for example in signature.value.examples() {
+            add(&example.value, EXAMPLE_WEIGHT);
+        }
     }
     add(&front.summary.value, SUMMARY_WEIGHT);
     add(&front.quick_fix.value, 1);

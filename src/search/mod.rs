@@ -17,8 +17,11 @@ pub mod analyzer;
 pub mod cache;
 pub mod export;
 pub mod index;
+pub mod normalize;
+pub mod partial;
 pub mod query;
 pub mod signatures;
+pub mod table;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,7 +33,9 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 use crate::error::{Error, Result};
 use crate::site::Site;
 use index::{Fields, PageMeta};
-use signatures::SignatureEntry;
+pub use signatures::Match;
+use signatures::{MatchText, SignatureEntry};
+use table::Table;
 
 /// A ranked page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +53,10 @@ pub struct SearchHit {
     /// The page's signature that matched the text, as the page writes it; `null` when the page
     /// matched in full text only.
     pub signature: Option<String>,
+    /// How the page matched: `signature`, `partial` (the paste is cut off inside a signature's
+    /// message) or `words` (it shares words with the paste: possibly related).
+    #[serde(rename = "match")]
+    pub matched: Match,
     pub tool: String,
     /// The category's id and its display name.
     pub category: String,
@@ -65,20 +74,160 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn admits(&self, page: &PageMeta) -> bool {
-        self.tool.as_deref().is_none_or(|t| t == page.tool)
-            && self.category.as_deref().is_none_or(|c| c == page.category)
+    fn admits(&self, tool: &str, category: &str) -> bool {
+        self.tool.as_deref().is_none_or(|t| t == tool)
+            && self.category.as_deref().is_none_or(|c| c == category)
     }
 }
 
-/// `{"results": [...]}`, best first: the output of `errbook search --json` and of
-/// `GET /api/search?q=`.
-pub fn results_json(hits: &[SearchHit]) -> String {
-    #[derive(Serialize)]
-    struct Results<'a> {
-        results: &'a [SearchHit],
+/// The tools and categories of the pages, and each page's, by number: filters read these
+/// without the pages' metadata.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct Facets {
+    pub tools: Vec<String>,
+    /// (id, display name)
+    pub categories: Vec<(String, String)>,
+    /// Each page's tool and category, as positions in the lists above.
+    pub of_page: Vec<(u32, u32)>,
+}
+
+impl Facets {
+    fn of(pages: &[PageMeta]) -> Facets {
+        let mut tools: Vec<String> = pages.iter().map(|p| p.tool.clone()).collect();
+        tools.sort();
+        tools.dedup();
+        let mut categories: Vec<(String, String)> = pages
+            .iter()
+            .map(|p| (p.category.clone(), p.category_name.clone()))
+            .collect();
+        categories.sort();
+        categories.dedup();
+        let of_page = pages
+            .iter()
+            .map(|p| {
+                let tool = tools.binary_search(&p.tool).unwrap_or_default();
+                let category = categories
+                    .iter()
+                    .position(|(id, _)| *id == p.category)
+                    .unwrap_or_default();
+                (tool as u32, category as u32)
+            })
+            .collect();
+        Facets {
+            tools,
+            categories,
+            of_page,
+        }
     }
-    serde_json::to_string(&Results { results: hits }).expect("hits serialise")
+
+    /// The tool and category id of a page.
+    fn page(&self, page: usize) -> (&str, &str) {
+        let (tool, category) = self.of_page.get(page).copied().unwrap_or_default();
+        (
+            self.tools.get(tool as usize).map_or("", String::as_str),
+            self.categories
+                .get(category as usize)
+                .map_or("", |(id, _)| id.as_str()),
+        )
+    }
+}
+
+/// What an index keeps beside tantivy: what results show of each page, the pages' facets, the
+/// signatures and their key terms.
+pub struct Stored {
+    pub pages: Table<PageMeta>,
+    pub facets: Facets,
+    pub signatures: Table<SignatureEntry>,
+    /// Each signature's key term, in signature order.
+    pub keys: Vec<Option<String>>,
+}
+
+/// `{"results": [...], "replaced_bytes": 0}`, best first: the output of `errbook search
+/// --json` and of `GET /api/search?q=` for a text that was valid UTF-8.
+pub fn results_json(hits: &[SearchHit]) -> String {
+    response_json(hits, &Paste::default())
+}
+
+/// `{"results": [...], "replaced_bytes": n, "cut_bytes": m}` for a paste read from bytes.
+pub fn response_json(hits: &[SearchHit], paste: &Paste) -> String {
+    #[derive(Serialize)]
+    struct Response<'a> {
+        results: &'a [SearchHit],
+        /// Bytes of the input that were not UTF-8 and were read as U+FFFD.
+        replaced_bytes: usize,
+        /// Bytes cut from the start of an input longer than [`MAX_PASTE_BYTES`].
+        cut_bytes: usize,
+    }
+    serde_json::to_string(&Response {
+        results: hits,
+        replaced_bytes: paste.replaced_bytes,
+        cut_bytes: paste.cut_bytes,
+    })
+    .expect("hits serialise")
+}
+
+/// The longest text searched: of a longer one the last part is kept (a log ends with its
+/// error).
+pub const MAX_PASTE_BYTES: usize = 1024 * 1024;
+
+/// A paste decoded from bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paste {
+    pub text: String,
+    /// Bytes that were not UTF-8 and were decoded as U+FFFD, as a browser decodes them.
+    pub replaced_bytes: usize,
+    /// Bytes dropped from the start to keep the last [`MAX_PASTE_BYTES`].
+    pub cut_bytes: usize,
+}
+
+impl Paste {
+    /// Decodes any bytes: invalid UTF-8 is replaced (one U+FFFD per invalid sequence) and
+    /// counted, and an input over [`MAX_PASTE_BYTES`] keeps its end.
+    pub fn from_bytes(bytes: &[u8]) -> Paste {
+        let mut cut_bytes = bytes.len().saturating_sub(MAX_PASTE_BYTES);
+        // Not in the middle of a character: its continuation bytes go with the cut.
+        while cut_bytes > 0 && cut_bytes < bytes.len() && bytes[cut_bytes] & 0xC0 == 0x80 {
+            cut_bytes += 1;
+        }
+        let bytes = &bytes[cut_bytes..];
+        let mut text = String::with_capacity(bytes.len());
+        let mut replaced_bytes = 0;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                replaced_bytes += chunk.invalid().len();
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        Paste {
+            text,
+            replaced_bytes,
+            cut_bytes,
+        }
+    }
+
+    /// A text that is already a string, kept to its last [`MAX_PASTE_BYTES`].
+    pub fn from_text(text: String) -> Paste {
+        Paste {
+            text,
+            ..Paste::default()
+        }
+        .keep_last(MAX_PASTE_BYTES)
+    }
+
+    /// Keeps the last `max` bytes of the text (whole characters), counting what was cut.
+    pub fn keep_last(mut self, max: usize) -> Paste {
+        if self.text.len() <= max {
+            return self;
+        }
+        let mut cut = self.text.len() - max;
+        while !self.text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        self.text.drain(..cut);
+        self.cut_bytes += cut;
+        self
+    }
 }
 
 /// A site's search index: the tantivy index, what results show, and the signatures.
@@ -87,8 +236,7 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     base_url: String,
-    pages: Vec<PageMeta>,
-    signatures: Vec<SignatureEntry>,
+    stored: Stored,
     by_key: HashMap<String, Vec<usize>>,
     unkeyed: Vec<usize>,
 }
@@ -130,31 +278,29 @@ impl SearchIndex {
                     .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
             })
             .collect();
-        let pages = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        let pages: Vec<PageMeta> = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        let stored = Stored {
+            facets: Facets::of(&pages),
+            keys: signatures.iter().map(|s| s.key.clone()).collect(),
+            pages: Table::loaded(pages),
+            signatures: Table::loaded(signatures),
+        };
         Ok(Self::assemble(
             index,
             fields,
             reader,
             site.config.base_url.clone(),
-            pages,
-            signatures,
+            stored,
         ))
     }
 
-    /// Opens an index that [`SearchIndex::build_in`] wrote, with its pages and signatures.
-    pub fn open(
-        dir: &Path,
-        base_url: String,
-        pages: Vec<PageMeta>,
-        signatures: Vec<SignatureEntry>,
-    ) -> Result<SearchIndex> {
+    /// Opens an index that [`SearchIndex::build_in`] wrote, with what it keeps beside it.
+    pub fn open(dir: &Path, base_url: String, stored: Stored) -> Result<SearchIndex> {
         let index = Index::open_in_dir(dir).map_err(tantivy_error)?;
         index::register(&index);
         let (_, fields) = index::schema();
         let reader = reader(&index)?;
-        Ok(Self::assemble(
-            index, fields, reader, base_url, pages, signatures,
-        ))
+        Ok(Self::assemble(index, fields, reader, base_url, stored))
     }
 
     fn assemble(
@@ -162,13 +308,12 @@ impl SearchIndex {
         fields: Fields,
         reader: IndexReader,
         base_url: String,
-        pages: Vec<PageMeta>,
-        signatures: Vec<SignatureEntry>,
+        stored: Stored,
     ) -> SearchIndex {
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         let mut unkeyed = Vec::new();
-        for (i, sig) in signatures.iter().enumerate() {
-            match &sig.key {
+        for (i, key) in stored.keys.iter().enumerate() {
+            match key {
                 Some(key) => by_key.entry(key.clone()).or_default().push(i),
                 None => unkeyed.push(i),
             }
@@ -178,31 +323,39 @@ impl SearchIndex {
             fields,
             reader,
             base_url,
-            pages,
-            signatures,
+            stored,
             by_key,
             unkeyed,
         }
+    }
+
+    /// Takes the index apart: what it keeps beside tantivy (the cache writes it out).
+    pub fn into_stored(self) -> Stored {
+        self.stored
     }
 
     /// The best `limit` pages for a pasted text among those `filter` admits, best first.
     pub fn query(&self, text: &str, limit: usize, filter: &Filter) -> Vec<SearchHit> {
         self.ranked_in(text, limit, filter)
             .into_iter()
-            .map(|r| {
-                let page = &self.pages[r.page];
-                SearchHit {
+            .filter_map(|r| {
+                let page = self.stored.pages.get(r.page)?;
+                Some(SearchHit {
                     slug: page.slug.clone(),
                     title: page.title.clone(),
                     url: format!("{}{}", self.base_url, page.path),
                     path: page.path.clone(),
                     score: r.score,
-                    signature: r.signature.map(|(i, _)| self.signatures[i].pattern.clone()),
+                    signature: r
+                        .signature
+                        .and_then(|(i, _)| self.stored.signatures.get(i))
+                        .map(|s| s.pattern.clone()),
+                    matched: r.matched,
                     tool: page.tool.clone(),
                     category: page.category.clone(),
                     category_name: page.category_name.clone(),
                     summary: page.summary.clone(),
-                }
+                })
             })
             .collect()
     }
@@ -214,7 +367,9 @@ impl SearchIndex {
 
     /// [`Self::ranked`] among the pages `filter` admits.
     pub fn ranked_in(&self, text: &str, limit: usize, filter: &Filter) -> Vec<query::Ranked> {
-        let terms = query::terms(text);
+        let prepared = MatchText::new(text);
+        let normalized = prepared.normalized();
+        let terms = query::with_equivalents(query::terms_of_lines(&normalized.lines));
         let searcher = self.reader.searcher();
         let with_df: Vec<(String, u64)> = terms
             .iter()
@@ -227,22 +382,31 @@ impl SearchIndex {
         let ranking = query::ranking_terms(&with_df, threshold);
         // A read error of an index just built or opened is not expected; rank what we have.
         let mut scores = query::bm25(&searcher, self.fields, &ranking).unwrap_or_default();
-        let mut hits =
-            query::signature_hits(text, &terms, &self.by_key, &self.unkeyed, &self.signatures);
+        // Signatures are keyed on the tokens of the whole paste, not only the ranking terms.
+        let tokens = prepared.tokens();
+        let mut hits = query::signature_hits(
+            &prepared,
+            &tokens,
+            &self.by_key,
+            &self.unkeyed,
+            &self.stored.signatures,
+        );
         // Filtered before ranking, so `limit` counts only admitted pages.
-        scores.retain(|&page, _| filter.admits(&self.pages[page]));
-        hits.retain(|&page, _| filter.admits(&self.pages[page]));
+        let admits = |page: usize| {
+            let (tool, category) = self.stored.facets.page(page);
+            filter.admits(tool, category)
+        };
+        scores.retain(|&page, _| admits(page));
+        hits.retain(|&page, _| admits(page));
         query::rank(&scores, &hits, limit)
     }
 
     /// An error naming the known values when `filter` names a tool or category that no page
     /// has, so a typo is not mistaken for "no results".
     pub fn check_filter(&self, filter: &Filter) -> Result<()> {
-        let known = |what: &str, wanted: &Option<String>, of: fn(&PageMeta) -> &str| {
+        let facets = &self.stored.facets;
+        let known = |what: &str, wanted: &Option<String>, values: Vec<&str>| {
             let Some(wanted) = wanted else { return Ok(()) };
-            let mut values: Vec<&str> = self.pages.iter().map(of).collect();
-            values.sort_unstable();
-            values.dedup();
             if values.contains(&wanted.as_str()) {
                 return Ok(());
             }
@@ -254,16 +418,36 @@ impl SearchIndex {
                 values.join(", ")
             )))
         };
-        known("tool", &filter.tool, |p| &p.tool)?;
-        known("category", &filter.category, |p| &p.category)
+        known(
+            "tool",
+            &filter.tool,
+            facets.tools.iter().map(String::as_str).collect(),
+        )?;
+        known(
+            "category",
+            &filter.category,
+            facets
+                .categories
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect(),
+        )
     }
 
-    pub fn pages(&self) -> &[PageMeta] {
-        &self.pages
+    /// The tools and the (id, name) categories that have pages, as the browser's manifest
+    /// lists them.
+    pub fn facets(&self) -> (&[String], &[(String, String)]) {
+        (&self.stored.facets.tools, &self.stored.facets.categories)
     }
 
-    pub fn signatures(&self) -> &[SignatureEntry] {
-        &self.signatures
+    /// Every page's metadata, in page order.
+    pub fn pages(&self) -> impl Iterator<Item = &PageMeta> {
+        self.stored.pages.iter()
+    }
+
+    /// Every signature with its number, in the order search tries them.
+    pub fn signatures(&self) -> impl Iterator<Item = (usize, &SignatureEntry)> {
+        self.stored.signatures.entries()
     }
 
     pub(crate) fn tantivy(&self) -> (&Index, Fields, &IndexReader) {

@@ -9,9 +9,10 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::analyzer::query_terms;
+use super::analyzer::{TokenSet, for_each};
 use super::index::Fields;
-use super::signatures::{MatchText, SignatureEntry};
+use super::signatures::{Match, MatchText, SignatureEntry};
+use super::table::Table;
 
 /// A pasted log can hold thousands of distinct tokens; the ones nearest the error are enough
 /// to find the page, and the cap bounds what the browser downloads for a long paste.
@@ -51,11 +52,64 @@ pub fn ranking_terms(terms: &[(String, u64)], threshold: u64) -> Vec<String> {
 /// tantivy (f32, summed in its own order) put equal pages in the same order (by page).
 pub const SCORE_DECIMALS: i32 = 4;
 
-/// The terms a query searches for: its distinct tokens, at most [`MAX_QUERY_TERMS`], taken
-/// from the last line up (a traceback ends with the error; a log's newest line is last), and
-/// skipping stack frames (`File "…", line N` with the code line under it, `at f(…)`), whose
-/// paths and line numbers name no error.
+/// Status codes and their names, for natural-language queries ("429 fallback not working"):
+/// when a query's terms hold every token of one of a row's triggers, the row's terms are added
+/// to it. `static/js/search.js` has the same table; the README documents it.
+pub const EQUIVALENTS: &[(&[&[&str]], &[&str])] = &[
+    (
+        &[
+            &["429"],
+            &["rate", "limit"],
+            &["ratelimit"],
+            &["ratelimiterror"],
+            &["too", "many", "requests"],
+        ],
+        &["429", "rate", "limit"],
+    ),
+    (
+        &[
+            &["401"],
+            &["authentication"],
+            &["authenticationerror"],
+            &["unauthorized"],
+        ],
+        &["401", "authentication"],
+    ),
+    (
+        &[&["408"], &["504"], &["timeout"], &["timed", "out"]],
+        &["408", "504", "timeout"],
+    ),
+];
+
+/// The terms a query searches for: [`terms_of_lines`] of the normalized text, with the
+/// [`EQUIVALENTS`] of its terms added.
 pub fn terms(text: &str) -> Vec<String> {
+    with_equivalents(terms_of_lines(&super::normalize::normalize(text).lines))
+}
+
+/// Adds the [`EQUIVALENTS`] that `terms` trigger, after them.
+pub fn with_equivalents(mut terms: Vec<String>) -> Vec<String> {
+    let has = |t: &str, terms: &[String]| terms.iter().any(|x| x == t);
+    for (triggers, adds) in EQUIVALENTS {
+        if triggers
+            .iter()
+            .any(|trigger| trigger.iter().all(|t| has(t, &terms)))
+        {
+            for add in *adds {
+                if !has(add, &terms) {
+                    terms.push((*add).to_string());
+                }
+            }
+        }
+    }
+    terms
+}
+
+/// The distinct tokens of normalized lines, at most [`MAX_QUERY_TERMS`], taken from the last
+/// line up (a traceback ends with the error; a log's newest line is last), and skipping stack
+/// frames (`File "…", line N` with the code line under it, `at f(…)`), whose paths and line
+/// numbers name no error.
+pub fn terms_of_lines(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut kept = Vec::with_capacity(lines.len());
     let mut skip_next_indented = false;
@@ -73,9 +127,19 @@ pub fn terms(text: &str) -> Vec<String> {
         skip_next_indented = false;
         kept.push(*line);
     }
-    kept.reverse();
-    let mut terms = query_terms(&kept.join("\n"));
-    terms.truncate(MAX_QUERY_TERMS);
+    // Line by line from the last, stopping at the cap: a 1 MiB log is not tokenized whole
+    // (no token spans a line break, so this reads the same tokens in the same order).
+    let mut terms: Vec<String> = Vec::new();
+    for line in kept.iter().rev() {
+        for_each(line, |token| {
+            if terms.len() < MAX_QUERY_TERMS && !terms.iter().any(|t| t == token) {
+                terms.push(token.to_string());
+            }
+        });
+        if terms.len() >= MAX_QUERY_TERMS {
+            break;
+        }
+    }
     terms
 }
 
@@ -91,6 +155,16 @@ pub struct Ranked {
     pub score: f64,
     /// The page's most specific matching signature, with its specificity.
     pub signature: Option<(usize, u32)>,
+    /// How the page matched.
+    pub matched: Match,
+}
+
+/// A page's best signature match: the signature, its specificity and how it matched.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub signature: usize,
+    pub specificity: u32,
+    pub matched: Match,
 }
 
 pub fn round_score(score: f64) -> f64 {
@@ -138,62 +212,79 @@ fn page_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
     Ok(column.first(address.doc_id).unwrap_or_default() as usize)
 }
 
-/// The signatures a query tries: those keyed on one of its terms, and the unkeyed ones.
+/// The signatures a paste tries: those keyed on any token of the whole paste (not only its
+/// ranking terms), and the unkeyed ones; the best hit per page (full matches before partial
+/// ones, then the most specific).
 pub fn signature_hits(
-    text: &str,
-    terms: &[String],
+    text: &MatchText,
+    tokens: &TokenSet,
     by_key: &HashMap<String, Vec<usize>>,
     unkeyed: &[usize],
-    signatures: &[SignatureEntry],
-) -> HashMap<usize, (usize, u32)> {
-    let prepared = MatchText::new(text);
+    signatures: &Table<SignatureEntry>,
+) -> HashMap<usize, Hit> {
     let mut candidates: Vec<usize> = unkeyed.to_vec();
-    for term in terms {
-        if let Some(list) = by_key.get(term) {
+    for token in tokens {
+        if let Some(list) = by_key.get(token) {
             candidates.extend(list);
         }
     }
     candidates.sort_unstable();
     candidates.dedup();
-    let mut best: HashMap<usize, (usize, u32)> = HashMap::new();
+    let mut best: HashMap<usize, Hit> = HashMap::new();
     for i in candidates {
-        let sig = &signatures[i];
-        if !sig.matches(&prepared) {
+        let Some(sig) = signatures.get(i) else {
             continue;
-        }
+        };
+        // A paste without one of the signature's words cannot match it in full; a cut-off one
+        // may still end inside it.
+        let complete = sig.terms.iter().all(|t| tokens.contains(t));
+        let matched = if complete {
+            sig.matches(text)
+        } else {
+            sig.matches_partially(text)
+        };
+        let Some(matched) = matched else {
+            continue;
+        };
+        let hit = Hit {
+            signature: i,
+            specificity: sig.specificity,
+            matched,
+        };
         let better = best
             .get(&sig.page)
-            .is_none_or(|&(_, spec)| sig.specificity > spec);
+            .is_none_or(|b| (matched, sig.specificity) > (b.matched, b.specificity));
         if better {
-            best.insert(sig.page, (i, sig.specificity));
+            best.insert(sig.page, hit);
         }
     }
     best
 }
 
-/// Orders pages: signature hits by specificity, then by score; then full-text hits by score;
-/// ties by page order.
-pub fn rank(
-    scores: &HashMap<usize, f64>,
-    hits: &HashMap<usize, (usize, u32)>,
-    limit: usize,
-) -> Vec<Ranked> {
+/// Orders pages: signature hits by specificity, then partial hits by specificity, then pages
+/// that match in words only; within each, by score; ties by page order.
+pub fn rank(scores: &HashMap<usize, f64>, hits: &HashMap<usize, Hit>, limit: usize) -> Vec<Ranked> {
     let mut ranked: Vec<Ranked> = scores
         .keys()
         .chain(hits.keys())
         .copied()
         .collect::<std::collections::BTreeSet<usize>>()
         .into_iter()
-        .map(|page| Ranked {
-            page,
-            score: round_score(scores.get(&page).copied().unwrap_or(0.0)),
-            signature: hits.get(&page).copied(),
+        .map(|page| {
+            let hit = hits.get(&page);
+            Ranked {
+                page,
+                score: round_score(scores.get(&page).copied().unwrap_or(0.0)),
+                signature: hit.map(|h| (h.signature, h.specificity)),
+                matched: hit.map_or(Match::Words, |h| h.matched),
+            }
         })
         .collect();
     ranked.sort_by(|a, b| {
-        let spec = |r: &Ranked| r.signature.map(|(_, s)| s as i64 + 1).unwrap_or(0);
-        spec(b)
-            .cmp(&spec(a))
+        let spec = |r: &Ranked| r.signature.map_or(0, |(_, s)| s);
+        b.matched
+            .cmp(&a.matched)
+            .then(spec(b).cmp(&spec(a)))
             .then(b.score.total_cmp(&a.score))
             .then(a.page.cmp(&b.page))
     });
@@ -207,10 +298,22 @@ mod tests {
 
     #[test]
     fn signature_hits_rank_above_full_text_and_specific_above_general() {
-        let scores = HashMap::from([(0, 9.0), (1, 1.0), (2, 0.5), (3, 3.0)]);
-        let hits = HashMap::from([(1, (0, 10)), (2, (1, 30))]);
-        let order: Vec<usize> = rank(&scores, &hits, 10).iter().map(|r| r.page).collect();
-        assert_eq!(order, [2, 1, 0, 3]);
+        let scores = HashMap::from([(0, 9.0), (1, 1.0), (2, 0.5), (3, 3.0), (4, 20.0)]);
+        let hit = |signature, specificity, matched| Hit {
+            signature,
+            specificity,
+            matched,
+        };
+        let hits = HashMap::from([
+            (1, hit(0, 10, Match::Signature)),
+            (2, hit(1, 30, Match::Signature)),
+            (4, hit(2, 90, Match::Partial)),
+        ]);
+        let ranked = rank(&scores, &hits, 10);
+        let order: Vec<usize> = ranked.iter().map(|r| r.page).collect();
+        assert_eq!(order, [2, 1, 4, 0, 3]);
+        assert_eq!(ranked[2].matched, Match::Partial);
+        assert_eq!(ranked[3].matched, Match::Words);
         assert_eq!(rank(&scores, &hits, 2).len(), 2);
     }
 
@@ -227,7 +330,7 @@ mod tests {
     #[test]
     fn long_pastes_search_their_first_distinct_terms() {
         let text: String = (0..500).map(|i| format!("word{i} ")).collect();
-        let t = terms(&text);
+        let t = terms_of_lines(&text);
         assert_eq!(t.len(), MAX_QUERY_TERMS);
         assert_eq!(t[0], "word0");
     }
@@ -244,6 +347,21 @@ mod tests {
         for frame in ["usr", "826", "acompletion", "raise"] {
             assert!(!t.contains(&frame.to_string()), "{frame} in {t:?}");
         }
+    }
+
+    #[test]
+    fn status_codes_and_their_names_bring_each_other() {
+        assert_eq!(terms("429 fallback"), ["429", "fallback", "rate", "limit"]);
+        assert_eq!(terms("rate limit"), ["rate", "limit", "429"]);
+        assert_eq!(
+            terms("Unauthorized"),
+            ["unauthorized", "401", "authentication"]
+        );
+        assert_eq!(
+            terms("request timed out"),
+            ["request", "timed", "out", "408", "504", "timeout"]
+        );
+        assert_eq!(terms("rate"), ["rate"]);
     }
 
     #[test]

@@ -92,7 +92,13 @@ fn api_routes(cors: Option<CorsLayer>) -> Router<AppState> {
             "/api/validate/{id}",
             post(api::validate).layer(DefaultBodyLimit::max(MAX_INPUT_BYTES)),
         )
-        .route("/api/search", get(super::search::search))
+        .route(
+            "/api/search",
+            get(super::search::search)
+                .post(super::search::search_body)
+                .layer(DefaultBodyLimit::max(crate::search::MAX_PASTE_BYTES)),
+        )
+        .route("/api/search/facets", get(super::search::facets))
         .route("/healthz", get(|| async { "ok\n" }));
     match cors {
         Some(cors) => api.layer(cors),

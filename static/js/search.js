@@ -1,7 +1,8 @@
 // errbook in-browser search: finds the page that explains a pasted error message.
 // Plain JavaScript, no dependencies. The index is exported from errbook's tantivy index
-// (src/search/export.rs); this file tokenizes exactly like src/search/analyzer.rs, matches
-// signatures like src/search/signatures.rs and ranks like src/search/query.rs: keep them in step.
+// (src/search/export.rs); this file normalizes a paste like src/search/normalize.rs, tokenizes
+// exactly like src/search/analyzer.rs, matches signatures like src/search/signatures.rs and
+// src/search/partial.rs and ranks like src/search/query.rs: keep them in step.
 // The engine part also runs under node (tests and benchmarks): see the exports at the end.
 (function (global) {
   "use strict";
@@ -9,91 +10,194 @@
   // ---- Analyzer (src/search/analyzer.rs) ----
   var MAX_TOKEN_CHARS = 40;
   var MAX_QUERY_TERMS = 32;
-  var STOPWORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in",
-    "is", "it", "of", "on", "or", "that", "the", "this", "to", "was", "with"]);
+  var STOPWORDS = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "doesn",
+    "for", "from", "how", "i", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to",
+    "was", "why", "with", "work", "working", "works"]);
   var WORD = /^[\p{Alphabetic}\p{N}]$/u;
   var UPPER = /^\p{Uppercase}$/u;
   var LOWER = /^\p{Lowercase}$/u;
+  var HAS_UPPER = /\p{Uppercase}/u;
   var MARKS = /\p{M}/gu;
   var ASCII = /^[\x00-\x7f]*$/;
+  // A compound: word characters joined by runs of `. : / _ -` (joiners count only between words).
+  var COMPOUND = /[\p{Alphabetic}\p{N}]+(?:[.:\/_-]+[\p{Alphabetic}\p{N}]+)*/gu;
+  var JOINERS = /[.:\/_-]+/;
+  var SURROGATE_PAIRS = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
 
   function isWord(c) { return WORD.test(c); }
-  function isJoiner(c) { return c === "." || c === ":" || c === "/" || c === "_" || c === "-"; }
 
-  function fold(text) {
-    return ASCII.test(text) ? text : text.normalize("NFKD").replace(MARKS, "");
+  /** Length in code points, as Rust counts characters. */
+  function chars(s) {
+    if (ASCII.test(s)) return s.length;
+    var pairs = s.match(SURROGATE_PAIRS);
+    return s.length - (pairs ? pairs.length : 0);
   }
 
-  function push(chars, out) {
-    if (chars.length > MAX_TOKEN_CHARS) return;
-    var token = chars.join("").toLowerCase();
-    if (!STOPWORDS.has(token)) out.push(token);
+  // Line by line, the ASCII ones as they are (src/search/analyzer.rs `fold`).
+  function fold(text) {
+    if (ASCII.test(text)) return text;
+    return text.split("\n").map(function (line) {
+      return ASCII.test(line) ? line : line.normalize("NFKD").replace(MARKS, "");
+    }).join("\n");
+  }
+
+  function push(token, emit) {
+    if (chars(token) > MAX_TOKEN_CHARS) return;
+    var lower = token.toLowerCase();
+    if (!STOPWORDS.has(lower)) emit(lower);
   }
 
   function camelHumps(seg) {
-    var humps = [], start = 0;
-    for (var i = 1; i < seg.length; i++) {
-      var prev = seg[i - 1], cur = seg[i];
-      var nextLower = i + 1 < seg.length && LOWER.test(seg[i + 1]);
+    if (!HAS_UPPER.test(seg)) return null;
+    var cs = Array.from(seg), humps = [], start = 0;
+    for (var i = 1; i < cs.length; i++) {
+      var prev = cs[i - 1], cur = cs[i];
+      var nextLower = i + 1 < cs.length && LOWER.test(cs[i + 1]);
       if (UPPER.test(cur) && (LOWER.test(prev) || (UPPER.test(prev) && nextLower))) {
-        humps.push(seg.slice(start, i));
+        humps.push(cs.slice(start, i).join(""));
         start = i;
       }
     }
-    humps.push(seg.slice(start));
+    if (!humps.length) return null;
+    humps.push(cs.slice(start).join(""));
     return humps;
   }
 
-  function emitCompound(compound, out) {
-    var segments = [], cur = [];
-    for (var i = 0; i < compound.length; i++) {
-      if (isJoiner(compound[i])) {
-        if (cur.length) segments.push(cur);
-        cur = [];
-      } else {
-        cur.push(compound[i]);
-      }
-    }
-    if (cur.length) segments.push(cur);
-    if (segments.length > 1) push(compound, out);
+  function emitCompound(compound, emit) {
+    var segments = compound.split(JOINERS).filter(function (x) { return x; });
+    if (segments.length > 1) push(compound, emit);
     segments.forEach(function (seg) {
-      push(seg, out);
+      push(seg, emit);
       var humps = camelHumps(seg);
-      if (humps.length > 1) humps.forEach(function (h) { push(h, out); });
+      if (humps) humps.forEach(function (h) { push(h, emit); });
     });
+  }
+
+  function eachToken(text, emit) {
+    var folded = fold(String(text));
+    var re = new RegExp(COMPOUND.source, "gu"), m;
+    while ((m = re.exec(folded))) emitCompound(m[0], emit);
   }
 
   /** The analyzed tokens of `text`, with repeats. */
   function analyze(text) {
-    var chars = Array.from(fold(String(text)));
     var out = [];
-    var i = 0;
-    while (i < chars.length) {
-      if (!isWord(chars[i])) { i++; continue; }
-      var start = i, end = i, j = i;
-      while (j < chars.length) {
-        if (isWord(chars[j])) { j++; end = j; }
-        else if (isJoiner(chars[j])) {
-          var k = j;
-          while (k < chars.length && isJoiner(chars[k])) k++;
-          if (k < chars.length && isWord(chars[k])) j = k; else break;
-        } else break;
-      }
-      emitCompound(chars.slice(start, end), out);
-      i = Math.max(end, start + 1);
-    }
+    eachToken(text, function (t) { out.push(t); });
     return out;
+  }
+
+  /** Every distinct token of `text`, added to `into` (a Set); each distinct compound once. */
+  function distinctTokens(text, into) {
+    var folded = fold(String(text)), seen = new Set();
+    var re = new RegExp(COMPOUND.source, "gu"), m;
+    while ((m = re.exec(folded))) {
+      if (seen.has(m[0])) continue;
+      seen.add(m[0]);
+      emitCompound(m[0], function (t) { into.add(t); });
+    }
+    return into;
+  }
+
+  // ---- Normalization (src/search/normalize.rs) ----
+  var WRAP_MIN_CHARS = 60;
+  var LEVELS = "TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|CRITICAL|FATAL|" +
+    "trace|debug|info|notice|warning|warn|error|critical|fatal";
+  var SPACE_CLASS = "[\\t\\u000B\\u000C \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]";
+  var ESCAPE = /\\+(?:r\\+n|[rn]|t|["'\/]|u00[0-7][0-9A-Fa-f]|x1[bB]|033)/g;
+  var ANSI = /\x1B\[[0-?]*[ -\/]*[@-~]|\x1B|\[[0-9]{1,3}(?:;[0-9]{1,3})*m/g;
+  var PREFIX = new RegExp("^(?:" + [
+    "\\[?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?\\]?[ \\t]*(?:[-|][ \\t]+)?",
+    "\\[?[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?\\]?[ \\t]*(?:[-|][ \\t]+)?",
+    "[A-Za-z0-9_. ]{1,40}:(?:" + LEVELS + "): [A-Za-z0-9_./\\\\-]+:[0-9]+ - ",
+    "\\[?(?:" + LEVELS + ")[ \\t]*\\]?(?::[A-Za-z0-9_.]+:|[ \\t]*[-:|][ \\t]*|[ \\t]+)",
+    "[A-Za-z0-9][A-Za-z0-9_.-]*[ \\t]*\\|[ \\t]?"
+  ].join("|") + ")");
+  var SPACES = new RegExp(SPACE_CLASS + "+", "g");
+  var LEADING_SPACES = new RegExp("^" + SPACE_CLASS + "+");
+  var EDGE_SPACES = new RegExp("^" + SPACE_CLASS + "+|" + SPACE_CLASS + "+$", "g");
+  var SPACE_START = new RegExp("^" + SPACE_CLASS);
+
+  function decodeEscape(escape) {
+    var body = escape.replace(/^\\+/, "");
+    switch (body[0]) {
+      case "r": case "n": return "\n";
+      case "t": return " ";
+      case "\"": case "'": case "/": return body[0];
+      case "x": case "0": return "\x1b";
+      default: return String.fromCharCode(parseInt(body.slice(1), 16));
+    }
+  }
+
+  function cleanLine(line) {
+    var rest = line;
+    for (var i = 0; i < 6; i++) {
+      var trimmed = rest.replace(LEADING_SPACES, "");
+      var m = PREFIX.exec(trimmed);
+      if (m && m[0].length > 0) rest = trimmed.slice(m[0].length); else break;
+    }
+    var indented = SPACE_START.test(rest);
+    var collapsed = rest.replace(EDGE_SPACES, "").replace(SPACES, " ");
+    return indented && collapsed ? " " + collapsed : collapsed;
+  }
+
+  function unindent(line) { return line.charAt(0) === " " ? line.slice(1) : line; }
+  function firstChar(s) { return s ? String.fromCodePoint(s.codePointAt(0)) : ""; }
+  function lastChar(s) {
+    if (!s) return "";
+    var c = s.charCodeAt(s.length - 1);
+    return c >= 0xDC00 && c <= 0xDFFF && s.length > 1 ? s.slice(-2) : s.slice(-1);
+  }
+
+  function joinWraps(lines) {
+    var joined = "", junctions = [], previous = null;
+    lines.forEach(function (line) {
+      var trimmed = unindent(line);
+      if (!trimmed) { previous = null; return; }
+      if (previous !== null) {
+        var wrap = chars(previous) >= WRAP_MIN_CHARS && isWord(lastChar(previous)) &&
+          line.charAt(0) !== " " && isWord(firstChar(line));
+        if (wrap) junctions.push(joined.length); else joined += " ";
+      }
+      joined += trimmed;
+      previous = trimmed;
+    });
+    return { joined: junctions.length ? joined : null, junctions: junctions };
+  }
+
+  /** The normalized forms of a paste: { lines, spaced, joined (or null) }. */
+  function normalize(text) {
+    var t = String(text).replace(/\r\n?/g, "\n").replace(ESCAPE, decodeEscape).replace(ANSI, "");
+    var lines = t.split("\n").map(cleanLine);
+    var spaced = lines.map(unindent).filter(function (l) { return l; }).join(" ");
+    var wraps = joinWraps(lines);
+    return { lines: lines.join("\n"), spaced: spaced, joined: wraps.joined, junctions: wraps.junctions };
+  }
+
+  function forms(n) { return n.joined === null ? [n.lines, n.spaced] : [n.lines, n.spaced, n.joined]; }
+
+  // ---- Query terms (src/search/query.rs) ----
+  var EQUIVALENTS = [
+    [[["429"], ["rate", "limit"], ["ratelimit"], ["ratelimiterror"], ["too", "many", "requests"]], ["429", "rate", "limit"]],
+    [[["401"], ["authentication"], ["authenticationerror"], ["unauthorized"]], ["401", "authentication"]],
+    [[["408"], ["504"], ["timeout"], ["timed", "out"]], ["408", "504", "timeout"]]
+  ];
+
+  function withEquivalents(terms) {
+    EQUIVALENTS.forEach(function (row) {
+      var triggered = row[0].some(function (trigger) {
+        return trigger.every(function (t) { return terms.indexOf(t) !== -1; });
+      });
+      if (triggered) row[1].forEach(function (t) { if (terms.indexOf(t) === -1) terms.push(t); });
+    });
+    return terms;
   }
 
   function isFrame(trimmed) {
     return trimmed.indexOf("File \"") === 0 || (trimmed.indexOf("at ") === 0 && trimmed.indexOf("(") !== -1);
   }
 
-  /**
-   * The terms a query searches for (src/search/query.rs `terms`): distinct tokens, from the
-   * last line up, stack frames skipped, capped.
-   */
-  function queryTerms(text, max) {
+  /** Distinct tokens of normalized lines, from the last line up, stack frames skipped, capped. */
+  function termsOfLines(text, max) {
     var lines = String(text).split("\n"), kept = [], skipNextIndented = false;
     lines.forEach(function (line) {
       var trimmed = line.trimStart();
@@ -103,22 +207,26 @@
       skipNextIndented = false;
       kept.push(line);
     });
-    kept.reverse();
-    var seen = new Set(), terms = [];
-    analyze(kept.join("\n")).forEach(function (t) {
-      if (!seen.has(t)) { seen.add(t); terms.push(t); }
-    });
-    return terms.slice(0, max || MAX_QUERY_TERMS);
+    // Line by line from the last, stopping at the cap (no token spans a line break).
+    var seen = new Set(), terms = [], limit = max || MAX_QUERY_TERMS;
+    for (var i = kept.length - 1; i >= 0 && terms.length < limit; i--) {
+      eachToken(kept[i], function (t) {
+        if (terms.length < limit && !seen.has(t)) { seen.add(t); terms.push(t); }
+      });
+    }
+    return terms;
   }
 
-  // ---- Signatures (src/search/signatures.rs) ----
-  function normalizeSpace(text) {
-    var t = text.trim();
-    return t ? t.split(/\s+/).join(" ") : "";
+  /** The terms a query searches for (src/search/query.rs `terms`). */
+  function queryTerms(text, max) {
+    return withEquivalents(termsOfLines(normalize(text).lines, max));
   }
 
-  function lastChar(s) { var a = Array.from(s.slice(-2)); return a.length ? a[a.length - 1] : ""; }
-  function firstChar(s) { return s ? String.fromCodePoint(s.codePointAt(0)) : ""; }
+  // ---- Signatures (src/search/signatures.rs, src/search/partial.rs) ----
+  var MIN_LEAD_CHARS = 16;
+  var TAIL_CHARS = 8192;
+  var SIGNATURE = 2, PARTIAL = 1, WORDS = 0;
+  var MATCH_NAMES = ["words", "partial", "signature"];
 
   function literalMatches(needle, haystack) {
     if (!needle) return false;
@@ -126,27 +234,166 @@
     var from = 0, at;
     while ((at = haystack.indexOf(needle, from)) !== -1) {
       var end = at + needle.length;
-      var beforeOk = !startsWord || !isWord(lastChar(haystack.slice(0, at)));
-      var afterOk = !endsWord || !isWord(firstChar(haystack.slice(end)));
+      var beforeOk = !startsWord || !isWord(lastChar(haystack.slice(Math.max(0, at - 2), at)));
+      var afterOk = !endsWord || !isWord(firstChar(haystack.slice(end, end + 2)));
       if (beforeOk && afterOk) return true;
       from = at + 1;
     }
     return false;
   }
 
-  var compiled = new Map();
-  function signatureMatches(sig, text) {
-    // sig: [index, page, isRegex, pattern, specificity]
-    if (sig[2]) {
-      if (!compiled.has(sig[3])) {
-        var re = null;
-        try { re = new RegExp(sig[3], "i"); } catch (e) { re = null; }
-        compiled.set(sig[3], re);
-      }
-      var r = compiled.get(sig[3]);
-      return !!r && r.test(text.lines);
+  /** `text` without its trailing characters in `set` (a string of them). */
+  function trimEnd(text, set) {
+    var end = text.length;
+    while (end > 0 && set.indexOf(text[end - 1]) !== -1) end--;
+    return end === text.length ? text : text.slice(0, end);
+  }
+
+  function trimCut(text) {
+    var rest = text;
+    for (;;) {
+      var before = rest.length;
+      rest = trimEnd(rest, " \n");
+      ["...", "\u2026", "[truncated]", "(truncated)"].forEach(function (marker) {
+        if (rest.slice(-marker.length) === marker) rest = rest.slice(0, -marker.length);
+      });
+      rest = trimEnd(rest, "\"'}])");
+      if (rest.length === before) return rest;
     }
-    return literalMatches(normalizeSpace(sig[3].toLowerCase()), text.flat);
+  }
+
+  /** The last TAIL_CHARS code points of `text`. */
+  function tail(text) {
+    var i = text.length, n = 0;
+    while (i > 0 && n < TAIL_CHARS) {
+      var c = text.charCodeAt(i - 1);
+      i -= c >= 0xDC00 && c <= 0xDFFF && i > 1 && text.charCodeAt(i - 2) >= 0xD800 &&
+        text.charCodeAt(i - 2) <= 0xDBFF ? 2 : 1;
+      n++;
+    }
+    return text.slice(i);
+  }
+
+  function literalPartial(literal, text) {
+    var ends = [], at = 0;
+    for (var ch of literal) { at += ch.length; ends.push(at); }
+    for (var count = ends.length - 1; count >= 0; count--) {
+      if (count + 1 < MIN_LEAD_CHARS) break;
+      var end = ends[count];
+      if (end === literal.length) continue;
+      var prefix = literal.slice(0, end);
+      if (text.length >= prefix.length && text.slice(text.length - prefix.length) === prefix) {
+        var before = text.slice(0, text.length - prefix.length);
+        if (!isWord(firstChar(prefix)) || !isWord(lastChar(before))) return true;
+      }
+    }
+    return false;
+  }
+
+  var AROUND = /[\p{Alphabetic}\p{N}.:\/_-]/u;
+
+  /**
+   * Every distinct token of a prepared paste in any of its forms: those of its lines, and
+   * those a terminal wrap joined (only the text around each junction differs).
+   */
+  function pasteTokens(text) {
+    var n = text.normalized;
+    // No token spans a line break: each distinct line is read once.
+    var tokens = distinctTokens(text.distinctLines, new Set());
+    if (n.joined !== null) {
+      n.junctions.forEach(function (at) {
+        var start = at, end = at;
+        while (start > 0 && AROUND.test(n.joined[start - 1])) start--;
+        while (end < n.joined.length && AROUND.test(n.joined[end])) end++;
+        distinctTokens(n.joined.slice(start, end), tokens);
+      });
+    }
+    return tokens;
+  }
+
+  /** A paste prepared once for every signature. */
+  function MatchText(text) {
+    var n = normalize(text);
+    this.normalized = n;
+    this.forms = forms(n);
+    this.lower = this.forms.map(function (f) { return f.toLowerCase(); });
+    this.tails = this.forms.map(function (f) { return tail(trimCut(f)); });
+    this.lowerTails = this.tails.map(function (t) { return t.toLowerCase(); });
+    // Whether a form holds a literal run, remembered: signatures share runs.
+    this.held = this.lower.map(function () { return new Map(); });
+    // A log repeats its lines (their prefixes are gone once normalized): tokens and literal
+    // runs, which hold no line break, are looked for in each distinct line once.
+    this.distinctLines = Array.from(new Set(n.lines.split("\n"))).join("\n");
+    this.distinctLower = this.distinctLines.toLowerCase();
+  }
+
+  var compiled = new Map();
+  function compile(pattern) {
+    if (!compiled.has(pattern)) {
+      var re = null;
+      try { re = new RegExp(pattern, "i"); } catch (e) { re = null; }
+      compiled.set(pattern, re);
+    }
+    return compiled.get(pattern);
+  }
+  var needles = new Map();
+  function needle(pattern) {
+    if (!needles.has(pattern)) needles.set(pattern, normalize(pattern).spaced.toLowerCase());
+    return needles.get(pattern);
+  }
+
+  function literalPartialMatch(lit, text) {
+    var lead = Array.from(lit).slice(0, MIN_LEAD_CHARS).join("");
+    for (var i = 1; i < text.lowerTails.length; i++) {
+      if (text.lowerTails[i].indexOf(lead) !== -1 && literalPartial(lit, text.lowerTails[i])) return true;
+    }
+    return false;
+  }
+
+  function regexPartialMatch(sig, text) {
+    if (!sig[6]) return false;
+    var lead = sig[7] || "";
+    var withLead = text.lowerTails.map(function (t) { return t.indexOf(lead) !== -1; });
+    if (withLead.indexOf(true) === -1) return false;
+    var partial = compile(sig[6]);
+    if (!partial) return false;
+    for (var i = 0; i < text.tails.length; i++) if (withLead[i] && partial.test(text.tails[i])) return true;
+    return false;
+  }
+
+  /**
+   * How a signature entry [index, page, isRegex, pattern, specificity, runs, partial, lead,
+   * terms] matches. `complete` says the paste holds every one of the signature's terms;
+   * without them only a partial match (a cut-off paste) is tried.
+   */
+  function signatureMatch(sig, text, complete) {
+    var i;
+    if (!sig[2]) {
+      var lit = needle(sig[3]);
+      if (complete) {
+        for (i = 1; i < text.lower.length; i++) if (literalMatches(lit, text.lower[i])) return SIGNATURE;
+      }
+      return literalPartialMatch(lit, text) ? PARTIAL : WORDS;
+    }
+    if (complete) {
+      // Runs hold no whitespace: `lines` and `spaced` hold the same ones, `joined` may hold more.
+      var runs = sig[5] || [];
+      var has = function (n) {
+        return runs.every(function (r) {
+          var held = text.held[n];
+          if (!held.has(r)) held.set(r, (n === 0 ? text.distinctLower : text.lower[n]).indexOf(r) !== -1);
+          return held.get(r);
+        });
+      };
+      var inLines = has(0);
+      var inJoined = inLines || (text.lower.length > 2 && has(2));
+      for (i = 0; i < text.forms.length; i++) {
+        if (!(i < 2 ? inLines : inJoined)) continue;
+        var re = compile(sig[3]);
+        if (re && re.test(text.forms[i])) return SIGNATURE;
+      }
+    }
+    return regexPartialMatch(sig, text) ? PARTIAL : WORDS;
   }
 
   // ---- BM25 as tantivy computes it (f32 arithmetic) ----
@@ -158,8 +405,12 @@
     return f(Math.log(f(1 + x)));
   }
 
+  function decodeBase64(b64) {
+    return typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("latin1");
+  }
+
   function decodePostings(b64) {
-    var bin = atob(b64), out = [], i = 0, page = 0, first = true;
+    var bin = decodeBase64(b64), out = [], i = 0, page = 0, first = true;
     function varint() {
       var n = 0, shift = 0, b;
       do { b = bin.charCodeAt(i++); n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
@@ -176,18 +427,37 @@
     return out;
   }
 
+  var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
   function fnv32(text) {
-    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) {
-      h ^= bytes[i];
-      h = Math.imul(h, 0x01000193) >>> 0;
+    var h = 0x811c9dc5, i;
+    if (ASCII.test(text)) {
+      for (i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+      return h >>> 0;
     }
+    var bytes = encoder.encode(text);
+    for (i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
 
+  /** The key filter (src/search/export.rs `KeyFilter`): may `term` be a signature key? */
+  function KeyFilter(b64, bits, hashes) {
+    this.bytes = decodeBase64(b64);
+    this.bits = bits;
+    this.hashes = hashes;
+  }
+  KeyFilter.prototype.mayContain = function (term) {
+    var h1 = fnv32(term);
+    var h2 = (Math.imul((h1 ^ (h1 >>> 16)) >>> 0, 0x85ebca6b) | 1) >>> 0;
+    for (var i = 0; i < this.hashes; i++) {
+      var bit = ((h1 + Math.imul(i, h2)) >>> 0) % this.bits;
+      if (!(this.bytes.charCodeAt(bit >>> 3) & (1 << (bit & 7)))) return false;
+    }
+    return true;
+  };
+
   /**
    * The search engine over an exported index. `load(name)` returns a promise of the data of
-   * one index file (`manifest`, `s/3`, `b/0`, `m/12`); each file is loaded once.
+   * one index file (`manifest`, `s/3`, `b/0`, `m/12`, `k`); each file is loaded once.
    */
   function Engine(load) {
     this.load = load;
@@ -200,6 +470,11 @@
   };
 
   Engine.prototype.manifest = function () { return this.get("manifest"); };
+
+  /** The tools and categories that have pages: { tools: [id], categories: [[id, name]] }. */
+  Engine.prototype.facets = function () {
+    return this.manifest().then(function (m) { return { tools: m.tools, categories: m.categories }; });
+  };
 
   /**
    * Each term's shard and what it says of the term: its page count (df) and, for a short
@@ -229,6 +504,22 @@
     }));
   };
 
+  /**
+   * The shards holding the signatures keyed on the paste's other tokens: the key filter says
+   * which tokens may be keys, and only their shards load.
+   */
+  Engine.prototype.keyShards = function (m, tokens) {
+    if (!tokens.length) return Promise.resolve([]);
+    var self = this;
+    return this.get("k").then(function (b64) {
+      if (!self.keyFilter) self.keyFilter = new KeyFilter(b64, m.keys.bits, m.keys.hashes);
+      var maybe = tokens.filter(function (t) { return self.keyFilter.mayContain(t); });
+      return Promise.all(maybe.map(function (t) {
+        return self.get("s/" + (fnv32(t) % m.shards)).then(function (shard) { return { term: t, shard: shard }; });
+      }));
+    });
+  };
+
   /** The terms ranked by (src/search/query.rs `ranking_terms`). */
   function rankingTerms(found, threshold) {
     var kept = found.filter(function (p) { return p.df > 0 && p.df <= threshold; });
@@ -239,25 +530,32 @@
   }
 
   /**
-   * Ranks pages for `text`: signature hits first (most specific first), then BM25.
-   * options: { limit, tool, category }. Resolves to { terms, results: [{ page, score,
-   * signature, specificity }] } with the results best first.
+   * Ranks pages for `text`: signature hits first (most specific first), then partial hits,
+   * then BM25. options: { limit, tool, category }. Resolves to { terms, results: [{ page,
+   * score, signature, specificity, match }] } with the results best first.
    */
   Engine.prototype.search = function (text, options) {
     var self = this;
     options = options || {};
     var limit = options.limit || 10;
+    var prepared = new MatchText(text);
     return this.manifest().then(function (m) {
-      var terms = queryTerms(text, m.maxTerms);
+      var n = prepared.normalized;
+      var terms = withEquivalents(termsOfLines(n.lines, m.maxTerms));
+      var tokens = pasteTokens(prepared);
+      var others = [];
+      tokens.forEach(function (t) { if (terms.indexOf(t) === -1) others.push(t); });
       var filters = [];
       if (options.tool) filters.push("@tool:" + options.tool);
       if (options.category) filters.push("@category:" + options.category);
-      return Promise.all([self.lookup(m, terms), self.lookup(m, filters)]).then(function (got) {
-        var ranking = rankingTerms(got[0], m.common);
-        return Promise.all([self.fill(ranking), self.fill(got[1])]).then(function (filled) {
-          return { m: m, terms: terms, found: got[0], ranking: filled[0], filters: filled[1] };
+      return Promise.all([self.lookup(m, terms), self.lookup(m, filters), self.keyShards(m, others)])
+        .then(function (got) {
+          var ranking = rankingTerms(got[0], m.common);
+          return Promise.all([self.fill(ranking), self.fill(got[1])]).then(function (filled) {
+            return { m: m, terms: terms, tokens: tokens, found: got[0].concat(got[2]),
+              ranking: filled[0], filters: filled[1] };
+          });
         });
-      });
     }).then(function (q) {
       var m = q.m, N = m.docs;
       var avg = f(f(m.tokens) / f(N));
@@ -275,20 +573,24 @@
           scores.set(p.list[i], (scores.get(p.list[i]) || 0) + s);
         }
       });
-      // Signatures: the unkeyed ones and those keyed on a query term, in the index's order.
+      // Signatures: the unkeyed ones and those keyed on any token of the paste, in the
+      // index's order.
       var candidates = m.g.slice();
       q.found.forEach(function (p) {
         p.shard.g.forEach(function (entry) { if (entry[0] === p.term) candidates.push(entry[1]); });
       });
       candidates.sort(function (a, b) { return a[0] - b[0]; });
-      var prepared = { lines: text.replace(/\r\n/g, "\n"), flat: normalizeSpace(text.toLowerCase()) };
       var hits = new Map(), seen = new Set();
       candidates.forEach(function (sig) {
         if (seen.has(sig[0])) return;
         seen.add(sig[0]);
-        if (!signatureMatches(sig, prepared)) return;
+        var complete = (sig[8] || []).every(function (t) { return q.tokens.has(t); });
+        var how = signatureMatch(sig, prepared, complete);
+        if (how === WORDS) return;
         var best = hits.get(sig[1]);
-        if (!best || sig[4] > best[4]) hits.set(sig[1], sig);
+        if (!best || how > best.how || (how === best.how && sig[4] > best.sig[4])) {
+          hits.set(sig[1], { sig: sig, how: how });
+        }
       });
       var allowed = null;
       q.filters.forEach(function (p) {
@@ -301,16 +603,18 @@
       var ranked = [];
       pages.forEach(function (page) {
         if (allowed && !allowed.has(page)) return;
-        var sig = hits.get(page);
+        var hit = hits.get(page);
         ranked.push({
           page: page,
           score: Math.round((scores.get(page) || 0) * scale) / scale,
-          signature: sig ? sig[3] : null,
-          specificity: sig ? sig[4] + 1 : 0
+          signature: hit ? hit.sig[3] : null,
+          specificity: hit ? hit.sig[4] : 0,
+          how: hit ? hit.how : WORDS,
+          match: MATCH_NAMES[hit ? hit.how : WORDS]
         });
       });
       ranked.sort(function (a, b) {
-        return (b.specificity - a.specificity) || (b.score - a.score) || (a.page - b.page);
+        return (b.how - a.how) || (b.specificity - a.specificity) || (b.score - a.score) || (a.page - b.page);
       });
       return { terms: q.terms, results: ranked.slice(0, limit) };
     });
@@ -333,7 +637,8 @@
 
   var engine = {
     analyze: analyze, queryTerms: queryTerms, rankingTerms: rankingTerms, fnv32: fnv32,
-    decodePostings: decodePostings, Engine: Engine
+    decodePostings: decodePostings, normalize: normalize, MatchText: MatchText,
+    signatureMatch: signatureMatch, KeyFilter: KeyFilter, matchNames: MATCH_NAMES, Engine: Engine
   };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = engine;
@@ -341,8 +646,9 @@
   }
 
   /**
-   * The same interface over the preview server's `GET /api/search` (errbook serve renders no
-   * browser index: the in-memory tantivy index answers, and follows every edit).
+   * The same interface over the preview server's `/api/search` (errbook serve renders no
+   * browser index: the in-memory tantivy index answers, and follows every edit). A long paste
+   * is posted as the request body rather than put in the address.
    */
   function ApiEngine(url) {
     this.url = url;
@@ -350,11 +656,17 @@
 
   ApiEngine.prototype.search = function (text, options) {
     var params = new URLSearchParams();
-    params.set("q", text);
     params.set("limit", String(options.limit || 10));
     if (options.tool) params.set("tool", options.tool);
     if (options.category) params.set("category", options.category);
-    return fetch(this.url + "?" + params.toString(), { headers: { Accept: "application/json" } })
+    var init = { headers: { Accept: "application/json" } };
+    if (text.length > 2000) {
+      init.method = "POST";
+      init.body = text;
+    } else {
+      params.set("q", text);
+    }
+    return fetch(this.url + "?" + params.toString(), init)
       .then(function (response) {
         if (!response.ok) throw new Error("search answered " + response.status);
         return response.json();
@@ -363,7 +675,7 @@
         return {
           terms: queryTerms(text),
           results: body.results.map(function (hit) {
-            return { signature: hit.signature, meta: { title: hit.title, path: hit.path,
+            return { signature: hit.signature, match: hit.match, meta: { title: hit.title, path: hit.path,
               tool: hit.tool, category: hit.category, categoryName: hit.category_name,
               summary: hit.summary, slug: hit.slug } };
           })
@@ -375,12 +687,20 @@
     return Promise.resolve(results.map(function (r) { return r.meta; }));
   };
 
+  ApiEngine.prototype.facets = function () {
+    return fetch(this.url + "/facets", { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("facets answered " + response.status);
+        return response.json();
+      });
+  };
+
   // ---- The search box (browser only) ----
   var form = document.querySelector("form.search-form");
   // The preview server injects its live-reload script and answers /api/search itself.
   var inPreview = document.querySelector('script[src="/__errbook/live.js"]') !== null;
   if (!form || !(form.getAttribute("data-index") || inPreview)) return;
-  var input = form.querySelector("input[name=q]");
+  var input = form.querySelector("[name=q]");
   var toolSelect = form.querySelector("select[name=tool]");
   var categorySelect = form.querySelector("select[name=category]");
   var list = document.getElementById("search-results");
@@ -389,6 +709,8 @@
   var base = indexUrl.slice(0, indexUrl.lastIndexOf("/") + 1);
   var root = form.getAttribute("data-root") || "";
   var fromDisk = location.protocol === "file:";
+  // Longer texts are searched in place: the results page would carry them in its address.
+  var MAX_LINKED_CHARS = 2000;
 
   // Index files are scripts that call errbookSearchLoad(name, data): <script> loads from
   // file:// where fetch is refused.
@@ -410,18 +732,44 @@
   }
   var searchEngine = indexUrl ? new Engine(loadScript) : new ApiEngine("/api/search");
 
-  // A pasted log keeps its line breaks for signature matching; the box can only show one line.
-  var pasted = null;
-  input.addEventListener("paste", function (event) {
-    var data = event.clipboardData && event.clipboardData.getData("text");
-    if (!data || data.indexOf("\n") === -1) return;
-    event.preventDefault();
-    pasted = { raw: data, shown: data.replace(/\s*\r?\n\s*/g, " ").trim() };
-    input.value = pasted.shown;
-    schedule();
+  // The filters list the tools and categories the index knows, loaded on first use so a page
+  // view that never searches loads nothing.
+  var facets = null;
+  function fillFilters() {
+    if (!facets) {
+      facets = searchEngine.facets().then(function (got) {
+        function fill(select, values) {
+          if (!select) return;
+          var chosen = select.value || select.getAttribute("data-value") || "";
+          values.forEach(function (v) {
+            var option = document.createElement("option");
+            option.value = v[0];
+            option.textContent = v[1];
+            select.appendChild(option);
+          });
+          select.value = chosen;
+        }
+        fill(toolSelect, got.tools.map(function (t) { return [t, t]; }));
+        fill(categorySelect, got.categories);
+      }).catch(function () { facets = null; });
+    }
+    return facets;
+  }
+  ["focusin", "pointerover", "touchstart"].forEach(function (type) {
+    form.addEventListener(type, fillFilters, { once: true, passive: true });
   });
-  function queryText() {
-    return pasted && pasted.shown === input.value ? pasted.raw : input.value;
+
+  // The box grows with its text, up to a height the stylesheet caps. A text this long fills
+  // the box at any width: measuring it would lay out every line (a pasted 1 MiB log, 0.4 s).
+  var FILLS_BOX_CHARS = 4000;
+  function grow() {
+    var cap = getComputedStyle(input).maxHeight;
+    if (input.value.length > FILLS_BOX_CHARS && cap !== "none") {
+      input.style.height = cap;
+      return;
+    }
+    input.style.height = "auto";
+    input.style.height = input.scrollHeight + "px";
   }
 
   var pageLink = function (path) { return root + path + (fromDisk ? "index.html" : ""); };
@@ -445,11 +793,15 @@
     return fragment;
   }
 
+  var MATCH_LABELS = { signature: "signature match", partial: "partial match (the text looks cut off)",
+    words: "possibly related" };
+
   function render(results, metas, terms) {
     list.textContent = "";
     results.forEach(function (r, i) {
       var meta = metas[i];
       var item = document.createElement("li");
+      item.className = "search-result-" + r.match;
       var link = document.createElement("a");
       link.href = pageLink(meta.path);
       link.className = "search-result";
@@ -458,7 +810,7 @@
       title.appendChild(highlight(meta.title, terms));
       var facts = document.createElement("span");
       facts.className = "search-result-meta";
-      facts.textContent = meta.tool + " · " + meta.categoryName + (r.signature ? " · signature match" : "");
+      facts.textContent = meta.tool + " · " + meta.categoryName + " · " + MATCH_LABELS[r.match];
       var snippet = document.createElement("span");
       snippet.className = "search-result-snippet";
       snippet.appendChild(highlight(meta.summary, terms));
@@ -470,6 +822,21 @@
     });
   }
 
+  /** The status line: whether a page matches the error, said plainly. */
+  function describe(results, shown) {
+    var n = results.length;
+    var quoted = "\u201c" + shown + "\u201d";
+    if (n === 0) return "No page matches " + quoted + ".";
+    var first = results[0].match;
+    var count = n + (n === 1 ? " result" : " results");
+    if (first === "signature") return count + " for " + quoted + "; the first matches the error's signature.";
+    if (first === "partial") {
+      return count + " for " + quoted + "; the first matches the start of a signature (the text looks cut off).";
+    }
+    return "No page matches this error. " + (n === 1 ? "1 page shares" : n + " pages share") +
+      " words with " + quoted + " (possibly related).";
+  }
+
   var generation = 0, timer = null;
   function schedule() {
     clearTimeout(timer);
@@ -477,7 +844,7 @@
   }
 
   function run() {
-    var text = queryText();
+    var text = input.value;
     var mine = ++generation;
     if (!text.trim()) {
       list.textContent = "";
@@ -489,13 +856,10 @@
       return searchEngine.metadata(found.results).then(function (metas) {
         if (mine !== generation) return;
         render(found.results, metas, found.terms);
-        var n = found.results.length;
         // The query is shown as text (textContent), never parsed as HTML.
         var shown = text.replace(/\s+/g, " ").trim();
         if (shown.length > 80) shown = shown.slice(0, 79) + "…";
-        status.textContent = n === 0 ? "No page matches \u201c" + shown + "\u201d." :
-          n + (n === 1 ? " result" : " results") + " for \u201c" + shown + "\u201d" +
-          (found.results[0].signature ? "; the first matches the error's signature." : ".");
+        status.textContent = describe(found.results, shown);
         form.setAttribute("data-searched", text);
       });
     }).catch(function () {
@@ -506,25 +870,41 @@
   }
 
   input.addEventListener("input", function () {
-    if (pasted && pasted.shown !== input.value) pasted = null;
+    grow();
     schedule();
   });
   [toolSelect, categorySelect].forEach(function (select) {
     if (select) select.addEventListener("change", schedule);
   });
 
-  // Enter opens the results page, which can be bookmarked or linked; from disk it names the
-  // file, since a directory link would show a listing.
+  // Enter searches (Shift+Enter adds a line): a short query opens the results page, which can
+  // be bookmarked or linked (from disk it names the file, since a directory link would show a
+  // listing); a long paste is searched where it is.
+  input.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.altKey ||
+      event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    if (input.value.length > MAX_LINKED_CHARS) {
+      clearTimeout(timer);
+      run();
+    } else if (form.requestSubmit) {
+      form.requestSubmit();
+    } else {
+      form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var params = new URLSearchParams();
-    params.set("q", queryText());
+    params.set("q", input.value);
     if (toolSelect && toolSelect.value) params.set("tool", toolSelect.value);
     if (categorySelect && categorySelect.value) params.set("category", categorySelect.value);
     location.href = root + "search/" + (fromDisk ? "index.html" : "") + "?" + params.toString();
   });
 
-  // `/` focuses the box; arrows move between the box and the results; Enter follows a link.
+  // `/` focuses the box; arrows move between the box and the results (ArrowDown leaves the
+  // box from its end, so a multi-line paste can still be walked line by line); Enter follows
+  // a link.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -538,7 +918,8 @@
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     if (!links.length) return;
     var at = links.indexOf(document.activeElement);
-    if (target === input && event.key === "ArrowDown") {
+    var atEnd = input.selectionStart === input.value.length && input.selectionEnd === input.value.length;
+    if (target === input && event.key === "ArrowDown" && atEnd) {
       event.preventDefault();
       links[0].focus();
     } else if (at !== -1) {
@@ -552,15 +933,11 @@
   // The results page: run the query from the address (?q=&tool=&category=).
   var params = new URLSearchParams(location.search);
   if (params.has("q")) {
-    var q = params.get("q");
-    if (q.indexOf("\n") !== -1) {
-      pasted = { raw: q, shown: q.replace(/\s*\r?\n\s*/g, " ").trim() };
-      input.value = pasted.shown;
-    } else {
-      input.value = q;
-    }
-    if (toolSelect && params.get("tool")) toolSelect.value = params.get("tool");
-    if (categorySelect && params.get("category")) categorySelect.value = params.get("category");
-    run();
+    input.value = params.get("q");
+    grow();
+    var wanted = [[toolSelect, params.get("tool")], [categorySelect, params.get("category")]];
+    var needsFacets = wanted.some(function (w) { return w[0] && w[1]; });
+    wanted.forEach(function (w) { if (w[0] && w[1]) w[0].setAttribute("data-value", w[1]); });
+    (needsFacets ? fillFilters() : Promise.resolve()).then(run);
   }
 })(typeof window !== "undefined" ? window : globalThis);

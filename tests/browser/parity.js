@@ -11,7 +11,7 @@ async function main() {
   for (const q of queries) {
     const found = await engine.search(q, { limit: Number(limit) });
     const metas = await engine.metadata(found.results);
-    out.push(found.results.map((r, i) => ({ slug: metas[i].slug, score: r.score, signature: r.signature })));
+    out.push(found.results.map((r, i) => ({ slug: metas[i].slug, score: r.score, signature: r.signature, match: r.match })));
   }
   process.stdout.write(JSON.stringify(out));
 }

@@ -1,11 +1,10 @@
 // The search box in a real browser: Debian's chromium, headless, driven by playwright-core,
-// on a built site served over HTTP (a tiny static server here) and opened from file://.
+// on a built site served over HTTP (harness.js) and opened from file://.
 // Usage: node search_ui.js <public dir> <expectations.json>; exits 1 with a message on failure.
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
-const { serve } = require("./static_server");
+const { launch, serveDir } = require("./harness");
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -23,68 +22,97 @@ async function firstResult(page, text) {
 async function main() {
   const publicDir = path.resolve(process.argv[2]);
   const expect = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-  const server = await serve(publicDir);
+  const server = await serveDir(publicDir);
   const origin = "http://127.0.0.1:" + server.address().port + "/";
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const errors = [];
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: origin.slice(0, -1) });
+    const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("dialog", (d) => { errors.push("dialog opened: " + d.message()); d.dismiss(); });
 
-    // `/` focuses the box; a LiteLLM error typed into it puts its page first.
+    // `/` focuses the box (a textarea); a LiteLLM error typed into it puts its page first.
     await page.goto(origin + expect.from);
     await page.keyboard.press("/");
-    check(await page.evaluate(() => document.activeElement && document.activeElement.name === "q"),
-      "`/` did not focus the search box");
+    check(await page.evaluate(() => document.activeElement && document.activeElement.name === "q" &&
+      document.activeElement.tagName === "TEXTAREA"), "`/` did not focus the search textarea");
     await page.keyboard.type(expect.typed.text);
     const typed = await firstResult(page, expect.typed.text);
     check(typed.includes(expect.typed.slug), "typed error: first result " + typed + ", expected " + expect.typed.slug);
     check(await page.$eval("#search-results li", (li) => li.textContent.includes("·")), "no tool/category line");
     check(await page.$$eval("#search-results mark", (m) => m.length) > 0, "no highlighted term in the results");
 
-    // ArrowDown moves into the results, Enter follows the focused link.
+    // ArrowDown from the end of the box moves into the results, Enter follows the focused link.
     await page.keyboard.press("ArrowDown");
     const focused = await page.evaluate(() => document.activeElement.getAttribute("href"));
     check(focused === typed, "ArrowDown did not focus the first result");
     await Promise.all([page.waitForURL((u) => u.pathname.includes(expect.typed.slug)), page.keyboard.press("Enter")]);
 
-    // A multi-line paste keeps its line breaks for signature matching.
-    await page.goto(origin);
-    await page.focus("input[name=q]");
-    await page.evaluate((text) => {
-      const data = new DataTransfer();
-      data.setData("text/plain", text);
-      const input = document.querySelector("input[name=q]");
-      input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    }, expect.pasted.text);
-    const pasted = await firstResult(page, expect.pasted.text);
-    check(/signature/.test(await page.textContent("#search-status")), "the pasted error matched no signature");
-    check(pasted.includes(expect.pasted.slug), "pasted error: first result " + pasted + ", expected " + expect.pasted.slug);
+    // Real pastes (the clipboard and Ctrl+V): a multi-line traceback keeps its line breaks, a
+    // one-line JSON log with escaped line breaks is read like it; both find their page first
+    // through a signature, and the box grows with the pasted log.
+    for (const pasted of expect.pasted) {
+      await page.goto(origin);
+      await page.focus("[name=q]");
+      const before = await page.$eval("[name=q]", (t) => t.offsetHeight);
+      await page.evaluate((text) => navigator.clipboard.writeText(text), pasted.text);
+      await page.keyboard.press("Control+V");
+      const first = await firstResult(page, pasted.text);
+      check(await page.inputValue("[name=q]") === pasted.text, "the paste lost its text: " + pasted.name);
+      check(/signature/.test(await page.textContent("#search-status")), pasted.name + ": matched no signature");
+      check(first.includes(pasted.slug), pasted.name + ": first result " + first + ", expected " + pasted.slug);
+      check(await page.$eval("#search-results li", (li) => li.className) === "search-result-signature",
+        pasted.name + ": the first result is not marked as a signature match");
+      if (pasted.text.includes("\n")) {
+        const after = await page.$eval("[name=q]", (t) => t.offsetHeight);
+        check(after > before, "the box did not grow for a multi-line paste (" + before + " -> " + after + ")");
+      }
+    }
 
-    // Filters narrow the results to one tool.
+    // Shift+Enter adds a line; Enter on a short query opens the results page.
     await page.goto(origin);
+    await page.focus("[name=q]");
+    await page.keyboard.type("first line");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("second line");
+    check(await page.inputValue("[name=q]") === "first line\nsecond line", "Shift+Enter did not add a line");
+    await Promise.all([page.waitForURL((u) => u.pathname.endsWith("/search/")), page.keyboard.press("Enter")]);
+    check(await page.inputValue("[name=q]") === "first line\nsecond line", "the results page lost the line break");
+
+    // Words only: the status says plainly that no page matches, results are "possibly related".
+    await page.goto(origin);
+    await page.fill("[name=q]", expect.words.text);
+    await firstResult(page, expect.words.text);
+    check(/^No page matches this error/.test(await page.textContent("#search-status")),
+      "words-only status: " + await page.textContent("#search-status"));
+    check((await page.$$eval("#search-results .search-result-meta", (m) => m.map((x) => x.textContent)))
+      .every((t) => t.endsWith("possibly related")), "words-only results are not marked as possibly related");
+
+    // Filters are filled from the index's manifest (the page itself lists no tools) and narrow
+    // the results to one tool.
+    await page.goto(origin);
+    check(await page.$$eval("select[name=tool] option", (o) => o.length) === 1, "the page lists the tools itself");
+    await page.focus("[name=q]");
     await page.selectOption("select[name=tool]", expect.filter.tool);
-    await page.fill("input[name=q]", expect.filter.text);
+    await page.fill("[name=q]", expect.filter.text);
     await firstResult(page, expect.filter.text);
     const tools = await page.$$eval("#search-results .search-result-meta", (s) => s.map((x) => x.textContent.split(" · ")[0]));
     check(tools.length > 0 && tools.every((t) => t === expect.filter.tool), "tool filter let through: " + tools.join(", "));
 
-    // The results page works when linked: /search/?q=...
-    await page.goto(origin + "search/?q=" + encodeURIComponent(expect.linked.text));
+    // The results page works when linked: /search/?q=...&tool=...
+    await page.goto(origin + "search/?q=" + encodeURIComponent(expect.linked.text) + "&tool=litellm");
     const linked = await firstResult(page, expect.linked.text);
     check(linked.includes(expect.linked.slug), "search page: first result " + linked);
-    check(await page.inputValue("input[name=q]") === expect.linked.text, "search page did not fill the box");
+    check(await page.inputValue("[name=q]") === expect.linked.text, "search page did not fill the box");
+    check(await page.inputValue("select[name=tool]") === "litellm", "search page did not set the tool filter");
 
     // A query is text, never HTML: in the box, in the status line and on the results page.
     const attack = "<img src=x onerror=\"window.__xss=1\"> 429";
     for (const url of [origin, origin + "search/?q=" + encodeURIComponent(attack)]) {
       await page.goto(url);
-      if (url === origin) await page.fill("input[name=q]", attack);
+      if (url === origin) await page.fill("[name=q]", attack);
       await page.waitForFunction((t) => document.querySelector("form.search-form").getAttribute("data-searched") === t, attack, { timeout: 20000 });
       const status = await page.textContent("#search-status");
       check(status.includes(attack), "the status line does not show the query as text: " + status);
@@ -94,7 +122,7 @@ async function main() {
 
     // From disk: index files load through <script>, result links name index.html.
     await page.goto("file://" + path.join(publicDir, "index.html"));
-    await page.fill("input[name=q]", expect.typed.text);
+    await page.fill("[name=q]", expect.typed.text);
     const fromDisk = await firstResult(page, expect.typed.text);
     check(fromDisk.endsWith("index.html") && fromDisk.includes(expect.typed.slug), "file://: first result " + fromDisk);
 
@@ -107,7 +135,7 @@ async function main() {
     check(/run the command/.test(await page.textContent(".validator-status")), "the static widget did not point at the command");
 
     check(errors.length === 0, "page errors: " + errors.join("; "));
-    console.log("ok: typed, pasted, filtered, linked, escaped and file:// searches found their pages");
+    console.log("ok: typed, pasted (multi-line and JSON-escaped), words-only, filtered, linked, escaped and file:// searches");
   } finally {
     await browser.close();
     server.close();

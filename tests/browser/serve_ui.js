@@ -99,7 +99,7 @@ async function widget(page, origin, w, errors) {
 
 async function search(page, origin, s) {
   await page.goto(origin);
-  await page.fill("input[name=q]", s.text);
+  await page.fill("[name=q]", s.text);
   await page.waitForFunction((t) => document.querySelector("form.search-form").getAttribute("data-searched") === t &&
     document.querySelector("#search-results li a"), s.text, { timeout: WAIT });
   const first = await page.$eval("#search-results li a", (a) => a.getAttribute("href"));

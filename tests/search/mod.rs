@@ -79,7 +79,15 @@ fn parity_site() -> &'static Path {
 fn cli_search(root: &Path, text: &str, limit: usize) -> Vec<Value> {
     let out = errbook(
         root,
-        &["search", "--json", "--limit", &limit.to_string(), text],
+        // `--`: a paste may start with `-` (a log line such as `-  litellm.proxy...`).
+        &[
+            "search",
+            "--json",
+            "--limit",
+            &limit.to_string(),
+            "--",
+            text,
+        ],
     );
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("search --json printed no JSON ({e}): {}", stderr(&out)));
@@ -158,12 +166,56 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
         "{text}"
     );
 
+    // A log with stray bytes that are not UTF-8 (Latin-1, binary) is read lossily; the JSON
+    // counts the replaced bytes. A paste cut off inside a signature's message matches it
+    // partially.
+    let mut log = b"caf\xe9 \xff\xfe junk\n".to_vec();
+    log.extend_from_slice(
+        b"No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["search", "--json", "--limit", "3", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&log).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["replaced_bytes"], 3, "{json}");
+    assert_eq!(json["results"][0]["match"], "partial", "{json}");
+    assert!(
+        json["results"][0]["slug"]
+            .as_str()
+            .unwrap()
+            .starts_with("no-deployments-available"),
+        "{json}"
+    );
+
+    // Words only: no page matches the error; it says so, lists the pages as possibly related,
+    // and exits 1.
+    let out = errbook(
+        site.path(),
+        &["search", "--limit", "2", "fallback not working"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "No page matches this error. Pages that share words with it (possibly related):\n1. "
+        ),
+        "{text}"
+    );
+
     // Nothing found: exit 1, empty results.
     let out = errbook(site.path(), &["search", "--json", "zzqxv"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        r#"{"results":[]}"#
+        r#"{"results":[],"replaced_bytes":0,"cut_bytes":0}"#
     );
 
     // --category narrows to one category; a tool no page has is an error with a suggestion.
@@ -186,6 +238,40 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Questions typed in words: titles of real LiteLLM issues, each cited by the page that explains
+/// its symptom, and the issue's own example of a query with a status code.
+#[test]
+fn natural_language_queries_find_the_page_about_the_symptom() {
+    let site = bundled();
+    for (query, page) in [
+        // BerriAI/litellm#10317, #8248, #23749, #20870 (titles), and the question of issue 12.
+        (
+            "model_group_alias ed model does not respect fallbacks",
+            "fallbacks-ignored-for-model-group-alias",
+        ),
+        (
+            "Loop when background_health_checks is set to true",
+            "background-health-checks-loop",
+        ),
+        (
+            "dynamic_rate_limiter_v3 do not trigger fallback",
+            "dynamic-rate-limiter-429-before-fallback",
+        ),
+        (
+            "Fallbacks on STREAMING do not work with Pydantic-AI when Gemini 3 Preview throws 429 rate limit error",
+            "streaming-requests-do-not-fall-back",
+        ),
+    ] {
+        let results = cli_search(site.path(), query, 3);
+        assert_eq!(results[0]["slug"], page, "{query}");
+        assert_eq!(results[0]["match"], "words", "{query}");
+    }
+    // A status code brings its name: the first result is about a 429 that did not fall back.
+    let results = cli_search(site.path(), "429 fallback not working litellm proxy", 3);
+    let title = results[0]["title"].as_str().unwrap();
+    assert!(title.contains("429") && title.contains("fall"), "{title}");
 }
 
 #[test]
@@ -225,7 +311,7 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
     ] {
         let html = std::fs::read_to_string(public.join(page)).unwrap();
         assert!(
-            html.contains(r#"<input type="search" id="search-q" name="q""#),
+            html.contains(r#"<textarea id="search-q" name="q" rows="1""#),
             "{page}"
         );
         assert!(html.contains(r#"id="search-results""#), "{page}");
@@ -257,6 +343,11 @@ fn parity_queries(site: &Path) -> Vec<String> {
         "HTTPError: 503 Service Unavailable",
         "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. Received Model Group=x\nAvailable Model Group Fallbacks=None",
         "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/site-packages/litellm/router.py\", line 826, in acompletion\n    raise e\nlitellm.types.router.RouterRateLimitError: No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-checks=False",
+        // Printed other ways: JSON-escaped on one line, coloured and prefixed, cut off.
+        r#"{"level":"ERROR","message":"litellm.RateLimitError: BedrockException - {\"message\":\"Too many\"}. Received Model Group=x\nAvailable Model Group Fallbacks=None"}"#,
+        r"\x1b[91m12:00:01 - LiteLLM Router:ERROR: router.py:1 - No fallback model group found for original model_group=my-alias. Fallbacks=[{'gpt-4o': ['b']}]\x1b[0m",
+        r"litellm.RateLimitError: AzureException RateLimitError - quota. Received Model Group=gpt-5.1\nAvailable Model Group",
+        "No deployments available for selected model, Try again in 5 seconds. Passed model=gpt-4o. pre-call-",
     ]
     .map(String::from)
     .to_vec();
@@ -290,10 +381,14 @@ fn the_browser_engine_ranks_like_tantivy() {
     let mut with_results = 0;
     for (query, js) in queries.iter().zip(&browser) {
         let rust = cli_search(site, query, 5);
-        let rust_top: Vec<(&Value, &Value)> =
-            rust.iter().map(|r| (&r["slug"], &r["signature"])).collect();
-        let js_top: Vec<(&Value, &Value)> =
-            js.iter().map(|r| (&r["slug"], &r["signature"])).collect();
+        let rust_top: Vec<(&Value, &Value, &Value)> = rust
+            .iter()
+            .map(|r| (&r["slug"], &r["signature"], &r["match"]))
+            .collect();
+        let js_top: Vec<(&Value, &Value, &Value)> = js
+            .iter()
+            .map(|r| (&r["slug"], &r["signature"], &r["match"]))
+            .collect();
         assert_eq!(js_top, rust_top, "top 5 differ for {query:?}");
         for (r, j) in rust.iter().zip(js) {
             let (r, j) = (r["score"].as_f64().unwrap(), j["score"].as_f64().unwrap());
@@ -305,57 +400,205 @@ fn the_browser_engine_ranks_like_tantivy() {
     assert!(with_results >= queries.len() - 2, "{with_results}");
 }
 
-/// Real LiteLLM error messages (../shared/research/litellm.md §4 and §5), each with the page
-/// that explains it. Extend tests/search/quality.json as pages are written.
-#[test]
-fn quality_recall_at_1_on_real_litellm_errors() {
-    let site = bundled();
-    let set: Vec<Value> = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("tests/search/quality.json")).unwrap(),
-    )
-    .unwrap();
-    let texts: Vec<String> = set
-        .iter()
-        .map(|c| c["text"].as_str().unwrap().to_string())
+/// One case of the quality set: a real message as the program printed it, the page that
+/// explains it (`None`: no bundled page does), where it was found and the failure classes of
+/// issue 12 it exercises.
+struct QualityCase {
+    file: String,
+    page: Option<String>,
+    source: String,
+    text: String,
+}
+
+/// Every case of every `tests/search/quality/*.json`, in file then case order.
+fn quality_set() -> Vec<QualityCase> {
+    let dir = repo().join("tests/search/quality");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
+    files.sort();
+    let mut set = Vec::new();
+    for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        for case in cases {
+            let page = match &case["page"] {
+                Value::String(slug) => Some(slug.clone()),
+                Value::Null => None,
+                other => panic!("{file}: `page` is a slug or null, not {other}"),
+            };
+            let source = case
+                .get("url")
+                .or_else(|| case.get("source"))
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("{file}: a case without `url` or `source`"))
+                .to_string();
+            let text = case["text"].as_str().expect("`text`").to_string();
+            set.push(QualityCase {
+                file: file.clone(),
+                page,
+                source,
+                text,
+            });
+        }
+    }
+    set
+}
+
+/// How one engine did on the quality set.
+#[derive(Default)]
+struct Scores {
+    /// 1-based rank of the expected page among the results, per in-scope case.
+    ranks: Vec<Option<usize>>,
+    /// How the first result of each out-of-scope case matched (`none` without results).
+    out_of_scope: std::collections::BTreeMap<String, usize>,
+    /// Out-of-scope cases that some result claims by `signature`.
+    false_signatures: Vec<String>,
+    misses: Vec<String>,
+}
+
+impl Scores {
+    fn recall_at(&self, k: usize) -> f64 {
+        let hits = self
+            .ranks
+            .iter()
+            .filter(|r| r.is_some_and(|r| r <= k))
+            .count();
+        hits as f64 / self.ranks.len() as f64
+    }
+
+    fn mrr(&self) -> f64 {
+        let sum: f64 = self
+            .ranks
+            .iter()
+            .map(|r| r.map_or(0.0, |r| 1.0 / r as f64))
+            .sum();
+        sum / self.ranks.len() as f64
+    }
+
+    fn line(&self, engine: &str) -> String {
+        let outside: Vec<String> = self
+            .out_of_scope
+            .iter()
+            .map(|(how, n)| format!("{n} {how}"))
+            .collect();
+        format!(
+            "{engine}: recall@1 {:.3}, recall@3 {:.3}, MRR {:.3} on {} cases with a page; \
+             first result of the {} without one: {}",
+            self.recall_at(1),
+            self.recall_at(3),
+            self.mrr(),
+            self.ranks.len(),
+            self.out_of_scope.values().sum::<usize>(),
+            outside.join(", ")
+        )
+    }
+}
+
+/// How a result matched; results of an engine without the `match` field count a signature
+/// as `signature` and anything else as `words`.
+fn match_kind(result: &Value) -> String {
+    match result.get("match").and_then(Value::as_str) {
+        Some(kind) => kind.to_string(),
+        None if result["signature"].is_string() => "signature".to_string(),
+        None => "words".to_string(),
+    }
+}
+
+fn score_case(scores: &mut Scores, case: &QualityCase, results: &[Value]) {
+    let label = format!("{} {}", case.file, case.source);
+    match &case.page {
+        Some(page) => {
+            let rank = results.iter().position(|r| r["slug"] == page.as_str());
+            scores.ranks.push(rank.map(|r| r + 1));
+            if rank != Some(0) {
+                let first = results.first().map_or("nothing".to_string(), |r| {
+                    format!("{} ({})", r["slug"].as_str().unwrap_or("?"), match_kind(r))
+                });
+                scores.misses.push(format!(
+                    "{label}: expected {page} at rank {}, first {first}",
+                    rank.map_or("-".to_string(), |r| (r + 1).to_string())
+                ));
+            }
+        }
+        None => {
+            let first = results.first().map_or("none".to_string(), match_kind);
+            *scores.out_of_scope.entry(first).or_default() += 1;
+            if let Some(claimed) = results.iter().find(|r| match_kind(r) == "signature") {
+                scores.false_signatures.push(format!(
+                    "{label}: claimed by {} through `{}`",
+                    claimed["slug"], claimed["signature"]
+                ));
+            }
+        }
+    }
+}
+
+/// The quality set (tests/search/quality/*.json): real LiteLLM messages from public issues and
+/// LiteLLM's source, each with the page that explains it or none. Reports recall@1, recall@3
+/// and MRR for `errbook search` and the browser engine, and what the out-of-scope cases got;
+/// fails below 0.95 recall@1 or when a page claims an out-of-scope case by its signature.
+#[test]
+fn quality_on_real_litellm_errors() {
+    const LIMIT: usize = 10;
+    const MIN_RECALL_AT_1: f64 = 0.95;
+    let site = bundled();
+    let set = quality_set();
+    assert!(set.len() >= 60, "the quality set shrank to {}", set.len());
+    let texts: Vec<String> = set.iter().map(|c| c.text.clone()).collect();
     let out = errbook(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let browser = node_search(&site.path().join("public"), &texts, 1);
-    let (mut rust_hits, mut js_hits, mut misses) = (0, 0, Vec::new());
-    for (case, js) in set.iter().zip(&browser) {
-        let want = &case["page"];
-        let rust = cli_search(site.path(), case["text"].as_str().unwrap(), 1);
-        if rust.first().map(|r| &r["slug"]) == Some(want) {
-            rust_hits += 1;
-        } else {
-            misses.push(format!(
-                "{} → {:?}",
-                case["source"],
-                rust.first().map(|r| &r["slug"])
-            ));
-        }
-        js_hits += usize::from(js.first().map(|r| &r["slug"]) == Some(want));
+    let browser = node_search(&site.path().join("public"), &texts, LIMIT);
+    let (mut cli, mut js) = (Scores::default(), Scores::default());
+    for (case, js_results) in set.iter().zip(&browser) {
+        score_case(&mut cli, case, &cli_search(site.path(), &case.text, LIMIT));
+        score_case(&mut js, case, js_results);
     }
-    let n = set.len() as f64;
-    println!(
-        "search quality: recall@1 {:.2} (errbook search), {:.2} (browser), on {} real LiteLLM errors",
-        rust_hits as f64 / n,
-        js_hits as f64 / n,
-        set.len()
-    );
-    assert_eq!(
-        misses,
-        Vec::<String>::new(),
-        "not found first (when a newer page explains a message better, point its case in \
-         tests/search/quality.json at that page)"
-    );
-    assert_eq!(js_hits, rust_hits);
+    println!("search quality on {} real messages", set.len());
+    println!("{}", cli.line("errbook search"));
+    println!("{}", js.line("browser engine"));
+    for miss in &cli.misses {
+        println!("  not first (errbook search): {miss}");
+    }
+    for miss in &js.misses {
+        println!("  not first (browser engine): {miss}");
+    }
+    for (engine, scores) in [("errbook search", &cli), ("browser engine", &js)] {
+        for claimed in &scores.false_signatures {
+            println!("  out of scope, yet a signature match ({engine}): {claimed}");
+        }
+    }
+    for (engine, scores) in [("errbook search", &cli), ("browser engine", &js)] {
+        assert!(
+            scores.recall_at(1) >= MIN_RECALL_AT_1,
+            "{engine}: recall@1 {:.3} is below {MIN_RECALL_AT_1}",
+            scores.recall_at(1)
+        );
+        assert_eq!(
+            scores.false_signatures,
+            Vec::<String>::new(),
+            "{engine}: out-of-scope cases claimed by a signature"
+        );
+    }
 }
 
 #[test]
 fn the_search_box_works_in_headless_chromium() {
     let site = parity_site();
     let scripts = browser::scripts();
+    // A real proxy log with a traceback (litellm issue #20867, from the quality set), pasted
+    // as is and as a JSON logger prints it: one line, line breaks and quotes escaped.
+    let traceback = quality_set()
+        .into_iter()
+        .find(|c| c.source == "https://github.com/BerriAI/litellm/issues/20867")
+        .expect("the #20867 case")
+        .text;
+    let json_log =
+        serde_json::json!({"level": "ERROR", "logger": "LiteLLM Proxy", "message": traceback})
+            .to_string();
     let expectations = serde_json::json!({
         "from": "litellm/rate-limit-error-not-falling-back/",
         "widgetPage": "litellm/fallbacks-not-a-list/",
@@ -363,10 +606,16 @@ fn the_search_box_works_in_headless_chromium() {
             "text": "No fallback model group found for original model_group=my-alias",
             "slug": "fallbacks-ignored-for-model-group-alias"
         },
-        "pasted": {
-            "text": "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens, please wait before trying again.\"}. Received Model Group=anthropic.claude-sonnet-4-20250514-v1:0\nAvailable Model Group Fallbacks=None",
-            "slug": "rate-limit-error-not-falling-back"
-        },
+        "pasted": [
+            {"name": "multi-line traceback", "text": traceback, "slug": "no-deployments-available-rpm-limit"},
+            {"name": "one-line JSON log", "text": json_log, "slug": "no-deployments-available-rpm-limit"},
+            {
+                "name": "one-line error with an escaped line break",
+                "text": "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens, please wait before trying again.\"}. Received Model Group=anthropic.claude-sonnet-4-20250514-v1:0\\nAvailable Model Group Fallbacks=None",
+                "slug": "rate-limit-error-not-falling-back"
+            }
+        ],
+        "words": {"text": "429 fallback not working litellm proxy"},
         "filter": {"tool": "redis", "text": "error"},
         "linked": {
             "text": "No deployments available for selected model, Try again in 60 seconds. Passed model=gpt-4o. pre-call-checks=False, cooldown_list=[('8f1a', {'status_code': '429'})]",
@@ -391,7 +640,7 @@ fn the_search_box_works_in_headless_chromium() {
 
 #[test]
 fn the_browser_tokenizes_like_the_analyzer() {
-    use errbook::search::{analyzer, export, query};
+    use errbook::search::{analyzer, export, normalize, query};
     let mut texts: Vec<String> = [
         "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit exceeded",
         "HTTPError 429 Too Many Requests; XMLHttpRequest getHTTPResponseCode",
@@ -401,14 +650,18 @@ fn the_browser_tokenizes_like_the_analyzer() {
         "path/to/a_very_long_identifier_that_goes_on_and_on_and_on_forever.py",
         "emoji 🚀 rocket🚀launch 東京 タワー 한국어",
         "",
+        // Normalization: escapes (doubly escaped too), ANSI codes and their remnants, log
+        // prefixes, Unicode spaces, indentation, wraps inside words and at word edges.
+        r#"{"msg": "Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: bad \\\"q\\\" \u0027s\u001b[31m"}"#,
+        "\x1b[92m14:31:15 - LiteLLM Proxy:ERROR: common_request_processing.py:1049 - boom\x1b[0m\r\n[31mred[0m \\x1b[1mx\\033[0m",
+        "litellm-1  | 2025-02-28T11:45:53.031203Z [error    ] a\n  litellm-1 |     raise e\nINFO:openai._base_client:Retrying\n[INFO] y\nERROR:app.mod:z\n2024-01-02 10:11:12,345 - WARNING - w",
+        "a\u{a0}\u{2003}b\u{85}c\u{feff}d\u{3000}e\t\tf\u{b}g  \n\n\n   h",
+        "No deployments available for selected model, Try again in 60 sec\nonds. Passed model=gpt-4o 🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀\nnext",
+        r"C:\new\table\u00e9 \\\\n \/ \t\r\n end",
     ]
     .map(String::from)
     .to_vec();
-    let set: Vec<Value> = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("tests/search/quality.json")).unwrap(),
-    )
-    .unwrap();
-    texts.extend(set.iter().map(|c| c["text"].as_str().unwrap().to_string()));
+    texts.extend(quality_set().into_iter().map(|c| c.text));
     for entry in std::fs::read_dir(repo().join("content/litellm")).unwrap() {
         texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
@@ -450,6 +703,12 @@ fn the_browser_tokenizes_like_the_analyzer() {
             js["shards"][i],
             export::fnv32(text),
             "shard hash of {preview:?}"
+        );
+        let n = normalize::normalize(text);
+        assert_eq!(
+            js["normalized"][i],
+            serde_json::json!({"lines": n.lines, "spaced": n.spaced, "joined": n.joined}),
+            "normalized forms of {preview:?}"
         );
     }
     for (i, case) in ranking.as_array().unwrap().iter().enumerate() {
