@@ -209,6 +209,9 @@ const COULD_NOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        quit_quietly_on_closed_stdout();
+    }
     let code = match run(&cli) {
         Ok(code) => code,
         Err(e) => {
@@ -217,6 +220,18 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// `errbook search … | head -1`: when the reader of stdout goes away, end as `cat` and `grep`
+/// do, without a word. Rust ignores SIGPIPE, so every `println!` after that would panic with
+/// "Broken pipe"; the default action ends the process instead. Not for `serve`, which writes
+/// to sockets and must outlive any one reader.
+fn quit_quietly_on_closed_stdout() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 fn run(cli: &Cli) -> Result<u8, errbook::Error> {

@@ -762,3 +762,37 @@ fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
     let results = cli_search(site.path(), "zebracorn", 5);
     assert_eq!(results[0]["slug"], "no-deployments-available-cooldown");
 }
+
+/// `errbook search … | head -1`: a reader that stops reading ends errbook quietly, with no
+/// "Broken pipe" panic on stderr.
+#[test]
+fn search_into_a_closed_pipe_ends_quietly() {
+    let site = bundled();
+    for args in [
+        &["search", "--limit", "50", "rate limit fallback"][..],
+        &["search", "--json", "--limit", "50", "rate limit fallback"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errbook"))
+            .arg("--root")
+            .arg(site.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before errbook has loaded its index, so its first write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = stderr(&out);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        // Ended by SIGPIPE, as `cat` would be, or exited normally if it never wrote.
+        assert!(
+            out.status.code().is_none_or(|code| code <= 1),
+            "{args:?}: {:?}",
+            out.status
+        );
+    }
+}
