@@ -11,7 +11,12 @@
 //! search/<version>/b/<n>.js      one long posting list (a shard points at it)
 //! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1
 //! search/<version>/k.js          a Bloom filter of every signature key term
+//! search/entry.js                names the current version: the only file pages point at
 //! ```
+//!
+//! Pages name the fixed `search/entry.js`, never the version, so a content change rewrites
+//! only the pages that show it, not every page's search box. The entry must be revalidated by
+//! browsers (served `no-cache`); the versioned files never change and may be cached forever.
 //!
 //! A signature is tried when its key term occurs anywhere in a paste. The shards of a query's
 //! ranking terms hold the signatures keyed on them; for the other tokens of a long paste the
@@ -48,6 +53,9 @@ const BIG_POSTINGS_BYTES: usize = 2_000;
 /// Prefixes of the filter terms; the analyzer never produces `@`.
 pub const TOOL_PREFIX: &str = "@tool:";
 pub const CATEGORY_PREFIX: &str = "@category:";
+
+/// The index's fixed entry point below the output root: a script naming the current version.
+pub const ENTRY: &str = "search/entry.js";
 
 /// The exported files, paths relative to the output root.
 pub struct SearchAssets {
@@ -211,17 +219,20 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         hasher.write(data.as_bytes());
     }
     let version = format!("{:016x}", hasher.finish());
-    let files = files
+    let script = |name: &str, data: &str| {
+        format!(
+            "errbookSearchLoad({},{});\n",
+            serde_json::to_string(name).expect("a string"),
+            data
+        )
+        .into_bytes()
+    };
+    let entry = json!({"version": version, "manifest": format!("{version}/manifest.js")});
+    let mut files: Vec<(String, Vec<u8>)> = files
         .into_iter()
-        .map(|(name, data)| {
-            let script = format!(
-                "errbookSearchLoad({},{});\n",
-                serde_json::to_string(&name).expect("a string"),
-                data
-            );
-            (format!("search/{version}/{name}.js"), script.into_bytes())
-        })
+        .map(|(name, data)| (format!("search/{version}/{name}.js"), script(&name, &data)))
         .collect();
+    files.push((ENTRY.to_string(), script("entry", &entry.to_string())));
     Ok(SearchAssets {
         manifest: format!("search/{version}/manifest.js"),
         version,

@@ -296,11 +296,13 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
     let site = parity_site();
     let public = site.join("public");
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
-    let manifest = home
+    let entry = home
         .split("data-index=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .expect("the search form names the manifest");
+        .expect("the search form names the index's entry point");
+    assert_eq!(entry, "search/entry.js", "pages name the fixed entry point");
+    let manifest = manifest_of(&site);
     assert!(manifest.starts_with("search/") && manifest.ends_with("/manifest.js"));
     assert!(public.join(manifest).exists());
     for page in [
@@ -727,13 +729,15 @@ fn the_browser_tokenizes_like_the_analyzer() {
     }
 }
 
+/// The manifest that the built site's search entry point (`search/entry.js`) names.
 fn manifest_of(site: &Path) -> String {
-    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
-    home.split("data-index=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string()
+    let entry = std::fs::read_to_string(site.join("public/search/entry.js")).unwrap();
+    let json = entry
+        .strip_prefix("errbookSearchLoad(\"entry\",")
+        .and_then(|s| s.strip_suffix(");\n"))
+        .expect("the entry is one errbookSearchLoad call");
+    let entry: serde_json::Value = serde_json::from_str(json).unwrap();
+    format!("search/{}", entry["manifest"].as_str().unwrap())
 }
 
 #[test]
@@ -756,6 +760,9 @@ fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
     assert!(errbook(site.path(), &["build"]).status.success());
     let second = manifest_of(site.path());
     assert_ne!(second, first, "new content, new version directory");
+    // Pages name the entry point, not the version: the home page did not change.
+    let home = std::fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(home.contains(r#"data-index="search/entry.js""#));
     // The old version is gone with the old output; the new one is complete.
     assert!(!site.path().join("public").join(&first).exists());
     assert!(site.path().join("public").join(&second).exists());
