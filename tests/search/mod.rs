@@ -319,8 +319,8 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
         assert!(html.contains(r#"id="search-results""#), "{page}");
         assert!(html.contains(r#"<label class="search-label" for="search-q">"#));
     }
-    // The tantivy index stays out of the published output.
-    assert!(site.join(".errbook/cache/search/index").is_dir());
+    // The tantivy index stays out of the published output (the build makes none: `errbook
+    // search` builds its cache).
     assert!(
         !walkdir::WalkDir::new(&public)
             .into_iter()
@@ -638,6 +638,26 @@ fn the_search_box_works_in_headless_chromium() {
         String::from_utf8_lossy(&out.stdout),
         stderr(&out)
     );
+}
+
+/// `errbook build` counts the browser index's postings from the pages instead of building a
+/// tantivy index: on the generated parity site (every kind of page the generator makes, and
+/// the LiteLLM pages) its files are byte for byte those exported from tantivy.
+#[test]
+fn the_build_exports_the_same_browser_index_as_tantivy() {
+    use errbook::search::{SearchIndex, export};
+    let root = parity_site();
+    let config = errbook::config::SiteConfig::load(root).unwrap().unwrap();
+    let loaded = errbook::content::load_pages(root).unwrap().without_drafts();
+    let (site, _) = errbook::site::Site::new(root.to_path_buf(), config, loaded.pages);
+    let from_tantivy = export::export(&SearchIndex::build(&site).unwrap()).unwrap();
+    let counted = export::export_site(&site);
+    assert_eq!(from_tantivy.version, counted.version);
+    assert_eq!(from_tantivy.files.len(), counted.files.len());
+    for ((a_path, a), (b_path, b)) in from_tantivy.files.iter().zip(&counted.files) {
+        assert_eq!(a_path, b_path);
+        assert!(a == b, "{a_path} differs");
+    }
 }
 
 #[test]

@@ -1,0 +1,141 @@
+//! Postings: for every term, the pages that hold it, how often, and each page's field length
+//! (tantivy's one-byte fieldnorm id), which is all the browser's index is made of. They are read
+//! back from a tantivy index, or counted straight from the pages with the same analyzer and
+//! tantivy's own rules, which is what `errbook build` does: the browser's files come out
+//! byte for byte the same (a test compares both), without building an index on disk.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use tantivy::DocSet;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings as _;
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::{MAX_TOKEN_LEN, TokenStream, Tokenizer};
+
+use super::SearchIndex;
+use super::analyzer::ErrorTextTokenizer;
+use super::index::page_text;
+use crate::error::{Error, Result};
+use crate::site::Site;
+
+/// One page's occurrences of a term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Posting {
+    pub page: u32,
+    pub tf: u32,
+    pub norm: u8,
+}
+
+/// Every term's postings, in page order, and the statistics BM25 needs.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Postings {
+    pub terms: BTreeMap<String, Vec<Posting>>,
+    /// Tokens indexed over all pages.
+    pub total_tokens: u64,
+    /// The largest fieldnorm id of any page.
+    pub max_norm: u8,
+}
+
+impl Postings {
+    /// Counts the postings of the site's pages with the search analyzer, as tantivy indexes
+    /// them: a token longer than tantivy's limit is dropped and not counted, a page's length
+    /// is its number of tokens.
+    pub fn of_site(site: &Site) -> Postings {
+        let pages: Vec<(Vec<(String, u32)>, u32)> = site
+            .pages
+            .par_iter()
+            .map_init(ErrorTextTokenizer::default, |tokenizer, page| {
+                let text = page_text(page);
+                let mut counts: HashMap<String, u32> = HashMap::new();
+                let mut tokens = 0u32;
+                tokenizer.token_stream(&text).process(&mut |token| {
+                    if token.text.len() > MAX_TOKEN_LEN {
+                        return;
+                    }
+                    tokens += 1;
+                    match counts.get_mut(token.text.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            counts.insert(token.text.clone(), 1);
+                        }
+                    }
+                });
+                (counts.into_iter().collect(), tokens)
+            })
+            .collect();
+        let mut postings = Postings::default();
+        // Gathered in a hash map, then sorted once: cheaper than keeping a tree in order.
+        let mut terms: HashMap<String, Vec<Posting>> = HashMap::new();
+        for (page, (counts, tokens)) in pages.into_iter().enumerate() {
+            let norm = FieldNormReader::fieldnorm_to_id(tokens);
+            postings.total_tokens += u64::from(tokens);
+            postings.max_norm = postings.max_norm.max(norm);
+            for (term, tf) in counts {
+                let posting = Posting {
+                    page: page as u32,
+                    tf,
+                    norm,
+                };
+                match terms.get_mut(&term) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        terms.insert(term, vec![posting]);
+                    }
+                }
+            }
+        }
+        postings.terms = terms.into_iter().collect();
+        postings
+    }
+
+    /// Reads the postings back from a tantivy index, pages numbered by its `page` field.
+    pub fn of_index(index: &SearchIndex) -> Result<Postings> {
+        let (_, fields, reader) = index.tantivy();
+        let searcher = reader.searcher();
+        let mut postings = Postings::default();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(fields.text).map_err(te)?;
+            postings.total_tokens += inverted.total_num_tokens();
+            let norms = segment.get_fieldnorms_reader(fields.text).map_err(te)?;
+            let page_of = segment.fast_fields().u64("page").map_err(te)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| Error::new(e.to_string()))?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let mut found = inverted
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                    .map_err(|e| Error::new(e.to_string()))?;
+                let list = postings.terms.entry(term.to_string()).or_default();
+                let mut doc = found.doc();
+                while doc != tantivy::TERMINATED {
+                    let norm = norms.fieldnorm_id(doc);
+                    postings.max_norm = postings.max_norm.max(norm);
+                    list.push(Posting {
+                        page: page_of.first(doc).unwrap_or_default() as u32,
+                        tf: found.term_freq(),
+                        norm,
+                    });
+                    doc = found.advance();
+                }
+            }
+        }
+        for list in postings.terms.values_mut() {
+            list.sort_by_key(|p| p.page);
+        }
+        Ok(postings)
+    }
+
+    /// How many pages hold `term`.
+    pub fn doc_freq(&self, term: &str) -> u64 {
+        self.terms.get(term).map_or(0, |list| list.len() as u64)
+    }
+}
+
+fn te(e: tantivy::TantivyError) -> Error {
+    Error::new(format!("search index: {e}"))
+}
