@@ -159,7 +159,11 @@ impl Stored {
                     .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
             })
             .collect();
-        let pages: Vec<PageMeta> = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
+        let pages: Vec<PageMeta> = site
+            .pages
+            .par_iter()
+            .map(|p| PageMeta::of(site, p))
+            .collect();
         Stored {
             facets: Facets::of(&pages),
             keys: signatures.iter().map(|s| s.key.clone()).collect(),

@@ -24,6 +24,16 @@ use crate::site::Site;
 /// Terms are short: FNV hashes them faster than the default SipHash.
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv64>>;
 
+/// How many groups of terms [`Postings::of_site`] merges in parallel.
+const MERGE_BUCKETS: usize = 16;
+
+fn bucket(term: &str) -> usize {
+    use std::hash::Hasher;
+    let mut hasher = Fnv64::default();
+    hasher.write(term.as_bytes());
+    (hasher.finish() % MERGE_BUCKETS as u64) as usize
+}
+
 /// One page's occurrences of a term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Posting {
@@ -47,7 +57,9 @@ impl Postings {
     /// them: a token longer than tantivy's limit is dropped and not counted, a page's length
     /// is its number of tokens.
     pub fn of_site(site: &Site) -> Postings {
-        let pages: Vec<(Vec<(String, u32)>, u32)> = site
+        // Each page's term counts, split by a hash of the term into buckets that are then
+        // merged side by side.
+        let pages: Vec<(Vec<Vec<(String, u32)>>, u32)> = site
             .pages
             .par_iter()
             .map_init(
@@ -72,35 +84,43 @@ impl Postings {
                             }
                         }
                     });
-                    (counts.drain().collect(), tokens)
+                    let mut buckets: Vec<Vec<(String, u32)>> = vec![Vec::new(); MERGE_BUCKETS];
+                    for (term, tf) in counts.drain() {
+                        buckets[bucket(&term)].push((term, tf));
+                    }
+                    (buckets, tokens)
                 },
             )
             .collect();
-        let mut postings = Postings::default();
-        // Gathered in a hash map, then sorted once: cheaper than keeping a tree in order.
-        let mut terms: FastMap<String, Vec<Posting>> = FastMap::default();
-        for (page, (counts, tokens)) in pages.into_iter().enumerate() {
-            let norm = FieldNormReader::fieldnorm_to_id(tokens);
-            postings.total_tokens += u64::from(tokens);
-            postings.max_norm = postings.max_norm.max(norm);
-            for (term, tf) in counts {
-                let posting = Posting {
-                    page: page as u32,
-                    tf,
-                    norm,
-                };
-                match terms.get_mut(&term) {
-                    Some(list) => list.push(posting),
-                    None => {
-                        terms.insert(term, vec![posting]);
+        let norms: Vec<u8> = pages
+            .iter()
+            .map(|(_, tokens)| FieldNormReader::fieldnorm_to_id(*tokens))
+            .collect();
+        let mut merged: Vec<(String, Vec<Posting>)> = (0..MERGE_BUCKETS)
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let mut terms: FastMap<&str, Vec<Posting>> = FastMap::default();
+                for (page, (buckets, _)) in pages.iter().enumerate() {
+                    for (term, tf) in &buckets[b] {
+                        terms.entry(term.as_str()).or_default().push(Posting {
+                            page: page as u32,
+                            tf: *tf,
+                            norm: norms[page],
+                        });
                     }
                 }
-            }
+                terms
+                    .into_iter()
+                    .map(|(term, list)| (term.to_string(), list))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Postings {
+            terms: merged.into_iter().collect(),
+            total_tokens: pages.iter().map(|(_, tokens)| u64::from(*tokens)).sum(),
+            max_norm: norms.iter().copied().max().unwrap_or(0),
         }
-        let mut sorted: Vec<(String, Vec<Posting>)> = terms.into_iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        postings.terms = sorted.into_iter().collect();
-        postings
     }
 
     /// Reads the postings back from a tantivy index, pages numbered by its `page` field.
