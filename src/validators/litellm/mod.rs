@@ -124,6 +124,12 @@ pub static RULES: &[RuleInfo] = &[
         NOT_READ,
     ),
     rule(
+        "context-window-wildcard-key",
+        W,
+        "a `*` key in context_window_fallbacks, which LiteLLM 1.103 and earlier never match",
+        "litellm/context-window-fallbacks-not-used",
+    ),
+    rule(
         "fallback-alias-key",
         W,
         "fallbacks are keyed by the real group while clients call its alias",
@@ -589,7 +595,7 @@ pub(crate) mod tests {
                 r.id
             );
         }
-        assert_eq!(RULES.len(), 46);
+        assert_eq!(RULES.len(), 47);
     }
 
     #[test]
