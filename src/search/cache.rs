@@ -143,6 +143,11 @@ fn open_dir(dir: &Path) -> Result<Option<SearchIndex>> {
     else {
         return Ok(None);
     };
+    open_with(dir, meta)
+}
+
+/// Opens the cache in `dir` whose `meta.json` is `meta`.
+fn open_with(dir: &Path, meta: Meta) -> Result<Option<SearchIndex>> {
     let (Some(pages), Some(signatures)) = (
         Table::in_file(&dir.join(PAGES), meta.page_lines),
         Table::in_file(&dir.join(SIGNATURES), meta.signature_lines),
@@ -168,18 +173,14 @@ pub fn open_fresh(root: &Path) -> Result<Option<SearchIndex>> {
     let Ok(bytes) = fs::read(target.join(META)) else {
         return Ok(None);
     };
-    #[derive(Deserialize)]
-    struct Stamp {
-        fingerprint: String,
-    }
-    let Ok(stamp) = serde_json::from_slice::<Stamp>(&bytes) else {
+    // A cache that no longer opens (a crash mid-write, another errbook version) is rebuilt.
+    let Ok(meta) = serde_json::from_slice::<Meta>(&bytes) else {
         return Ok(None);
     };
-    if stamp.fingerprint != fingerprint(root)? {
+    if meta.fingerprint != fingerprint(root)? {
         return Ok(None);
     }
-    // A cache that no longer opens (a crash mid-write, another errbook version) is rebuilt.
-    Ok(open_dir(&target).ok().flatten())
+    Ok(open_with(&target, meta).ok().flatten())
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions, unlike `DefaultHasher`.

@@ -324,7 +324,7 @@ impl SearchIndex {
         base_url: String,
         stored: Stored,
     ) -> SearchIndex {
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::with_capacity(stored.keys.len());
         let mut unkeyed = Vec::new();
         for (i, key) in stored.keys.iter().enumerate() {
             match key {

@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 /// A list of values, each either in memory or still a line of JSON.
 pub struct Table<T> {
     source: Source,
-    cells: Vec<OnceLock<Option<T>>>,
+    /// Boxed, so that a table of 20,000 signatures not yet parsed is 20,000 small cells: a
+    /// query that parses a few of them does not touch (and page in) megabytes of empty ones.
+    cells: Vec<OnceLock<Option<Box<T>>>>,
 }
 
 /// Where the JSON lines of values not yet parsed are.
@@ -52,7 +54,7 @@ impl<T: DeserializeOwned> Table<T> {
             source: Source::None,
             cells: values
                 .into_iter()
-                .map(|v| OnceLock::from(Some(v)))
+                .map(|v| OnceLock::from(Some(Box::new(v))))
                 .collect(),
         }
     }
@@ -113,7 +115,7 @@ impl<T: DeserializeOwned> Table<T> {
         self.cells
             .get(i)?
             .get_or_init(|| serde_json::from_str(&self.source.line(i)?).ok())
-            .as_ref()
+            .as_deref()
     }
 
     /// Every value that parses, in order.
