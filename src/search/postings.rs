@@ -27,6 +27,9 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv64>>;
 /// How many groups of terms [`Postings::of_site`] merges in parallel.
 const MERGE_BUCKETS: usize = 16;
 
+/// One page's terms and their frequencies, by bucket.
+type Buckets = Vec<Vec<(String, u32)>>;
+
 fn bucket(term: &str) -> usize {
     use std::hash::Hasher;
     let mut hasher = Fnv64::default();
@@ -59,7 +62,7 @@ impl Postings {
     pub fn of_site(site: &Site) -> Postings {
         // Each page's term counts, split by a hash of the term into buckets that are then
         // merged side by side.
-        let pages: Vec<(Vec<Vec<(String, u32)>>, u32)> = site
+        let pages: Vec<(Buckets, u32)> = site
             .pages
             .par_iter()
             .map_init(
@@ -84,7 +87,7 @@ impl Postings {
                             }
                         }
                     });
-                    let mut buckets: Vec<Vec<(String, u32)>> = vec![Vec::new(); MERGE_BUCKETS];
+                    let mut buckets: Buckets = vec![Vec::new(); MERGE_BUCKETS];
                     for (term, tf) in counts.drain() {
                         buckets[bucket(&term)].push((term, tf));
                     }

@@ -302,7 +302,7 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
         .and_then(|s| s.split('"').next())
         .expect("the search form names the index's entry point");
     assert_eq!(entry, "search/entry.js", "pages name the fixed entry point");
-    let manifest = manifest_of(&site);
+    let manifest = manifest_of(site);
     assert!(manifest.starts_with("search/") && manifest.ends_with("/manifest.js"));
     assert!(public.join(manifest).exists());
     for page in [
