@@ -46,16 +46,8 @@ measure() { # who label -> prints "wall cpu"
   awk -v w="$1" -v l="$2" '{printf "%s %s %.2f %.2f\n", w, l, $1, $2 + $3}' <<<"$out"
 }
 
-edit_one_page() { # who round: appends a sentence to the first paragraph of one page
-  local page
-  page=$(find "$WORK/$1/content" -name '*.md' | sort | sed -n "$((1 + 37 * $2))p")
-  python3 - "$page" "$2" <<'EOF'
-import sys
-path, n = sys.argv[1], sys.argv[2]
-text = open(path).read()
-head, sep, rest = text.partition("## What this error means\n\n")
-open(path, "w").write(head + sep + f"Edited in round {n}. " + rest)
-EOF
+edit_one_page() { # who round
+  "$REPO/benches/edit_one_page.sh" "$WORK/$1" "$2"
 }
 
 RAW=$WORK/raw.txt
