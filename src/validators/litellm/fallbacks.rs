@@ -315,6 +315,17 @@ fn key_defined(config: &Config, entry: &FallbackEntry, list: &str, out: &mut Fin
         );
         return;
     }
+    if entry.key == "*" && list == "context_window_fallbacks" {
+        // Measured on the packages: 1.74, 1.96.2 and 1.100.0 to 1.103.11 look this list up by
+        // the exact model name only; 1.104.0 and later also try `*`.
+        out.add(
+            "context-window-wildcard-key",
+            entry.key_node.span.start,
+            "context_window_fallbacks key `*`: LiteLLM 1.103 and earlier look this list up by the exact model name of the request only, so the `*` entry never fires and an oversized prompt ends in ContextWindowExceededError; 1.104.0 and later use it for every model".to_string(),
+            "on releases before 1.104.0, key an entry by each model_name whose prompts may overflow (or upgrade)",
+        );
+        return;
+    }
     if entry.key == "*" || config.key_is_callable(entry.key) {
         return;
     }
@@ -489,6 +500,19 @@ mod tests {
             ))
             .contains(&"fallback-key-glob")
         );
+    }
+
+    #[test]
+    fn context_window_wildcard_key() {
+        let bad = with("router_settings:\n  context_window_fallbacks:\n    - {\"*\": [b]}\n");
+        triggers(
+            "context-window-wildcard-key",
+            &bad,
+            &bad.replace("\"*\"", "a"),
+        );
+        // The generic list matches `*` in every release.
+        let generic = with("router_settings:\n  fallbacks:\n    - {\"*\": [b]}\n");
+        assert!(!rules_of(&generic).contains(&"context-window-wildcard-key"));
     }
 
     #[test]

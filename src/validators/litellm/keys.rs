@@ -1,12 +1,13 @@
 //! Keys of a deployment that LiteLLM reads differently from what was meant: litellm_params keys
 //! it does not know but that are one typo away from one it does (`rpm_limit` for `rpm`), and
-//! `model_info.mode` values it has no health check for.
+//! `model_info.mode` values it has no health check for, and a `drop_params` written as a list of
+//! parameter names, which LiteLLM reads as a flag that is off.
 
 use super::Findings;
 use super::group::KNOWN_MODES;
 use super::model::{Config, entries, field};
 use crate::diagnostic::did_you_mean;
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 /// The litellm_params keys LiteLLM 1.110.2 knows: the parameters of `litellm.completion` and
 /// `litellm.embedding`, the fields of `GenericLiteLLMParams` and `LiteLLM_Params`
@@ -512,9 +513,15 @@ const RENAMED: &[(&str, &str)] = &[
 ];
 
 pub fn check(config: &Config, out: &mut Findings) {
+    if let Some(flag) = config.litellm_setting("drop_params") {
+        drop_params(flag, "litellm_settings", out);
+    }
     for d in &config.deployments {
         if let Some(params) = d.params {
             params_keys(params, out);
+            if let Some(flag) = field(params, "drop_params") {
+                drop_params(flag, "litellm_params", out);
+            }
         }
         if let Some(mode) = d.info.and_then(|i| field(i, "mode")) {
             model_mode(mode, out);
@@ -549,6 +556,39 @@ fn params_keys(params: &Node, out: &mut Findings) {
             format!("did you mean `{meant}`?"),
         );
     }
+}
+
+/// `drop_params` is a flag that LiteLLM tests with `is True` (1.110 also reads `"true"`-like
+/// strings); a list or mapping of parameter names is never true, so nothing is dropped. The
+/// list form is `additional_drop_params`.
+fn drop_params(flag: &Node, section: &str, out: &mut Findings) {
+    let names = match &flag.value {
+        Value::Seq(items) => items.iter().filter_map(Node::as_text).collect::<Vec<_>>(),
+        Value::Map(_) => Vec::new(),
+        Value::Scalar(_) => return,
+    };
+    let (what, help) = if section == "litellm_params" && !names.is_empty() {
+        (
+            "a list",
+            format!(
+                "to drop these parameters for this deployment write `additional_drop_params: [{}]`; to drop every parameter the provider does not support write `drop_params: true`",
+                names.join(", ")
+            ),
+        )
+    } else {
+        (
+            if names.is_empty() && matches!(flag.value, Value::Map(_)) { "a mapping" } else { "a list" },
+            "write `drop_params: true` (drop every parameter the provider does not support), or list the parameters to drop in a deployment's `additional_drop_params`".to_string(),
+        )
+    };
+    out.add(
+        "drop-params-not-a-flag",
+        flag.span.start,
+        format!(
+            "drop_params in {section} is {what}, but LiteLLM reads it as a true/false flag and turns dropping on only for `true`: this value drops nothing, so an unsupported parameter still fails the call (`UnsupportedParamsError`) or reaches the provider"
+        ),
+        help,
+    );
 }
 
 /// The known key `key` is a typo of: at most two edits (one for short keys) from it.
@@ -623,6 +663,28 @@ mod tests {
         // Provider parameters LiteLLM passes through are not typos.
         let passed = bad.replace("rpm_limit: 60", "context_window: 8192");
         assert!(!rules_of(&passed).contains(&"unknown-litellm-param"));
+    }
+
+    #[test]
+    fn drop_params_not_a_flag() {
+        let bad = "model_list:\n  - model_name: a\n    litellm_params:\n      model: hosted_vllm/a\n      drop_params: [logit_bias, seed]\n";
+        triggers(
+            "drop-params-not-a-flag",
+            bad,
+            &bad.replace("drop_params: [", "additional_drop_params: ["),
+        );
+        let f = finding(bad, "drop-params-not-a-flag");
+        assert_eq!((f.line, f.column), (5, 20));
+        assert!(
+            f.help
+                .unwrap()
+                .contains("additional_drop_params: [logit_bias, seed]")
+        );
+        triggers(
+            "drop-params-not-a-flag",
+            "litellm_settings:\n  drop_params:\n    - temperature\n",
+            "litellm_settings:\n  drop_params: true\n",
+        );
     }
 
     #[test]

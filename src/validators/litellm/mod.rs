@@ -12,9 +12,11 @@ mod group;
 mod keys;
 mod limits;
 mod load;
+mod master_key;
 pub mod model;
 mod modes;
 mod placeholders;
+mod provider;
 mod pyyaml;
 mod resilience;
 mod router;
@@ -120,6 +122,12 @@ pub static RULES: &[RuleInfo] = &[
         E,
         "a model_group_alias value is not a model group name (or `{model: <group>}`), or names no group",
         NOT_READ,
+    ),
+    rule(
+        "context-window-wildcard-key",
+        W,
+        "a `*` key in context_window_fallbacks, which LiteLLM 1.103 and earlier never match",
+        "litellm/context-window-fallbacks-not-used",
     ),
     rule(
         "fallback-alias-key",
@@ -276,6 +284,42 @@ pub static RULES: &[RuleInfo] = &[
         W,
         "model_info.mode is not a mode LiteLLM knows, so its health check fails",
         "litellm/health-check-mode-not-supported",
+    ),
+    rule(
+        "unknown-general-setting",
+        W,
+        "a general_settings key the proxy never reads (and no setting of another section)",
+        NOT_READ,
+    ),
+    rule(
+        "drop-params-not-a-flag",
+        W,
+        "drop_params given a list or mapping, which LiteLLM reads as a flag that is off",
+        "litellm/unsupported-params-drop-params",
+    ),
+    rule(
+        "model-without-provider",
+        W,
+        "litellm_params.model has no provider route and is no model name LiteLLM knows: the deployment is dropped",
+        "litellm/llm-provider-not-provided",
+    ),
+    rule(
+        "api-base-includes-endpoint",
+        E,
+        "an OpenAI-compatible api_base ends in /chat/completions (or /embeddings, /completions), which the client appends again",
+        "litellm/openai-compatible-404-api-base",
+    ),
+    rule(
+        "azure-api-version-query",
+        E,
+        "an Azure api_version written as `api-version=...`, which Azure receives doubled",
+        "litellm/azure-resource-not-found",
+    ),
+    rule(
+        "master-key-publicly-known",
+        E,
+        "general_settings.master_key is empty or the public sk-1234: 1.104.0 and later refuse to start",
+        "litellm/master-key-refused-to-start",
     ),
     rule(
         "include-not-found",
@@ -481,6 +525,8 @@ impl ConfigValidator for LiteLlmProxy {
         placeholders::check(&root, &mut findings);
         let config = Config::read(&root);
         keys::check(&config, &mut findings);
+        provider::check(&config, &mut findings);
+        master_key::check(&config, &mut findings);
         fallbacks::check(&config, &mut findings);
         router::check(&config, &mut findings);
         limits::check(&config, &root, &mut findings);
@@ -549,7 +595,7 @@ pub(crate) mod tests {
                 r.id
             );
         }
-        assert_eq!(RULES.len(), 40);
+        assert_eq!(RULES.len(), 47);
     }
 
     #[test]
@@ -580,6 +626,8 @@ pub(crate) mod tests {
             include_str!("placeholders.rs"),
             include_str!("keys.rs"),
             include_str!("load.rs"),
+            include_str!("provider.rs"),
+            include_str!("master_key.rs"),
         ]
         .concat()
         .replace(char::is_whitespace, "");

@@ -1,6 +1,6 @@
 //! The sections of a proxy config and what the proxy reads from each: top-level keys it never
 //! reads, and settings written in the wrong one of general_settings, litellm_settings and
-//! router_settings (silently ignored there).
+//! router_settings (silently ignored there), and general_settings keys that nothing reads.
 //!
 //! The key lists come from LiteLLM 1.110.2 and 1.80.0 (the published packages):
 //! top-level keys from `ProxyConfig.load_config` in litellm/proxy/proxy_server.py;
@@ -391,8 +391,9 @@ pub fn check(root: &Node, out: &mut Findings) {
             if GENERAL.contains(&key) {
                 continue;
             }
-            if let Some(home) = home_of(key) {
-                misplaced(key, key_node, "general_settings", home, out);
+            match home_of(key) {
+                Some(home) => misplaced(key, key_node, "general_settings", home, out),
+                None => unknown_general(key, key_node, out),
             }
         }
     }
@@ -404,6 +405,22 @@ pub fn check(root: &Node, out: &mut Findings) {
             }
         }
     }
+}
+
+/// A general_settings key that no code of the proxy reads: the section is consulted key by key
+/// with `general_settings.get(...)`, so anything else is loaded and never looked at.
+fn unknown_general(key: &str, key_node: &Node, out: &mut Findings) {
+    out.add(
+        "unknown-general-setting",
+        key_node.span.start,
+        format!(
+            "the proxy never reads general_settings.{key}: it looks up its server settings by name, and `{key}` is none of them (nor a setting of another section), so this value has no effect"
+        ),
+        match did_you_mean(key, GENERAL) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "check the name against the general_settings table of LiteLLM's settings reference, or remove the key".into(),
+        },
+    );
 }
 
 /// `router_settings or litellm_settings` → "`router_settings` or `litellm_settings`".
@@ -458,6 +475,26 @@ mod tests {
             "unknown-top-level-key",
         );
         assert_eq!(f.help.as_deref(), Some("did you mean `router_settings`?"));
+    }
+
+    #[test]
+    fn unknown_general_setting() {
+        let bad = "general_settings:\n  master_key: os.environ/KEY\n  background_workers: 4\n";
+        triggers(
+            "unknown-general-setting",
+            bad,
+            "general_settings:\n  master_key: os.environ/KEY\n  background_health_checks: true\n",
+        );
+        let f = finding(bad, "unknown-general-setting");
+        assert_eq!((f.line, f.column), (3, 3));
+        let typo = finding(
+            "general_settings:\n  store_model_in_database: true\n",
+            "unknown-general-setting",
+        );
+        assert_eq!(
+            typo.help.as_deref(),
+            Some("did you mean `store_model_in_db`?")
+        );
     }
 
     #[test]
