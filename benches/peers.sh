@@ -129,16 +129,8 @@ fi
 rm -rf "$D/templates"
 [ -n "${ERRBOOK_TEMPLATES:-}" ] && cp -r "$ERRBOOK_TEMPLATES" "$D/templates"
 
-edit_one_page() { # dir round: appends a sentence to the first paragraph of one page
-  local page
-  page=$(find "$1/content" -name '*.md' | sort | sed -n "$((1 + 37 * $2))p")
-  python3 - "$page" "$2" <<'EOF'
-import sys
-path, n = sys.argv[1], sys.argv[2]
-text = open(path).read()
-head, sep, rest = text.partition("## What this error means\n\n")
-open(path, "w").write(head + sep + f"Edited in round {n}. " + rest)
-EOF
+edit_one_page() { # dir round
+  "$REPO/benches/edit_one_page.sh" "$1" "$2"
 }
 
 configs=(errbook hugo)

@@ -204,14 +204,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         || check::check(site, check::today(), diags),
         || {
             let started = Instant::now();
-            let assets = search_assets(site, options);
+            let assets = search_assets(site);
             (assets, started.elapsed())
         },
     );
     let (search_assets, search_time) = search;
     clock.lap("check and search index");
     clock.times.push(StageTime {
-        stage: "of which search index (tantivy, export)",
+        stage: "of which search index (postings, export)",
         wall: search_time,
         cpu: None,
     });
@@ -221,7 +221,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(BuildOutcome::Failed(diags));
     }
-    let search_assets = search_assets?;
     let output_dir =
         output_dir::resolve(root, &site.config.output_dir, options.output_dir.as_deref());
     output_dir::check(root, &output_dir, options.force)?;
@@ -254,23 +253,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     }))
 }
 
-/// The browser's search index. The tantivy index lives in the cache, outside the output, and
-/// is rebuilt when the content or the configuration changed. The cache holds the published
-/// pages as errbook.toml describes them: a build with drafts, or for another base URL,
-/// indexes in memory and leaves the cache as it is.
-fn search_assets(site: &Site, options: &BuildOptions) -> Result<search::export::SearchAssets> {
-    let root = &options.root;
-    let cached = if options.drafts {
-        None
-    } else {
-        search::cache::open_fresh(root)?
-    };
-    let index = match cached {
-        Some(index) => index,
-        None if options.drafts || options.base_url.is_some() => search::SearchIndex::build(site)?,
-        None => search::cache::build(site)?,
-    };
-    search::export::export(&index)
+/// The browser's search index, counted from the pages without building a tantivy index
+/// (`errbook search` builds and caches its own when it needs one).
+fn search_assets(site: &Site) -> search::export::SearchAssets {
+    search::export::export_site(site)
 }
 
 /// The cache directory of one output directory (a site may be built to several).

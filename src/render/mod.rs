@@ -49,7 +49,8 @@ pub fn render(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<usi
 }
 
 /// [`render`], plus the browser's search index: its files are written and every page's search
-/// box points at its manifest.
+/// box points at its fixed entry point, which names the current version (so a new index
+/// version changes no page).
 pub fn render_with_search(
     site: &Site,
     templates: &Templates,
@@ -63,7 +64,7 @@ pub fn render_with_search(
         templates,
         sink,
         &jobs,
-        search.map(|s| s.manifest.as_str()),
+        search.map(|_| crate::search::export::ENTRY),
     )?;
     let mut count = jobs.len() + statics.len();
     statics
@@ -125,9 +126,9 @@ pub fn render_jobs(
     templates: &Templates,
     sink: &dyn Sink,
     jobs: &[Job],
-    search_manifest: Option<&str>,
+    search_entry: Option<&str>,
 ) -> Result<(), RenderError> {
-    let renderer = Renderer::new(site, templates, search_manifest)
+    let renderer = Renderer::new(site, templates, search_entry)
         .map_err(|d| RenderError::Diagnostics(vec![d]))?;
     let failures: Vec<RenderError> = jobs
         .par_iter()
@@ -192,7 +193,8 @@ struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     tools: BTreeMap<&'a str, Vec<usize>>,
-    /// The variables every file gets: `site` and `search_manifest`.
+    /// The variables every file gets: `site` and `search_entry` (also `search_manifest`, its
+    /// name before the entry point existed).
     base: Context,
     /// Everything every file depends on: errbook itself, the templates, `errbook.toml` and
     /// the shared variables.
@@ -239,17 +241,18 @@ impl<'a> Renderer<'a> {
     fn new(
         site: &'a Site,
         templates: &'a Templates,
-        search_manifest: Option<&str>,
+        search_entry: Option<&str>,
     ) -> Result<Self, Diagnostic> {
         let site_value = tera::to_value(site_view(site)).map_err(internal)?;
         let mut base_key = KeyHasher::new();
         base_key.key(key::build_id()).key(templates.fingerprint);
         // Any change to errbook.toml re-renders everything, whatever it changed.
         base_key.bytes(&std::fs::read(site.root.join("errbook.toml")).unwrap_or_default());
-        base_key.json(&site_value).json(&search_manifest);
+        base_key.json(&site_value).json(&search_entry);
         let mut base = Context::new();
         base.insert("site", &site_value);
-        base.insert("search_manifest", &search_manifest);
+        base.insert("search_entry", &search_entry);
+        base.insert("search_manifest", &search_entry);
         Ok(Renderer {
             site,
             templates,

@@ -11,7 +11,12 @@
 //! search/<version>/b/<n>.js      one long posting list (a shard points at it)
 //! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1
 //! search/<version>/k.js          a Bloom filter of every signature key term
+//! search/entry.js                names the current version: the only file pages point at
 //! ```
+//!
+//! Pages name the fixed `search/entry.js`, never the version, so a content change rewrites
+//! only the pages that show it, not every page's search box. The entry must be revalidated by
+//! browsers (served `no-cache`); the versioned files never change and may be cached forever.
 //!
 //! A signature is tried when its key term occurs anywhere in a paste. The shards of a query's
 //! ranking terms hold the signatures keyed on them; for the other tokens of a long paste the
@@ -28,15 +33,14 @@ use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use tantivy::DocSet;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
 
-use super::SearchIndex;
 use super::cache::Fnv64;
+use super::postings::{Posting, Postings};
 use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS, common_threshold};
-use crate::error::{Error, Result};
+use super::{SearchIndex, Stored};
+use crate::error::Result;
+use crate::site::Site;
 
 /// Pages per metadata file: a results page of ten fetches at most ten small files.
 pub const META_CHUNK: usize = 4;
@@ -49,6 +53,9 @@ const BIG_POSTINGS_BYTES: usize = 2_000;
 pub const TOOL_PREFIX: &str = "@tool:";
 pub const CATEGORY_PREFIX: &str = "@category:";
 
+/// The index's fixed entry point below the output root: a script naming the current version.
+pub const ENTRY: &str = "search/entry.js";
+
 /// The exported files, paths relative to the output root.
 pub struct SearchAssets {
     pub version: String,
@@ -57,53 +64,28 @@ pub struct SearchAssets {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// One page's occurrences of a term.
-#[derive(Clone, Copy)]
-struct Posting {
-    page: u32,
-    tf: u32,
-    norm: u8,
-}
-
 /// Exports the index for the browser.
 pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
-    let (_, fields, reader) = index.tantivy();
-    let searcher = reader.searcher();
-    let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-    let mut total_tokens = 0u64;
-    let mut max_norm = 0u8;
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(fields.text).map_err(te)?;
-        total_tokens += inverted.total_num_tokens();
-        let norms = segment.get_fieldnorms_reader(fields.text).map_err(te)?;
-        let page_of = segment.fast_fields().u64("page").map_err(te)?;
-        let mut stream = inverted
-            .terms()
-            .stream()
-            .map_err(|e| Error::new(e.to_string()))?;
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let mut postings = inverted
-                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
-                .map_err(|e| Error::new(e.to_string()))?;
-            let list = terms.entry(term.to_string()).or_default();
-            let mut doc = postings.doc();
-            while doc != tantivy::TERMINATED {
-                let norm = norms.fieldnorm_id(doc);
-                max_norm = max_norm.max(norm);
-                list.push(Posting {
-                    page: page_of.first(doc).unwrap_or_default() as u32,
-                    tf: postings.term_freq(),
-                    norm,
-                });
-                doc = postings.advance();
-            }
-        }
-    }
-    let pages: Vec<&super::index::PageMeta> = index.pages().collect();
-    let (tools, categories) = index.facets();
+    Ok(export_parts(Postings::of_index(index)?, index.stored()))
+}
+
+/// Exports the site's index for the browser without building a tantivy index: the postings
+/// are counted from the pages (the same files as [`export`] of the site's index).
+pub fn export_site(site: &Site) -> SearchAssets {
+    let postings = Postings::of_site(site);
+    let stored = Stored::of(site, |term| postings.doc_freq(term));
+    export_parts(postings, &stored)
+}
+
+/// The browser's files from the postings (in page order) and what the index keeps beside them.
+fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
+    let Postings {
+        mut terms,
+        total_tokens,
+        max_norm,
+    } = postings;
+    let pages: Vec<&super::index::PageMeta> = stored.pages.iter().collect();
+    let (tools, categories) = (&stored.facets.tools, &stored.facets.categories);
     for (i, page) in pages.iter().enumerate() {
         for key in [
             format!("{TOOL_PREFIX}{}", page.tool),
@@ -150,7 +132,7 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
     }
     let mut unkeyed = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for (i, sig) in index.signatures() {
+    for (i, sig) in stored.signatures.entries() {
         // The index orders signatures as Rust tries them, so ties resolve the same way.
         let entry = json!([
             i,
@@ -211,26 +193,25 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
         hasher.write(data.as_bytes());
     }
     let version = format!("{:016x}", hasher.finish());
-    let files = files
+    let script = |name: &str, data: &str| {
+        format!(
+            "errbookSearchLoad({},{});\n",
+            serde_json::to_string(name).expect("a string"),
+            data
+        )
+        .into_bytes()
+    };
+    let entry = json!({"version": version, "manifest": format!("{version}/manifest.js")});
+    let mut files: Vec<(String, Vec<u8>)> = files
         .into_iter()
-        .map(|(name, data)| {
-            let script = format!(
-                "errbookSearchLoad({},{});\n",
-                serde_json::to_string(&name).expect("a string"),
-                data
-            );
-            (format!("search/{version}/{name}.js"), script.into_bytes())
-        })
+        .map(|(name, data)| (format!("search/{version}/{name}.js"), script(&name, &data)))
         .collect();
-    Ok(SearchAssets {
+    files.push((ENTRY.to_string(), script("entry", &entry.to_string())));
+    SearchAssets {
         manifest: format!("search/{version}/manifest.js"),
         version,
         files,
-    })
-}
-
-fn te(e: tantivy::TantivyError) -> Error {
-    Error::new(format!("search index: {e}"))
+    }
 }
 
 /// FNV-1a, 32 bits, of the term's UTF-8 bytes: the browser computes the same to find a shard.

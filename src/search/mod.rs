@@ -19,6 +19,7 @@ pub mod export;
 pub mod index;
 pub mod normalize;
 pub mod partial;
+pub mod postings;
 pub mod query;
 pub mod signatures;
 pub mod table;
@@ -140,6 +141,36 @@ pub struct Stored {
     pub signatures: Table<SignatureEntry>,
     /// Each signature's key term, in signature order.
     pub keys: Vec<Option<String>>,
+}
+
+impl Stored {
+    /// What the index keeps beside tantivy for `site`: page metadata, facets and signature
+    /// entries, whose key terms are chosen by `doc_freq` (how many pages hold a term).
+    pub fn of(site: &Site, doc_freq: impl Fn(&str) -> u64 + Sync) -> Stored {
+        let doc_freq = &doc_freq;
+        let signatures: Vec<SignatureEntry> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, page)| {
+                page.front
+                    .signatures
+                    .iter()
+                    .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
+            })
+            .collect();
+        let pages: Vec<PageMeta> = site
+            .pages
+            .par_iter()
+            .map(|p| PageMeta::of(site, p))
+            .collect();
+        Stored {
+            facets: Facets::of(&pages),
+            keys: signatures.iter().map(|s| s.key.clone()).collect(),
+            pages: Table::loaded(pages),
+            signatures: Table::loaded(signatures),
+        }
+    }
 }
 
 /// `{"results": [...], "replaced_bytes": 0}`, best first: the output of `errbook search
@@ -267,24 +298,7 @@ impl SearchIndex {
                 .map(|d| u64::from(d.doc_freq(&term).unwrap_or(0)))
                 .sum()
         };
-        let signatures: Vec<SignatureEntry> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, page)| {
-                page.front
-                    .signatures
-                    .iter()
-                    .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
-            })
-            .collect();
-        let pages: Vec<PageMeta> = site.pages.iter().map(|p| PageMeta::of(site, p)).collect();
-        let stored = Stored {
-            facets: Facets::of(&pages),
-            keys: signatures.iter().map(|s| s.key.clone()).collect(),
-            pages: Table::loaded(pages),
-            signatures: Table::loaded(signatures),
-        };
+        let stored = Stored::of(site, doc_freq);
         Ok(Self::assemble(
             index,
             fields,
@@ -450,6 +464,11 @@ impl SearchIndex {
         self.stored.signatures.entries()
     }
 
+    /// What the index keeps beside tantivy: page metadata, facets, signatures.
+    pub(crate) fn stored(&self) -> &Stored {
+        &self.stored
+    }
+
     pub(crate) fn tantivy(&self) -> (&Index, Fields, &IndexReader) {
         (&self.index, self.fields, &self.reader)
     }
@@ -497,6 +516,20 @@ mod tests {
         let config = crate::config::SiteConfig::load(root).unwrap().unwrap();
         let loaded = crate::content::load_pages(root).unwrap();
         Site::new(root.to_path_buf(), config, loaded.pages).0
+    }
+
+    /// The build exports without tantivy: its files must be those of the tantivy index.
+    #[test]
+    fn counting_postings_exports_what_the_tantivy_index_exports() {
+        let site = bundled_site();
+        let index = SearchIndex::build(&site).unwrap();
+        assert_eq!(
+            postings::Postings::of_site(&site),
+            postings::Postings::of_index(&index).unwrap()
+        );
+        let (from_index, counted) = (export::export(&index).unwrap(), export::export_site(&site));
+        assert_eq!(from_index.version, counted.version);
+        assert_eq!(from_index.files, counted.files);
     }
 
     #[test]

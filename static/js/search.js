@@ -705,8 +705,10 @@
   var categorySelect = form.querySelector("select[name=category]");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
-  var indexUrl = form.getAttribute("data-index") || "";
-  var base = indexUrl.slice(0, indexUrl.lastIndexOf("/") + 1);
+  // The index's entry point (search/entry.js): a fixed URL naming the current version's
+  // directory, so pages need not change when the index does.
+  var entryUrl = form.getAttribute("data-index") || "";
+  var searchDir = entryUrl.slice(0, entryUrl.lastIndexOf("/") + 1);
   var root = form.getAttribute("data-root") || "";
   var fromDisk = location.protocol === "file:";
   // Longer texts are searched in place: the results page would carry them in its address.
@@ -719,18 +721,46 @@
     var w = waiting.get(name);
     if (w) { waiting.delete(name); w.resolve(data); }
   };
-  function loadScript(name) {
+  function loadScript(name, src) {
     return new Promise(function (resolve, reject) {
       waiting.set(name, { resolve: resolve });
       var script = document.createElement("script");
-      script.src = base + name + ".js";
+      script.src = src;
       script.async = true;
       script.onerror = function () { waiting.delete(name); reject(new Error("could not load " + name)); };
       script.onload = function () { script.remove(); };
       document.head.appendChild(script);
     });
   }
-  var searchEngine = indexUrl ? new Engine(loadScript) : new ApiEngine("/api/search");
+  // The current version's directory, from the entry. A cached entry older than the deployed
+  // site names a version that is gone: when a file fails to load, the entry is loaded again
+  // past any cache (once per failure) and, if it names another version, the files loaded so
+  // far are dropped so that no query mixes two versions.
+  var version = null;
+  function loadEntry(bust) {
+    var loading = loadScript("entry", entryUrl + (bust ? "?" + Date.now() : "")).then(function (e) {
+      return searchDir + e.version + "/";
+    });
+    // An entry that failed to load is tried again by the next search.
+    loading.catch(function () { if (version === loading) version = null; });
+    version = loading;
+    return loading;
+  }
+  function loadIndexFile(name) {
+    var dir = version || loadEntry(false);
+    return dir.then(function (d) {
+      return loadScript(name, d + name + ".js").catch(function (err) {
+        return loadEntry(true).then(function (fresh) {
+          if (fresh === d) throw err;
+          searchEngine.files.clear();
+          // Before anything else is loaded, the manifest can be taken from the new version.
+          if (name === "manifest") return searchEngine.get("manifest");
+          throw new Error("the search index was updated; search again");
+        });
+      });
+    });
+  }
+  var searchEngine = entryUrl ? new Engine(loadIndexFile) : new ApiEngine("/api/search");
 
   // The filters list the tools and categories the index knows, loaded on first use so a page
   // view that never searches loads nothing.

@@ -8,9 +8,14 @@ const path = require("path");
 function open(publicDir) {
   const engine = require(path.resolve(publicDir, "js/search.js"));
   const html = fs.readFileSync(path.join(publicDir, "index.html"), "utf8");
-  const match = html.match(/data-index="([^"]*manifest\.js)"/);
+  const match = html.match(/data-index="([^"]*entry\.js)"/);
   if (!match) throw new Error("no data-index on the home page");
-  const base = path.join(publicDir, path.dirname(match[1]));
+  // The entry point names the current version's directory.
+  const entryFile = path.join(publicDir, match[1]);
+  let entry;
+  new Function("errbookSearchLoad", fs.readFileSync(entryFile, "utf8"))((n, d) => { if (n === "entry") entry = d; });
+  if (!entry) throw new Error("search/entry.js names no version");
+  const base = path.join(path.dirname(entryFile), entry.version);
   const loaded = [];
   const load = (name) => new Promise((resolve, reject) => {
     const file = path.join(base, name + ".js");

@@ -134,8 +134,30 @@ async function main() {
     await page.click(".validator-run");
     check(/run the command/.test(await page.textContent(".validator-status")), "the static widget did not point at the command");
 
+    // A stale search/entry.js (a browser or proxy cache holding one from before a redeploy)
+    // names a version directory that is gone: the search loads the entry again past the cache
+    // and finds the page all the same.
+    const stale = await context.newPage();
+    stale.on("pageerror", (e) => errors.push(e.message));
+    const entryLoads = [];
+    await stale.route((url) => url.pathname.endsWith("/search/entry.js"), (route) => {
+      const url = new URL(route.request().url());
+      entryLoads.push(url.search);
+      if (url.search) return route.continue();
+      return route.fulfill({
+        contentType: "text/javascript",
+        body: 'errbookSearchLoad("entry",{"version":"0000000000000000","manifest":"0000000000000000/manifest.js"});\n',
+      });
+    });
+    await stale.goto(origin + expect.from);
+    await stale.fill("[name=q]", expect.typed.text);
+    const afterStale = await firstResult(stale, expect.typed.text);
+    check(afterStale.includes(expect.typed.slug), "stale entry: first result " + afterStale);
+    check(entryLoads.length === 2 && entryLoads[0] === "" && entryLoads[1] !== "",
+      "stale entry: expected one cached and one fresh load of entry.js, got " + JSON.stringify(entryLoads));
+
     check(errors.length === 0, "page errors: " + errors.join("; "));
-    console.log("ok: typed, pasted (multi-line and JSON-escaped), words-only, filtered, linked, escaped and file:// searches");
+    console.log("ok: typed, pasted (multi-line and JSON-escaped), words-only, filtered, linked, escaped, file:// and stale-entry searches");
   } finally {
     await browser.close();
     server.close();

@@ -87,8 +87,11 @@ fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
     assert_eq!(build(root), 0, "nothing changed: nothing is rendered");
     assert_eq!(build_matches_clean(root, "unchanged"), 0);
 
-    // A body edit: the search index's files that did not change are taken from the previous
-    // output (they move to the index's new directory).
+    // A body edit: only the edited page and the search index's new files are written. Pages
+    // name the index's fixed entry point, not its version, so no other page changes; the
+    // index's unchanged files are taken from the previous output (they move to its new
+    // directory).
+    let before = snapshot(&root.join("public"));
     edit(
         root,
         "invalid-routing-strategy",
@@ -96,9 +99,33 @@ fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
         "## What this error means\n\nAn added first paragraph.\n",
     );
     let rendered = build_matches_clean(root, "body edit");
-    assert!(
-        rendered < total,
-        "a body edit rendered {rendered} of {total}"
+    let after = snapshot(&root.join("public"));
+    let changed_pages: Vec<&PathBuf> = after
+        .iter()
+        .filter(|(path, bytes)| !path.starts_with("search") && before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changed_pages,
+        [&PathBuf::from(
+            "litellm/invalid-routing-strategy/index.html"
+        )],
+        "a body edit changes only its own page"
+    );
+    let old_search: std::collections::HashSet<&Vec<u8>> = before
+        .iter()
+        .filter(|(path, _)| path.starts_with("search"))
+        .map(|(_, bytes)| bytes)
+        .collect();
+    let new_search = after
+        .iter()
+        .filter(|(path, bytes)| path.starts_with("search") && !old_search.contains(bytes))
+        .count();
+    assert!(new_search >= 2, "the entry point and the manifest change");
+    assert_eq!(
+        rendered,
+        1 + new_search,
+        "a body edit writes its page and the index's new files, nothing else (of {total})"
     );
 
     // A title shows on related pages and listings.

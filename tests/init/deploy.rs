@@ -369,6 +369,7 @@ fn nginx_serves_the_site_with_the_snippets_caching() {
         "/",
         "/acme-api/port-already-in-use/",
         "/search/",
+        "/search/entry.js",
         "/css/errbook.css",
     ] {
         assert_eq!(cache(path), revalidate, "{path}");

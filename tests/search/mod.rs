@@ -296,11 +296,13 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
     let site = parity_site();
     let public = site.join("public");
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
-    let manifest = home
+    let entry = home
         .split("data-index=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .expect("the search form names the manifest");
+        .expect("the search form names the index's entry point");
+    assert_eq!(entry, "search/entry.js", "pages name the fixed entry point");
+    let manifest = manifest_of(site);
     assert!(manifest.starts_with("search/") && manifest.ends_with("/manifest.js"));
     assert!(public.join(manifest).exists());
     for page in [
@@ -317,8 +319,8 @@ fn the_build_exports_a_versioned_browser_index_and_a_search_box_on_every_page() 
         assert!(html.contains(r#"id="search-results""#), "{page}");
         assert!(html.contains(r#"<label class="search-label" for="search-q">"#));
     }
-    // The tantivy index stays out of the published output.
-    assert!(site.join(".errbook/cache/search/index").is_dir());
+    // The tantivy index stays out of the published output (the build makes none: `errbook
+    // search` builds its cache).
     assert!(
         !walkdir::WalkDir::new(&public)
             .into_iter()
@@ -638,6 +640,26 @@ fn the_search_box_works_in_headless_chromium() {
     );
 }
 
+/// `errbook build` counts the browser index's postings from the pages instead of building a
+/// tantivy index: on the generated parity site (every kind of page the generator makes, and
+/// the LiteLLM pages) its files are byte for byte those exported from tantivy.
+#[test]
+fn the_build_exports_the_same_browser_index_as_tantivy() {
+    use errbook::search::{SearchIndex, export};
+    let root = parity_site();
+    let config = errbook::config::SiteConfig::load(root).unwrap().unwrap();
+    let loaded = errbook::content::load_pages(root).unwrap().without_drafts();
+    let (site, _) = errbook::site::Site::new(root.to_path_buf(), config, loaded.pages);
+    let from_tantivy = export::export(&SearchIndex::build(&site).unwrap()).unwrap();
+    let counted = export::export_site(&site);
+    assert_eq!(from_tantivy.version, counted.version);
+    assert_eq!(from_tantivy.files.len(), counted.files.len());
+    for ((a_path, a), (b_path, b)) in from_tantivy.files.iter().zip(&counted.files) {
+        assert_eq!(a_path, b_path);
+        assert!(a == b, "{a_path} differs");
+    }
+}
+
 #[test]
 fn the_browser_tokenizes_like_the_analyzer() {
     use errbook::search::{analyzer, export, normalize, query};
@@ -727,13 +749,15 @@ fn the_browser_tokenizes_like_the_analyzer() {
     }
 }
 
+/// The manifest that the built site's search entry point (`search/entry.js`) names.
 fn manifest_of(site: &Path) -> String {
-    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
-    home.split("data-index=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string()
+    let entry = std::fs::read_to_string(site.join("public/search/entry.js")).unwrap();
+    let json = entry
+        .strip_prefix("errbookSearchLoad(\"entry\",")
+        .and_then(|s| s.strip_suffix(");\n"))
+        .expect("the entry is one errbookSearchLoad call");
+    let entry: serde_json::Value = serde_json::from_str(json).unwrap();
+    format!("search/{}", entry["manifest"].as_str().unwrap())
 }
 
 #[test]
@@ -756,6 +780,9 @@ fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
     assert!(errbook(site.path(), &["build"]).status.success());
     let second = manifest_of(site.path());
     assert_ne!(second, first, "new content, new version directory");
+    // Pages name the entry point, not the version: the home page did not change.
+    let home = std::fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(home.contains(r#"data-index="search/entry.js""#));
     // The old version is gone with the old output; the new one is complete.
     assert!(!site.path().join("public").join(&first).exists());
     assert!(site.path().join("public").join(&second).exists());

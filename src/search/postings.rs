@@ -1,0 +1,178 @@
+//! Postings: for every term, the pages that hold it, how often, and each page's field length
+//! (tantivy's one-byte fieldnorm id), which is all the browser's index is made of. They are read
+//! back from a tantivy index, or counted straight from the pages with the same analyzer and
+//! tantivy's own rules, which is what `errbook build` does: the browser's files come out
+//! byte for byte the same (a test compares both), without building an index on disk.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+
+use rayon::prelude::*;
+use tantivy::DocSet;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings as _;
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::{MAX_TOKEN_LEN, TokenStream, Tokenizer};
+
+use super::SearchIndex;
+use super::analyzer::ErrorTextTokenizer;
+use super::cache::Fnv64;
+use super::index::page_text;
+use crate::error::{Error, Result};
+use crate::site::Site;
+
+/// Terms are short: FNV hashes them faster than the default SipHash.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv64>>;
+
+/// How many groups of terms [`Postings::of_site`] merges in parallel.
+const MERGE_BUCKETS: usize = 16;
+
+/// One page's terms and their frequencies, by bucket.
+type Buckets = Vec<Vec<(String, u32)>>;
+
+fn bucket(term: &str) -> usize {
+    use std::hash::Hasher;
+    let mut hasher = Fnv64::default();
+    hasher.write(term.as_bytes());
+    (hasher.finish() % MERGE_BUCKETS as u64) as usize
+}
+
+/// One page's occurrences of a term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Posting {
+    pub page: u32,
+    pub tf: u32,
+    pub norm: u8,
+}
+
+/// Every term's postings, in page order, and the statistics BM25 needs.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Postings {
+    pub terms: BTreeMap<String, Vec<Posting>>,
+    /// Tokens indexed over all pages.
+    pub total_tokens: u64,
+    /// The largest fieldnorm id of any page.
+    pub max_norm: u8,
+}
+
+impl Postings {
+    /// Counts the postings of the site's pages with the search analyzer, as tantivy indexes
+    /// them: a token longer than tantivy's limit is dropped and not counted, a page's length
+    /// is its number of tokens.
+    pub fn of_site(site: &Site) -> Postings {
+        // Each page's term counts, split by a hash of the term into buckets that are then
+        // merged side by side.
+        let pages: Vec<(Buckets, u32)> = site
+            .pages
+            .par_iter()
+            .map_init(
+                || {
+                    (
+                        ErrorTextTokenizer::default(),
+                        FastMap::<String, u32>::default(),
+                    )
+                },
+                |(tokenizer, counts), page| {
+                    let text = page_text(page);
+                    let mut tokens = 0u32;
+                    tokenizer.token_stream(&text).process(&mut |token| {
+                        if token.text.len() > MAX_TOKEN_LEN {
+                            return;
+                        }
+                        tokens += 1;
+                        match counts.get_mut(token.text.as_str()) {
+                            Some(n) => *n += 1,
+                            None => {
+                                counts.insert(token.text.clone(), 1);
+                            }
+                        }
+                    });
+                    let mut buckets: Buckets = vec![Vec::new(); MERGE_BUCKETS];
+                    for (term, tf) in counts.drain() {
+                        buckets[bucket(&term)].push((term, tf));
+                    }
+                    (buckets, tokens)
+                },
+            )
+            .collect();
+        let norms: Vec<u8> = pages
+            .iter()
+            .map(|(_, tokens)| FieldNormReader::fieldnorm_to_id(*tokens))
+            .collect();
+        let mut merged: Vec<(String, Vec<Posting>)> = (0..MERGE_BUCKETS)
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let mut terms: FastMap<&str, Vec<Posting>> = FastMap::default();
+                for (page, (buckets, _)) in pages.iter().enumerate() {
+                    for (term, tf) in &buckets[b] {
+                        terms.entry(term.as_str()).or_default().push(Posting {
+                            page: page as u32,
+                            tf: *tf,
+                            norm: norms[page],
+                        });
+                    }
+                }
+                terms
+                    .into_iter()
+                    .map(|(term, list)| (term.to_string(), list))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Postings {
+            terms: merged.into_iter().collect(),
+            total_tokens: pages.iter().map(|(_, tokens)| u64::from(*tokens)).sum(),
+            max_norm: norms.iter().copied().max().unwrap_or(0),
+        }
+    }
+
+    /// Reads the postings back from a tantivy index, pages numbered by its `page` field.
+    pub fn of_index(index: &SearchIndex) -> Result<Postings> {
+        let (_, fields, reader) = index.tantivy();
+        let searcher = reader.searcher();
+        let mut postings = Postings::default();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(fields.text).map_err(te)?;
+            postings.total_tokens += inverted.total_num_tokens();
+            let norms = segment.get_fieldnorms_reader(fields.text).map_err(te)?;
+            let page_of = segment.fast_fields().u64("page").map_err(te)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| Error::new(e.to_string()))?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let mut found = inverted
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                    .map_err(|e| Error::new(e.to_string()))?;
+                let list = postings.terms.entry(term.to_string()).or_default();
+                let mut doc = found.doc();
+                while doc != tantivy::TERMINATED {
+                    let norm = norms.fieldnorm_id(doc);
+                    postings.max_norm = postings.max_norm.max(norm);
+                    list.push(Posting {
+                        page: page_of.first(doc).unwrap_or_default() as u32,
+                        tf: found.term_freq(),
+                        norm,
+                    });
+                    doc = found.advance();
+                }
+            }
+        }
+        for list in postings.terms.values_mut() {
+            list.sort_by_key(|p| p.page);
+        }
+        Ok(postings)
+    }
+
+    /// How many pages hold `term`.
+    pub fn doc_freq(&self, term: &str) -> u64 {
+        self.terms.get(term).map_or(0, |list| list.len() as u64)
+    }
+}
+
+fn te(e: tantivy::TantivyError) -> Error {
+    Error::new(format!("search index: {e}"))
+}
