@@ -366,7 +366,7 @@ fn content_type(path: &str) -> &'static str {
         "json" => "application/json",
         "xml" if path.ends_with("atom.xml") => "application/atom+xml",
         "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
+        "txt" | "log" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
