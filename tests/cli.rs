@@ -446,7 +446,9 @@ fn the_bundled_knowledge_base_builds_cleanly() {
             .join("public/litellm/fallback-hits-same-rate-limit/index.html"),
     );
     assert!(
-        html.contains(&format!("<a href=\"../../{log}\" type=\"text/plain\">LiteLLM 1.110.2,")),
+        html.contains(&format!(
+            "<a href=\"../../{log}\" type=\"text/plain\">LiteLLM 1.110.2,"
+        )),
         "{html}"
     );
     assert!(

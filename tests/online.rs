@@ -1082,9 +1082,8 @@ fn a_capture_is_evidence_read_from_disk_and_never_requested() {
             "capture",
         )
     };
-    let example = |pattern: &str, text: &str| {
-        format!("{{regex: '{pattern}', example: [{}]}}", literal(text))
-    };
+    let example =
+        |pattern: &str, text: &str| format!("{{regex: '{pattern}', example: [{}]}}", literal(text));
     let pages = [
         (
             "beside-the-web",
@@ -1098,7 +1097,10 @@ fn a_capture_is_evidence_read_from_disk_and_never_requested() {
                     ),
                     literal("WidgetError: quota spent\\nReceived group=free"),
                     // In no source: reported, at the example.
-                    example("WidgetError: invented \\w+", "WidgetError: invented for the test"),
+                    example(
+                        "WidgetError: invented \\w+",
+                        "WidgetError: invented for the test",
+                    ),
                 ],
                 &[
                     src("docs", web.url("/docs/widget"), "Widget", "docs"),
@@ -1133,10 +1135,9 @@ fn a_capture_is_evidence_read_from_disk_and_never_requested() {
     );
     let missing = diagnostic(&report, "beside-the-web", "signature-without-evidence");
     assert!(
-        missing["message"]
-            .as_str()
-            .unwrap()
-            .contains("`WidgetError: invented for the test` occurs in none of the page's sources (docs, run)"),
+        missing["message"].as_str().unwrap().contains(
+            "`WidgetError: invented for the test` occurs in none of the page's sources (docs, run)"
+        ),
         "{missing:#}"
     );
     let signatures = report["online"]["signatures"].as_array().unwrap();

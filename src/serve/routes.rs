@@ -384,6 +384,14 @@ mod tests {
     use super::site_path;
 
     #[test]
+    fn captured_logs_are_shown_as_text() {
+        assert_eq!(
+            super::content_type("captures/litellm/run.log"),
+            "text/plain; charset=utf-8"
+        );
+    }
+
+    #[test]
     fn loopback_hosts() {
         use super::is_loopback_host;
         for host in [

@@ -259,10 +259,15 @@ fn the_page_schema_and_the_loader_agree_on_every_variant() {
 
     // A capture is a source kind the schema offers editors, with its url explained.
     let source = &schema["properties"]["sources"]["items"]["properties"];
-    let kinds = source["kind"]["enum"].as_array().expect("kinds are an enum");
+    let kinds = source["kind"]["enum"]
+        .as_array()
+        .expect("kinds are an enum");
     assert!(kinds.contains(&json!("capture")), "{kinds:?}");
     let url = source["url"]["description"].as_str().unwrap();
-    assert!(url.contains("kind: capture") && url.contains("static/"), "{url}");
+    assert!(
+        url.contains("kind: capture") && url.contains("static/"),
+        "{url}"
+    );
     assert!(!rejected.contains(&"source-kind-capture.yaml".to_string()));
 }
 
