@@ -205,25 +205,28 @@ pub const SOURCE_URL: Field = field(
     Kind::Text,
     false,
     "Where the source can be read: an absolute http(s) URL (the source-without-url and \
-     bad-url rules report a missing or malformed one).",
+     bad-url rules report a missing or malformed one); for `kind: capture`, the site-relative \
+     path of the captured file under static/, e.g. /captures/litellm/run.log (missing-capture \
+     reports one that does not exist).",
 );
 pub const SOURCE_TITLE: Field = field(
     "title",
     Kind::Text,
     true,
-    "The real title of the issue, pull request or page.",
+    "The real title of the issue, pull request or page; for a capture, what was run.",
 );
 pub const SOURCE_DATE: Field = field(
     "date",
     Kind::Date,
     false,
-    "When it was published or opened, YYYY-MM-DD.",
+    "When it was published or opened (a capture: when it was captured), YYYY-MM-DD.",
 );
 pub const SOURCE_KIND: Field = field(
     "kind",
     Kind::Choice(source_kinds),
     true,
-    "What sort of source it is.",
+    "What sort of source it is; `capture` is the program's output from a reproducible run, \
+     published with the site.",
 );
 
 pub const SOURCE: &[Field] = &[

@@ -434,6 +434,28 @@ fn the_bundled_knowledge_base_builds_cleanly() {
             .join("public/litellm/rate-limit-error-not-falling-back/index.html")
             .exists()
     );
+    // A `capture` source is published with the site and linked through the site's root, like
+    // every other link; the JSON-LD citation carries its absolute URL.
+    let log = "captures/litellm/fallback-hits-same-rate-limit.log";
+    assert_eq!(
+        fs::read(tmp.path().join("public").join(log)).unwrap(),
+        fs::read(repo.join("static").join(log)).unwrap()
+    );
+    let html = read(
+        tmp.path()
+            .join("public/litellm/fallback-hits-same-rate-limit/index.html"),
+    );
+    assert!(
+        html.contains(&format!(
+            "<a href=\"../../{log}\" type=\"text/plain\">LiteLLM 1.110.2,"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("\"url\":\"https://errbook.example.org/{log}\"")),
+        "{html}"
+    );
+    assert!(html.contains("Captured run"), "{html}");
 }
 
 /// `check --format json` as `path:line:col: severity[rule]: message` lines.

@@ -1056,3 +1056,136 @@ fn bad_online_settings_are_located_config_errors() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere.pem"));
 }
+
+/// A `capture` source is a file of the site: read from `static/` as evidence, whole, and
+/// never requested or judged as a web page.
+#[test]
+fn a_capture_is_evidence_read_from_disk_and_never_requested() {
+    let web = Server::start();
+    web.route(
+        "/docs/widget",
+        vec![Reply::html(
+            "Widget | Example Docs",
+            "Widget",
+            "The widget retries a failed call on another group.",
+        )],
+    );
+    let log = "# Captured by capture.sh\n# Widget 2.0, Python 3.11\n# Command: widget --config c.yaml\n\
+               # --- output ---\n12:00:01 - Widget:ERROR: router.py:10 - WidgetError: fallback to \"backup\" failed\n\
+               12:00:02 - Widget:INFO: skipping group free, already tried\n\
+               {\"error\":{\"message\":\"WidgetError: quota spent\\nReceived group=free\"}}\n";
+    let capture = |id: &str, file: &str| {
+        src(
+            id,
+            format!("/captures/widget/{file}"),
+            "Widget 2.0, a fallback to a spent group (captured run)",
+            "capture",
+        )
+    };
+    let example =
+        |pattern: &str, text: &str| format!("{{regex: '{pattern}', example: [{}]}}", literal(text));
+    let pages = [
+        (
+            "beside-the-web",
+            page(
+                "beside-the-web",
+                &[
+                    // Found in the capture, whose quotes and line breaks differ.
+                    example(
+                        "WidgetError: fallback to \\S+ failed",
+                        "WidgetError: fallback to 'backup' failed",
+                    ),
+                    literal("WidgetError: quota spent\\nReceived group=free"),
+                    // In no source: reported, at the example.
+                    example(
+                        "WidgetError: invented \\w+",
+                        "WidgetError: invented for the test",
+                    ),
+                ],
+                &[
+                    src("docs", web.url("/docs/widget"), "Widget", "docs"),
+                    capture("run", "fallback.log"),
+                ],
+            ),
+        ),
+        (
+            "capture-only",
+            page(
+                "capture-only",
+                &[example(
+                    "skipping group \\S+, already tried",
+                    "Widget:INFO: skipping group free, already tried",
+                )],
+                &[capture("run", "fallback.log")],
+            ),
+        ),
+    ];
+    let dir = site("", &pages, None);
+    fs::create_dir_all(dir.path().join("static/captures/widget")).unwrap();
+    fs::write(dir.path().join("static/captures/widget/fallback.log"), log).unwrap();
+
+    let out = errbook(dir.path(), &["check", "--online", "--format", "json"], None);
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        ["beside-the-web: signature-without-evidence".to_string()]
+            .into_iter()
+            .collect(),
+        "{report:#}"
+    );
+    let missing = diagnostic(&report, "beside-the-web", "signature-without-evidence");
+    assert!(
+        missing["message"].as_str().unwrap().contains(
+            "`WidgetError: invented for the test` occurs in none of the page's sources (docs, run)"
+        ),
+        "{missing:#}"
+    );
+    let signatures = report["online"]["signatures"].as_array().unwrap();
+    let found_in = |text: &str| -> Vec<&Value> {
+        signatures
+            .iter()
+            .filter(|s| s["signature"].as_str().unwrap().starts_with(text))
+            .map(|s| &s["found_in"])
+            .collect()
+    };
+    for text in ["WidgetError: fallback to", "Widget:INFO: skipping"] {
+        assert_eq!(found_in(text), [&serde_json::json!(["run"])], "{text}");
+    }
+    assert_eq!(
+        found_in("WidgetError: quota spent"),
+        [&serde_json::json!(["run"])]
+    );
+    // Only the web source is a source of the online report, and only it was requested.
+    let sources = report["online"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:#?}");
+    assert_eq!(sources[0]["id"], "docs");
+    let requested: Vec<String> = web.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(requested, ["/docs/widget"]);
+
+    // Without its file, the capture is no evidence: offline it is `missing-capture`, and the
+    // online check does not call its example unfounded on the strength of an unread file.
+    fs::remove_file(dir.path().join("static/captures/widget/fallback.log")).unwrap();
+    let report = json(&errbook(
+        dir.path(),
+        &["check", "--offline-cache-only", "--format", "json"],
+        None,
+    ));
+    assert_eq!(
+        findings(&report),
+        [
+            "beside-the-web: missing-capture",
+            "capture-only: missing-capture",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        "{report:#}"
+    );
+    let statuses: Vec<&str> = report["online"]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["unknown"; 4], "{report:#}");
+}

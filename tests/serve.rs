@@ -56,6 +56,8 @@ impl Server {
         Server::start_on(|site| {
             let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
             copy_dir(&repo.join("content"), &site.join("content"));
+            // The captured runs the pages cite as sources are part of the site.
+            copy_dir(&repo.join("static/captures"), &site.join("static/captures"));
             fs::copy(repo.join("errbook.toml"), site.join("errbook.toml")).unwrap();
         })
     }

@@ -75,14 +75,23 @@ pub fn check_page(page: &Page, cx: &Context, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help("evidence a reader cannot open is not evidence: add `url:`"),
             ),
+            Some(url) if source.kind.value == SourceKind::Capture => {
+                check_capture(page, cx, &url.value, url.span.clone(), out);
+            }
             Some(url) => {
                 if let Some(problem) = url_problem(&url.value) {
-                    out.push(cx.report(
+                    let mut d = cx.report(
                         "bad-url",
                         page,
                         url.span.clone(),
                         format!("`{}` {problem}", url.value),
-                    ));
+                    );
+                    if url.value.starts_with('/') && !url.value.starts_with("//") {
+                        d = d.with_help(
+                            "a file published with the site (a captured log under `static/`) is cited with `kind: capture`",
+                        );
+                    }
+                    out.push(d);
                 }
             }
         }
@@ -154,6 +163,39 @@ fn lead_is_cited(page: &Page, causes: &crate::content::markdown::Section) -> boo
         .citations
         .iter()
         .any(|c| c.span.start >= lead.start && c.span.end <= lead.end)
+}
+
+/// A `capture` source names a file under the site's `static/`, published with the site.
+fn check_capture(
+    page: &Page,
+    cx: &Context,
+    url: &str,
+    span: std::ops::Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match crate::content::page::capture_path(url) {
+        Err(problem) => out.push(
+            cx.report("bad-url", page, span, format!("`{url}` {problem}"))
+                .with_help(
+                    "a capture's url is the site-relative path of its file under `static/`, e.g. `/captures/<tool>/<run>.log` for static/captures/<tool>/<run>.log; cite a web page with another kind",
+                ),
+        ),
+        Ok(path) => {
+            if !cx.site.root.join("static").join(path).is_file() {
+                out.push(
+                    cx.report(
+                        "missing-capture",
+                        page,
+                        span,
+                        format!("`{url}` is cited as a capture, but static/{path} does not exist"),
+                    )
+                    .with_help(
+                        "put the captured log at that path under `static/` (it is published with the site), or fix the url",
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// What is wrong with a source URL, if anything.

@@ -143,7 +143,16 @@ pub const RULES: &[RuleInfo] = &[
     ),
     lint("unused-source", E, "a source is never cited"),
     lint("source-without-url", E, "a source has no URL"),
-    lint("bad-url", E, "a source URL is not an absolute http(s) URL"),
+    lint(
+        "bad-url",
+        E,
+        "a source URL is not an absolute http(s) URL (a capture's: not a path under static/)",
+    ),
+    lint(
+        "missing-capture",
+        E,
+        "a `capture` source's file does not exist under static/",
+    ),
     lint("source-date-in-future", E, "a source is dated after today"),
     lint("updated-in-future", E, "`updated` is after today"),
     lint(

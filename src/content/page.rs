@@ -109,6 +109,40 @@ pub struct Source {
     pub kind: Spanned<SourceKind>,
 }
 
+impl Source {
+    /// For a `capture` source, the path of its file below the site's `static/` directory
+    /// (the URL without its leading `/`); `None` for other kinds, or a URL that is not a
+    /// site-relative path inside `static/` (the `bad-url` rule reports those).
+    pub fn capture_path(&self) -> Option<&str> {
+        if self.kind.value != SourceKind::Capture {
+            return None;
+        }
+        capture_path(&self.url.as_ref()?.value).ok()
+    }
+}
+
+/// The path below `static/` of a capture URL (`/captures/x.log` → `captures/x.log`), or why
+/// the URL cannot name such a file.
+pub fn capture_path(url: &str) -> Result<&str, &'static str> {
+    if url.contains("://") || url.starts_with("//") {
+        return Err("is a web address, not a file published with the site");
+    }
+    let Some(path) = url.strip_prefix('/') else {
+        return Err("is not a site-relative path starting with `/`");
+    };
+    if path.is_empty() || path.ends_with('/') {
+        return Err("names a directory, not a file");
+    }
+    if path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == ".." || s.contains('\\'))
+        || path.contains(['?', '#'])
+    {
+        return Err("is not a plain path of a file under `static/`");
+    }
+    Ok(path)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
@@ -119,10 +153,13 @@ pub enum SourceKind {
     Source,
     Forum,
     Blog,
+    /// The program's own output, captured in a reproducible run and published with the site
+    /// (`url` is a site-relative path of a file under `static/`).
+    Capture,
 }
 
 impl SourceKind {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "issue",
         "pull",
         "docs",
@@ -130,6 +167,7 @@ impl SourceKind {
         "source",
         "forum",
         "blog",
+        "capture",
     ];
 
     pub fn parse(name: &str) -> Option<Self> {
@@ -141,6 +179,7 @@ impl SourceKind {
             "source" => SourceKind::Source,
             "forum" => SourceKind::Forum,
             "blog" => SourceKind::Blog,
+            "capture" => SourceKind::Capture,
             _ => return None,
         })
     }
@@ -155,6 +194,7 @@ impl SourceKind {
             SourceKind::Source => "source",
             SourceKind::Forum => "forum",
             SourceKind::Blog => "blog",
+            SourceKind::Capture => "capture",
         }
     }
 
@@ -168,6 +208,30 @@ impl SourceKind {
             SourceKind::Source => "Source code",
             SourceKind::Forum => "Forum",
             SourceKind::Blog => "Blog",
+            SourceKind::Capture => "Captured run",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capture_path;
+
+    #[test]
+    fn capture_paths() {
+        assert_eq!(capture_path("/captures/a.log"), Ok("captures/a.log"));
+        for bad in [
+            "https://x.org/a.log",
+            "//x.org/a.log",
+            "captures/a.log",
+            "/",
+            "/captures/",
+            "/captures/../../etc/passwd",
+            "/captures//a.log",
+            "/captures/a.log#L3",
+            "/captures\\a.log",
+        ] {
+            assert!(capture_path(bad).is_err(), "{bad}");
         }
     }
 }

@@ -4,9 +4,12 @@
 //! The stages: the cited sources become unique requests; a bounded pool runs them through
 //! the cache; pages whose signatures were not found in what was read get their issues'
 //! comments fetched too; then each source's verdict and each signature's evidence become
-//! diagnostics. Nothing here runs unless `--online` or `--offline-cache-only` is given.
+//! diagnostics. `capture` sources are read from the site's `static/` instead (they are
+//! evidence for signatures, not web pages). Nothing here runs unless `--online` or
+//! `--offline-cache-only` is given.
 
 pub mod cache;
+pub mod capture;
 pub mod compare;
 pub mod evidence;
 pub mod fetch;
@@ -26,11 +29,12 @@ use serde::Serialize;
 use url::Url;
 
 use crate::check::Context;
-use crate::content::Page;
+use crate::content::{Page, SourceKind};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::site::Site;
 use cache::{Cache, Document, Outcome};
+use capture::CaptureText;
 use evidence::{SourceText, Status};
 pub use fetch::Mode;
 use fetch::{Checked, Fetcher, Kind, Unchecked};
@@ -129,6 +133,14 @@ struct Entry<'a> {
     job: Option<usize>,
 }
 
+/// A page whose signatures are looked for in its sources: its web sources (a range of the
+/// entries) and its captures, read from disk.
+struct PageSources<'a> {
+    page: &'a Page,
+    entries: std::ops::Range<usize>,
+    captures: Vec<CaptureText<'a>>,
+}
+
 /// Checks every source of the site, online or from the cache.
 pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
     let settings = &site.config.check.online;
@@ -148,27 +160,25 @@ pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
         now: http::now_secs(),
         max_age_hours: settings.max_age_hours,
     };
-    let (entries, jobs) = plan(site, settings);
+    let (entries, jobs, pages) = plan(site, settings);
     let run = |jobs: &[Job], fetch: &(dyn Fn(&Job) -> Checked + Sync)| {
         run_jobs(jobs, settings, options.progress, fetch)
     };
     let results = run(&jobs, &|job| fetcher.fetch(&job.key, job.kind));
 
     // Pages with a signature not found in what was read get their issues' comments read too.
-    let pages = group_by_page(&entries);
     let mut comment_jobs: Vec<Job> = Vec::new();
     let mut comment_index: HashMap<String, usize> = HashMap::new();
-    for range in &pages {
-        let page = entries[range.start].cited.page;
-        let claims = evidence::claims(page);
-        let texts = source_texts(&entries[range.clone()], &results, &[], &HashMap::new());
+    for sources in &pages {
+        let claims = evidence::claims(sources.page);
+        let texts = source_texts(sources, &entries, &results, &[], &HashMap::new());
         if claims
             .iter()
             .all(|c| matches!(evidence::find(c, &texts), Status::Found(_)))
         {
             continue;
         }
-        for entry in &entries[range.clone()] {
+        for entry in &entries[sources.entries.clone()] {
             if let Some(url) = comments_url(entry, &results)
                 && !comment_index.contains_key(&url)
             {
@@ -233,9 +243,9 @@ pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
         }
         report.sources.push(source_report(entry, checked));
     }
-    for range in &pages {
-        let page = entries[range.start].cited.page;
-        let texts = source_texts(&entries[range.clone()], &results, &comments, &comment_index);
+    for sources in &pages {
+        let page = sources.page;
+        let texts = source_texts(sources, &entries, &results, &comments, &comment_index);
         for claim in evidence::claims(page) {
             let status = evidence::find(&claim, &texts);
             let (line, column) = page.file.line_col(claim.span.start);
@@ -288,14 +298,24 @@ pub fn verify(site: &Site, options: &Options) -> Result<Verified> {
     })
 }
 
-/// Every cited source with an http(s) URL, and the unique requests that check them.
-fn plan<'a>(site: &'a Site, settings: &OnlineSettings) -> (Vec<Entry<'a>>, Vec<Job>) {
+/// Every cited source with an http(s) URL, the unique requests that check them, and the
+/// pages with any source to look for their signatures in (web sources or captures).
+fn plan<'a>(
+    site: &'a Site,
+    settings: &OnlineSettings,
+) -> (Vec<Entry<'a>>, Vec<Job>, Vec<PageSources<'a>>) {
     let mut entries = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut pages = Vec::new();
     for page in &site.pages {
         let page: &Page = page;
+        let start = entries.len();
         for source in &page.front.sources {
+            // A capture is a file of the site, not a web page: nothing to request or judge.
+            if source.kind.value == SourceKind::Capture {
+                continue;
+            }
             let Some(url) = &source.url else { continue };
             // What `bad-url` reports is not requested.
             let Ok(parsed) = Url::parse(&url.value) else {
@@ -335,8 +355,16 @@ fn plan<'a>(site: &'a Site, settings: &OnlineSettings) -> (Vec<Entry<'a>>, Vec<J
                 job,
             });
         }
+        let captures = capture::read(&site.root, page);
+        if entries.len() > start || !captures.is_empty() {
+            pages.push(PageSources {
+                page,
+                entries: start..entries.len(),
+                captures,
+            });
+        }
     }
-    (entries, jobs)
+    (entries, jobs, pages)
 }
 
 /// Runs jobs on the pool with the settings' limits, drawing progress if asked.
@@ -385,18 +413,6 @@ fn run_jobs(
     })
 }
 
-/// Ranges of `entries` that belong to one page (entries are in page order).
-fn group_by_page(entries: &[Entry]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        match ranges.last_mut() {
-            Some(r) if std::ptr::eq(entries[r.start].cited.page, entry.cited.page) => r.end = i + 1,
-            _ => ranges.push(i..i + 1),
-        }
-    }
-    ranges
-}
-
 fn found<'r>(entry: &Entry, results: &'r [Checked]) -> Option<&'r Document> {
     match entry.job.map(|j| &results[j]) {
         Some(Checked::Known {
@@ -416,14 +432,21 @@ fn comments_url(entry: &Entry, results: &[Checked]) -> Option<String> {
     facts.comments_url.clone()
 }
 
-/// What each of a page's sources says, with the comments read so far.
+/// What each of a page's sources says, with the comments read so far; its captures, read
+/// whole from disk, come last.
 fn source_texts<'a>(
+    sources: &'a PageSources,
     entries: &'a [Entry],
     results: &'a [Checked],
     comments: &'a [Checked],
     comment_index: &HashMap<String, usize>,
 ) -> Vec<SourceText<'a>> {
-    entries
+    let captures = sources.captures.iter().map(|c| SourceText {
+        id: c.id,
+        texts: c.text.as_deref().into_iter().collect(),
+        complete: c.text.is_some(),
+    });
+    entries[sources.entries.clone()]
         .iter()
         .map(|entry| {
             let id = entry.cited.source.id.value.as_str();
@@ -454,6 +477,7 @@ fn source_texts<'a>(
                 complete,
             }
         })
+        .chain(captures)
         .collect()
 }
 

@@ -23,8 +23,11 @@ pub fn for_page(site: &Site, index: usize) -> String {
         "articleSection": front.category.value,
         "isPartOf": {"@type": "WebSite", "name": site.config.title, "url": site.config.base_url},
         "citation": front.sources.iter().filter_map(|s| {
-            let url = s.url.as_ref()?;
-            Some(json!({"@type": "CreativeWork", "name": s.title.value, "url": url.value}))
+            let url = match s.capture_path() {
+                Some(path) => format!("{}{path}", site.config.base_url),
+                None => s.url.as_ref()?.value.clone(),
+            };
+            Some(json!({"@type": "CreativeWork", "name": s.title.value, "url": url}))
         }).collect::<Vec<_>>(),
     });
     let faq = faq_items(page);

@@ -111,6 +111,9 @@ pub struct SourceView<'a> {
     pub number: usize,
     pub id: &'a str,
     pub url: Option<&'a str>,
+    /// A `capture`'s file below the site root (its `url` without the leading `/`), linked as
+    /// `{{ root }}{{ source.path }}` so that it follows the base URL like every other link.
+    pub path: Option<&'a str>,
     pub host: Option<&'a str>,
     pub title: &'a str,
     pub kind: &'static str,
@@ -251,6 +254,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
                 number: i + 1,
                 id: &s.id.value,
                 url: s.url.as_ref().map(|u| u.value.as_str()),
+                path: s.capture_path(),
                 host: s.url.as_ref().and_then(|u| url_host(&u.value)),
                 title: &s.title.value,
                 kind: s.kind.value.name(),

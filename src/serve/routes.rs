@@ -366,7 +366,7 @@ fn content_type(path: &str) -> &'static str {
         "json" => "application/json",
         "xml" if path.ends_with("atom.xml") => "application/atom+xml",
         "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
+        "txt" | "log" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -382,6 +382,14 @@ fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::site_path;
+
+    #[test]
+    fn captured_logs_are_shown_as_text() {
+        assert_eq!(
+            super::content_type("captures/litellm/run.log"),
+            "text/plain; charset=utf-8"
+        );
+    }
 
     #[test]
     fn loopback_hosts() {

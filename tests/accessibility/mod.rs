@@ -14,6 +14,11 @@ fn pages_have_no_wcag_2_1_aa_violations_in_either_colour_scheme() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let site = tempfile::tempdir().unwrap();
     copy_dir(&repo.join("content"), &site.path().join("content"));
+    // The captured runs the pages cite as sources are part of the site.
+    copy_dir(
+        &repo.join("static/captures"),
+        &site.path().join("static/captures"),
+    );
     std::fs::copy(repo.join("errbook.toml"), site.path().join("errbook.toml")).unwrap();
     let out = errbook(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));

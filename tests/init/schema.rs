@@ -164,6 +164,10 @@ fn page_variants() -> Vec<(String, Value)> {
     add("source-bad-date", &|v| {
         v["sources"][0]["date"] = json!("2026-02-30")
     });
+    add("source-kind-capture", &|v| {
+        v["sources"][0]["kind"] = json!("capture");
+        v["sources"][0]["url"] = json!("/captures/acme-api/run.log");
+    });
     out
 }
 
@@ -252,6 +256,19 @@ fn the_page_schema_and_the_loader_agree_on_every_variant() {
     known.sort();
     properties.sort();
     assert_eq!(known, properties);
+
+    // A capture is a source kind the schema offers editors, with its url explained.
+    let source = &schema["properties"]["sources"]["items"]["properties"];
+    let kinds = source["kind"]["enum"]
+        .as_array()
+        .expect("kinds are an enum");
+    assert!(kinds.contains(&json!("capture")), "{kinds:?}");
+    let url = source["url"]["description"].as_str().unwrap();
+    assert!(
+        url.contains("kind: capture") && url.contains("static/"),
+        "{url}"
+    );
+    assert!(!rejected.contains(&"source-kind-capture.yaml".to_string()));
 }
 
 /// A config with every key set, as TOML.

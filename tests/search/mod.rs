@@ -18,6 +18,11 @@ fn repo() -> &'static Path {
 fn bundled() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    // The captured runs the pages cite as sources are part of the site.
+    copy_dir(
+        &repo().join("static/captures"),
+        &tmp.path().join("static/captures"),
+    );
     std::fs::copy(repo().join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
     tmp
 }
@@ -48,6 +53,10 @@ fn parity_site() -> &'static Path {
         copy_dir(
             &repo().join("content/litellm"),
             &dir.join("content/litellm"),
+        );
+        copy_dir(
+            &repo().join("static/captures/litellm"),
+            &dir.join("static/captures/litellm"),
         );
         // The bundled pages' categories, where the generated config lacks them.
         let config_path = dir.join("errbook.toml");
