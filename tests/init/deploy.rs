@@ -274,6 +274,10 @@ fn the_headers_file_marks_exactly_the_hashed_search_files_immutable() {
 fn nginx_serves_the_site_with_the_snippets_caching() {
     let nginx = tool("nginx");
     let site = new_site(&[]);
+    // A captured run, as a page would cite it (`kind: capture`): published from static/.
+    let capture = site.path().join("static/captures/demo/run.log");
+    fs::create_dir_all(capture.parent().unwrap()).unwrap();
+    fs::write(&capture, "ERROR: quota exceeded\n").unwrap();
     let out = build(site.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let public = site.path().join("public");
@@ -288,6 +292,7 @@ fn nginx_serves_the_site_with_the_snippets_caching() {
          http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  \
          fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  \
          types {{ text/html html; text/javascript js; text/css css; }}\n  \
+         default_type application/octet-stream;\n  \
          server {{\n    listen 127.0.0.1:{port};\n    root {root};\n    include {snippet};\n  }}\n}}\n",
         p = prefix.path().display(),
         root = public.display(),
@@ -374,6 +379,19 @@ fn nginx_serves_the_site_with_the_snippets_caching() {
     ] {
         assert_eq!(cache(path), revalidate, "{path}");
     }
+    let log = get("/captures/demo/run.log");
+    assert_eq!(log.status().as_u16(), 200);
+    let header = |name: &str| {
+        log.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(
+        header("content-type").as_deref(),
+        Some("text/plain; charset=utf-8"),
+        "a capture shows as text"
+    );
+    assert_eq!(header("cache-control"), revalidate);
     let missing = get("/no/such/page/");
     assert_eq!(missing.status().as_u16(), 404);
     let body = missing.into_body().read_to_string().unwrap();
