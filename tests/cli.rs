@@ -23,6 +23,20 @@ fn site(case: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// A copy of the bundled knowledge base (content, the captured runs its pages cite under
+/// static/captures, errbook.toml): builds, searches and edits write into the site.
+fn bundled_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &tmp.path().join("content"));
+    copy_dir(
+        &repo.join("static/captures"),
+        &tmp.path().join("static/captures"),
+    );
+    fs::copy(repo.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
+    tmp
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();

@@ -3,23 +3,14 @@
 //! dark mode and on a phone, listings, the search page with results, and the 404 page. Any
 //! violation fails the test.
 
-use std::path::Path;
 use std::process::Command;
 
-use super::{browser, copy_dir, errbook, stderr};
+use super::{browser, bundled_site, errbook, stderr};
 
 #[test]
 fn pages_have_no_wcag_2_1_aa_violations_in_either_colour_scheme() {
     let scripts = browser::scripts();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = tempfile::tempdir().unwrap();
-    copy_dir(&repo.join("content"), &site.path().join("content"));
-    // The captured runs the pages cite as sources are part of the site.
-    copy_dir(
-        &repo.join("static/captures"),
-        &site.path().join("static/captures"),
-    );
-    std::fs::copy(repo.join("errbook.toml"), site.path().join("errbook.toml")).unwrap();
+    let site = bundled_site();
     let out = errbook(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
 

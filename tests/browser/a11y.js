@@ -6,8 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
-const { serve } = require("./static_server");
+const { launch, serveDir } = require("./harness");
 
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -15,13 +14,9 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 async function main() {
   const publicDir = path.resolve(process.argv[2]);
   const pages = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-  const server = await serve(publicDir);
+  const server = await serveDir(publicDir);
   const origin = "http://127.0.0.1:" + server.address().port + "/";
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const failures = [];
   try {
     for (const spec of pages) {

@@ -6,23 +6,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{copy_dir, errbook, snapshot, stderr};
+use super::{bundled_site, copy_dir, errbook, snapshot, stderr};
 
 const PAGES: &str = "content/litellm";
-
-/// A copy of the bundled knowledge base to edit.
-fn bundled() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo.join("content"), &tmp.path().join("content"));
-    // The captured runs the pages cite as sources are part of the site.
-    copy_dir(
-        &repo.join("static/captures"),
-        &tmp.path().join("static/captures"),
-    );
-    fs::copy(repo.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
-    tmp
-}
 
 /// Builds the site incrementally; returns how many files it rendered.
 fn build(root: &Path) -> usize {
@@ -85,7 +71,7 @@ fn edit(root: &Path, page: &str, from: &str, to: &str) {
 
 #[test]
 fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
-    let site = bundled();
+    let site = bundled_site();
     let root = site.path();
     let total = build(root);
     assert!(total > 26, "the first build renders every file");
@@ -246,7 +232,7 @@ fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
 
 #[test]
 fn a_failed_incremental_build_leaves_the_output_as_it_was() {
-    let site = bundled();
+    let site = bundled_site();
     let root = site.path();
     build(root);
     edit(

@@ -8,23 +8,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{browser, copy_dir, errbook, stderr};
+use super::{browser, bundled_site, copy_dir, errbook, stderr};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The bundled knowledge base, copied (search writes its cache into the site).
-fn bundled() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &tmp.path().join("content"));
-    // The captured runs the pages cite as sources are part of the site.
-    copy_dir(
-        &repo().join("static/captures"),
-        &tmp.path().join("static/captures"),
-    );
-    std::fs::copy(repo().join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
-    tmp
 }
 
 /// A built site of 120 generated pages (fifteen tools, eight categories) plus the bundled
@@ -126,8 +113,29 @@ fn node_search(public: &Path, queries: &[String], limit: usize) -> Vec<Vec<Value
 }
 
 #[test]
+fn a_damaged_search_cache_is_rebuilt_not_trusted() {
+    let site = bundled_site();
+    let pasted = "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. \
+                  Received Model Group=claude-x\nAvailable Model Group Fallbacks=None";
+    let first = cli_search(site.path(), pasted, 3);
+    let meta = site.path().join(".errbook/cache/search/meta.json");
+    let whole = std::fs::read(&meta).unwrap();
+    // Cut mid-write, then replaced by junk: each time the next search rebuilds the cache and
+    // answers as before.
+    for damaged in [&whole[..whole.len() / 2], b"\xff not json".as_slice()] {
+        std::fs::write(&meta, damaged).unwrap();
+        assert_eq!(cli_search(site.path(), pasted, 3), first);
+        assert_eq!(
+            std::fs::read(&meta).unwrap(),
+            whole,
+            "the cache is written again"
+        );
+    }
+}
+
+#[test]
 fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
-    let site = bundled();
+    let site = bundled_site();
     let pasted = "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. \
                   Received Model Group=claude-x\nAvailable Model Group Fallbacks=None";
     let results = cli_search(site.path(), pasted, 10);
@@ -253,7 +261,7 @@ fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
 /// its symptom, and the issue's own example of a query with a status code.
 #[test]
 fn natural_language_queries_find_the_page_about_the_symptom() {
-    let site = bundled();
+    let site = bundled_site();
     for (query, page) in [
         // BerriAI/litellm#10317, #8248, #23749, #20870 (titles), and the question of issue 12.
         (
@@ -285,7 +293,7 @@ fn natural_language_queries_find_the_page_about_the_symptom() {
 
 #[test]
 fn a_changed_page_refreshes_the_search_cache() {
-    let site = bundled();
+    let site = bundled_site();
     assert!(cli_search(site.path(), "zebracorn", 5).is_empty());
     let page = site
         .path()
@@ -556,7 +564,7 @@ fn score_case(scores: &mut Scores, case: &QualityCase, results: &[Value]) {
 fn quality_on_real_litellm_errors() {
     const LIMIT: usize = 10;
     const MIN_RECALL_AT_1: f64 = 0.95;
-    let site = bundled();
+    let site = bundled_site();
     let set = quality_set();
     assert!(set.len() >= 60, "the quality set shrank to {}", set.len());
     let texts: Vec<String> = set.iter().map(|c| c.text.clone()).collect();
@@ -771,7 +779,7 @@ fn manifest_of(site: &Path) -> String {
 
 #[test]
 fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
-    let site = bundled();
+    let site = bundled_site();
     assert!(errbook(site.path(), &["build"]).status.success());
     let first = manifest_of(site.path());
     // Unchanged content: the cached index is reused and exports the same files.
@@ -803,7 +811,7 @@ fn a_rebuild_keeps_the_index_version_until_the_content_changes() {
 /// "Broken pipe" panic on stderr.
 #[test]
 fn search_into_a_closed_pipe_ends_quietly() {
-    let site = bundled();
+    let site = bundled_site();
     for args in [
         &["search", "--limit", "50", "rate limit fallback"][..],
         &["search", "--json", "--limit", "50", "rate limit fallback"][..],
