@@ -208,6 +208,7 @@ const PROBLEMS: u8 = 1;
 const COULD_NOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    return_freed_memory_at_once();
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
         quit_quietly_on_closed_stdout();
@@ -220,6 +221,16 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// A build frees much of what it allocates stage by stage (the search index's counts, a
+/// chunk of rendered pages); mimalloc keeps freed memory for a second by default, which held
+/// about 50 MiB more at the peak of a 10,000-page build. `MIMALLOC_PURGE_DELAY` still wins.
+fn return_freed_memory_at_once() {
+    /// `mi_option_purge_delay` of mimalloc.h (libmimalloc-sys names only older options).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 0) };
 }
 
 /// `errbook search … | head -1`: when the reader of stdout goes away, end as `cat` and `grep`

@@ -10,7 +10,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text with a leading byte-order mark removed (editors do not count it).
     pub text: String,
-    lines: LineIndex,
+    /// Built on first use: only files with a diagnostic or an edit need it.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
@@ -19,12 +20,15 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let lines = LineIndex::new(&text);
         SourceFile {
             path: path.into(),
             text,
-            lines,
+            lines: std::sync::OnceLock::new(),
         }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The path as shown to users: always with `/` separators.
@@ -34,17 +38,17 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     /// Byte offset of a 1-based line and a 0-based character column on it.
     pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
-        self.lines.offset_of(&self.text, line, char_col)
+        self.lines().offset_of(&self.text, line, char_col)
     }
 
     /// The byte range of one line's content, without its line break.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        self.lines.line_range(&self.text, line)
+        self.lines().line_range(&self.text, line)
     }
 }
 

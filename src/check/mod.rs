@@ -76,6 +76,8 @@ pub fn check(site: &Site, today: Date, mut diagnostics: Vec<Diagnostic>) -> Vec<
                     links::check_page(page, &cx, &mut out);
                     examples::check_page(page, &cx, &mut out);
                     signatures::check_page(page, &cx, &mut out);
+                    // Allowed rules' findings go at once, not after every page's are kept.
+                    apply_levels(&site.config.lints, &mut out);
                     (out, blocks)
                 })
                 .collect()

@@ -28,7 +28,6 @@
 //! A posting list is base64 of LEB128 varints, per page: the page number's delta from the
 //! previous one, the term frequency, and tantivy's fieldnorm id (one byte) for BM25.
 
-use std::collections::BTreeMap;
 use std::hash::Hasher;
 
 use rayon::prelude::*;
@@ -102,32 +101,40 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
     for list in terms.values_mut() {
         list.sort_by_key(|p| p.page);
     }
-    let encoded: BTreeMap<&str, String> = terms
-        .par_iter()
-        .map(|(term, list)| (term.as_str(), encode_postings(list)))
+    // Each list is dropped once encoded: the lists and their encodings are never all alive.
+    let encoded: Vec<(String, usize, String)> = terms
+        .into_par_iter()
+        .map(|(term, list)| {
+            let encoded = encode_postings(&list);
+            (term, list.len(), encoded)
+        })
         .collect();
     let inline_bytes: usize = encoded
         .iter()
-        .filter(|(_, e)| e.len() <= BIG_POSTINGS_BYTES)
-        .map(|(t, e)| t.len() + e.len() + 6)
+        .filter(|(_, _, e)| e.len() <= BIG_POSTINGS_BYTES)
+        .map(|(t, _, e)| t.len() + e.len() + 6)
         .sum();
     let shard_count = (inline_bytes / SHARD_TARGET_BYTES).max(1) as u32;
 
-    let mut shards: Vec<(serde_json::Map<String, Value>, Vec<Value>)> =
+    // Each shard's term map is written as JSON as the terms come (in order, as a JSON map
+    // with sorted keys would be): a map of values held the whole index a second time.
+    let mut shards: Vec<(String, Vec<Value>)> =
         (0..shard_count).map(|_| Default::default()).collect();
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files = Files::default();
     let mut big = 0usize;
-    for (term, postings) in &encoded {
-        let shard = &mut shards[(fnv32(term) % shard_count) as usize].0;
+    for (term, df, postings) in encoded {
+        let shard = &mut shards[(fnv32(&term) % shard_count) as usize].0;
+        shard.push(if shard.is_empty() { '{' } else { ',' });
+        shard.push_str(&Value::String(term).to_string());
+        shard.push(':');
         if postings.len() > BIG_POSTINGS_BYTES {
             // The page count tells the browser, before it downloads the list, whether the term
             // is too common to rank by.
-            let df = terms[*term].len();
-            files.push((format!("b/{big}"), json!(postings).to_string()));
-            shard.insert(term.to_string(), json!([big, df]));
+            files.push(format!("b/{big}"), &Value::String(postings).to_string());
+            shard.push_str(&json!([big, df]).to_string());
             big += 1;
         } else {
-            shard.insert(term.to_string(), json!(postings));
+            shard.push_str(&Value::String(postings).to_string());
         }
     }
     let mut unkeyed = Vec::new();
@@ -153,21 +160,22 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
             None => unkeyed.push(entry),
         }
     }
-    for (n, (postings, signatures)) in shards.into_iter().enumerate() {
-        let data = json!({"t": postings, "g": signatures});
-        files.push((format!("s/{n}"), data.to_string()));
+    for (n, (mut terms, signatures)) in shards.into_iter().enumerate() {
+        terms.push_str(if terms.is_empty() { "{}" } else { "}" });
+        let data = format!("{{\"g\":{},\"t\":{terms}}}", Value::Array(signatures));
+        files.push(format!("s/{n}"), &data);
     }
     for (n, chunk) in pages.chunks(META_CHUNK).enumerate() {
         let rows: Vec<Value> = chunk
             .iter()
             .map(|p| json!([p.title, p.path, p.tool, p.category, p.summary, p.slug]))
             .collect();
-        files.push((format!("m/{n}"), Value::Array(rows).to_string()));
+        files.push(format!("m/{n}"), &Value::Array(rows).to_string());
     }
     keys.sort_unstable();
     keys.dedup();
     let filter = KeyFilter::of(&keys);
-    files.push(("k".to_string(), json!(base64(&filter.bits)).to_string()));
+    files.push("k".to_string(), &json!(base64(&filter.bits)).to_string());
     let norms: Vec<u32> = (0..=max_norm)
         .map(FieldNormReader::id_to_fieldnorm)
         .collect();
@@ -185,26 +193,14 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         "g": unkeyed,
         "keys": {"bits": filter.bits.len() * 8, "hashes": KEY_FILTER_HASHES},
     });
-    files.push(("manifest".to_string(), manifest.to_string()));
+    files.push("manifest".to_string(), &manifest.to_string());
 
-    let mut hasher = Fnv64::default();
-    for (name, data) in &files {
-        hasher.write(name.as_bytes());
-        hasher.write(data.as_bytes());
-    }
-    let version = format!("{:016x}", hasher.finish());
-    let script = |name: &str, data: &str| {
-        format!(
-            "errbookSearchLoad({},{});\n",
-            serde_json::to_string(name).expect("a string"),
-            data
-        )
-        .into_bytes()
-    };
+    let version = format!("{:016x}", files.hasher.finish());
     let entry = json!({"version": version, "manifest": format!("{version}/manifest.js")});
     let mut files: Vec<(String, Vec<u8>)> = files
+        .scripts
         .into_iter()
-        .map(|(name, data)| (format!("search/{version}/{name}.js"), script(&name, &data)))
+        .map(|(name, script)| (format!("search/{version}/{name}.js"), script))
         .collect();
     files.push((ENTRY.to_string(), script("entry", &entry.to_string())));
     SearchAssets {
@@ -212,6 +208,33 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         version,
         files,
     }
+}
+
+/// The exported files as they are made: each wrapped in its script at once, and hashed (name
+/// and data, in order) for the version.
+#[derive(Default)]
+struct Files {
+    scripts: Vec<(String, Vec<u8>)>,
+    hasher: Fnv64,
+}
+
+impl Files {
+    fn push(&mut self, name: String, data: &str) {
+        self.hasher.write(name.as_bytes());
+        self.hasher.write(data.as_bytes());
+        let script = script(&name, data);
+        self.scripts.push((name, script));
+    }
+}
+
+/// A file of the index: a script that hands its data to the browser's loader.
+fn script(name: &str, data: &str) -> Vec<u8> {
+    format!(
+        "errbookSearchLoad({},{});\n",
+        serde_json::to_string(name).expect("a string"),
+        data
+    )
+    .into_bytes()
 }
 
 /// FNV-1a, 32 bits, of the term's UTF-8 bytes: the browser computes the same to find a shard.

@@ -30,6 +30,40 @@ const MERGE_BUCKETS: usize = 16;
 /// One page's terms and their frequencies, by bucket.
 type Buckets = Vec<Vec<(String, u32)>>;
 
+/// One page's number, fieldnorm id and the counts of one bucket's terms.
+type PageCounts = (u32, u8, Vec<(String, u32)>);
+
+/// Pages counted side by side before their counts are merged (and dropped).
+const COUNT_CHUNK: usize = 512;
+
+/// One page's term counts by bucket, and its length in tokens, as tantivy counts them: a
+/// token longer than tantivy's limit is dropped and not counted.
+fn count_page(
+    tokenizer: &mut ErrorTextTokenizer,
+    counts: &mut FastMap<String, u32>,
+    page: &crate::content::Page,
+) -> (Buckets, u32) {
+    let text = page_text(page);
+    let mut tokens = 0u32;
+    tokenizer.token_stream(&text).process(&mut |token| {
+        if token.text.len() > MAX_TOKEN_LEN {
+            return;
+        }
+        tokens += 1;
+        match counts.get_mut(token.text.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(token.text.clone(), 1);
+            }
+        }
+    });
+    let mut buckets: Buckets = vec![Vec::new(); MERGE_BUCKETS];
+    for (term, tf) in counts.drain() {
+        buckets[bucket(&term)].push((term, tf));
+    }
+    (buckets, tokens)
+}
+
 fn bucket(term: &str) -> usize {
     use std::hash::Hasher;
     let mut hasher = Fnv64::default();
@@ -60,69 +94,72 @@ impl Postings {
     /// them: a token longer than tantivy's limit is dropped and not counted, a page's length
     /// is its number of tokens.
     pub fn of_site(site: &Site) -> Postings {
-        // Each page's term counts, split by a hash of the term into buckets that are then
-        // merged side by side.
-        let pages: Vec<(Buckets, u32)> = site
-            .pages
-            .par_iter()
-            .map_init(
-                || {
-                    (
-                        ErrorTextTokenizer::default(),
-                        FastMap::<String, u32>::default(),
-                    )
-                },
-                |(tokenizer, counts), page| {
-                    let text = page_text(page);
-                    let mut tokens = 0u32;
-                    tokenizer.token_stream(&text).process(&mut |token| {
-                        if token.text.len() > MAX_TOKEN_LEN {
-                            return;
-                        }
-                        tokens += 1;
-                        match counts.get_mut(token.text.as_str()) {
-                            Some(n) => *n += 1,
-                            None => {
-                                counts.insert(token.text.clone(), 1);
-                            }
-                        }
-                    });
-                    let mut buckets: Buckets = vec![Vec::new(); MERGE_BUCKETS];
-                    for (term, tf) in counts.drain() {
-                        buckets[bucket(&term)].push((term, tf));
-                    }
-                    (buckets, tokens)
-                },
-            )
-            .collect();
-        let norms: Vec<u8> = pages
-            .iter()
-            .map(|(_, tokens)| FieldNormReader::fieldnorm_to_id(*tokens))
-            .collect();
-        let mut merged: Vec<(String, Vec<Posting>)> = (0..MERGE_BUCKETS)
-            .into_par_iter()
-            .flat_map_iter(|b| {
-                let mut terms: FastMap<&str, Vec<Posting>> = FastMap::default();
-                for (page, (buckets, _)) in pages.iter().enumerate() {
-                    for (term, tf) in &buckets[b] {
-                        terms.entry(term.as_str()).or_default().push(Posting {
-                            page: page as u32,
-                            tf: *tf,
-                            norm: norms[page],
-                        });
-                    }
+        // Pages are counted a chunk at a time, side by side, each page's term counts split by
+        // a hash of the term into buckets; each bucket is then merged into its part of the
+        // site's postings, side by side. Only one chunk's per-page counts are alive at once:
+        // counting every page first held a string per term per page, the largest part of the
+        // build's memory.
+        let mut merged: Vec<FastMap<String, Vec<Posting>>> =
+            (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
+        let mut total_tokens = 0u64;
+        let mut max_norm = 0u8;
+        for (chunk_no, chunk) in site.pages.chunks(COUNT_CHUNK).enumerate() {
+            let first = (chunk_no * COUNT_CHUNK) as u32;
+            let counted: Vec<(Buckets, u32)> = chunk
+                .par_iter()
+                .map_init(
+                    || {
+                        (
+                            ErrorTextTokenizer::default(),
+                            FastMap::<String, u32>::default(),
+                        )
+                    },
+                    |(tokenizer, counts), page| count_page(tokenizer, counts, page),
+                )
+                .collect();
+            for (_, tokens) in &counted {
+                total_tokens += u64::from(*tokens);
+            }
+            // Transposed so that each bucket's merge owns its terms and moves them into the map.
+            let mut by_bucket: Vec<Vec<PageCounts>> = (0..MERGE_BUCKETS)
+                .map(|_| Vec::with_capacity(chunk.len()))
+                .collect();
+            for (i, (buckets, tokens)) in counted.into_iter().enumerate() {
+                let norm = FieldNormReader::fieldnorm_to_id(tokens);
+                max_norm = max_norm.max(norm);
+                for (b, terms) in buckets.into_iter().enumerate() {
+                    by_bucket[b].push((first + i as u32, norm, terms));
                 }
-                terms
-                    .into_iter()
-                    .map(|(term, list)| (term.to_string(), list))
-                    .collect::<Vec<_>>()
+            }
+            merged
+                .par_iter_mut()
+                .zip(by_bucket)
+                .for_each(|(terms, pages)| {
+                    for (page, norm, counts) in pages {
+                        for (term, tf) in counts {
+                            terms
+                                .entry(term)
+                                .or_default()
+                                .push(Posting { page, tf, norm });
+                        }
+                    }
+                });
+        }
+        let mut merged: Vec<(String, Vec<Posting>)> = merged
+            .into_par_iter()
+            .flat_map_iter(|terms| {
+                // Most terms are rare: a list of one would keep room for four.
+                terms.into_iter().map(|(term, mut list)| {
+                    list.shrink_to_fit();
+                    (term, list)
+                })
             })
             .collect();
         merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Postings {
             terms: merged.into_iter().collect(),
-            total_tokens: pages.iter().map(|(_, tokens)| u64::from(*tokens)).sum(),
-            max_norm: norms.iter().copied().max().unwrap_or(0),
+            total_tokens,
+            max_norm,
         }
     }
 
