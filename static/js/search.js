@@ -713,6 +713,13 @@
   var fromDisk = location.protocol === "file:";
   // Longer texts are searched in place: the results page would carry them in its address.
   var MAX_LINKED_CHARS = 2000;
+  // The keys below work once this script runs: the label names them then (pages do not carry
+  // the hint, so it is not in every page's bytes, nor shown where it would not hold).
+  var label = form.querySelector("label[for='" + input.id + "']");
+  if (label && !label.querySelector(".search-hint")) {
+    label.insertAdjacentHTML("beforeend", ' <span class="search-hint">(paste an error message or a whole log; ' +
+      "press <kbd>/</kbd>; Enter searches, Shift+Enter adds a line)</span>");
+  }
 
   // Index files are scripts that call errbookSearchLoad(name, data): <script> loads from
   // file:// where fetch is refused.
