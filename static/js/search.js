@@ -626,10 +626,11 @@
     return this.manifest().then(function (m) {
       return Promise.all(results.map(function (r) {
         return self.get("m/" + Math.floor(r.page / m.chunk)).then(function (rows) {
+          // [title, tool, category, summary, slug]
           var row = rows[r.page % m.chunk];
-          var named = m.categories.filter(function (c) { return c[0] === row[3]; })[0];
-          return { title: row[0], path: row[1], tool: row[2], category: row[3],
-            categoryName: named ? named[1] : row[3], summary: row[4], slug: row[5] };
+          var named = m.categories.filter(function (c) { return c[0] === row[2]; })[0];
+          return { title: row[0], path: row[1] + "/" + row[4] + "/", tool: row[1], category: row[2],
+            categoryName: named ? named[1] : row[2], summary: row[3], slug: row[4] };
         });
       }));
     });
