@@ -464,10 +464,10 @@ fn citation_html(ids: &[String], sources: &[Source]) -> String {
         }
         match sources.iter().position(|s| s.id.value == *id) {
             Some(index) => {
+                // The link's title (the source's) is added by js/errbook.js from the list of
+                // sources, not repeated at every citation.
                 out.push_str("<a href=\"#source-");
                 let _ = escape_href(&mut out, id);
-                out.push_str("\" title=\"");
-                let _ = escape_html(&mut out, &sources[index].title.value);
                 out.push_str(&format!("\">{}</a>", index + 1));
             }
             None => {

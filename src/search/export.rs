@@ -9,7 +9,8 @@
 //! search/<version>/manifest.js   statistics, the shard count, tools and categories
 //! search/<version>/s/<n>.js      the terms whose hash falls in shard n: postings, signatures
 //! search/<version>/b/<n>.js      one long posting list (a shard points at it)
-//! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1
+//! search/<version>/m/<n>.js      metadata of pages n*CHUNK .. n*CHUNK+CHUNK-1: title, tool,
+//!                                category, summary, slug (the path is `<tool>/<slug>/`)
 //! search/<version>/k.js          a Bloom filter of every signature key term
 //! search/entry.js                names the current version: the only file pages point at
 //! ```
@@ -41,8 +42,10 @@ use super::{SearchIndex, Stored};
 use crate::error::Result;
 use crate::site::Site;
 
-/// Pages per metadata file: a results page of ten fetches at most ten small files.
-pub const META_CHUNK: usize = 4;
+/// Pages per metadata file: a results page of ten fetches at most ten files of about 2.6 KB
+/// (one disk block each; four pages a file left three quarters of every block empty, and the
+/// site had one such file per four pages).
+pub const META_CHUNK: usize = 8;
 /// Aim for shards of about this many bytes.
 const SHARD_TARGET_BYTES: usize = 3_000;
 /// A posting list longer than this gets a file of its own, so a shard stays small for the
@@ -168,7 +171,11 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
     for (n, chunk) in pages.chunks(META_CHUNK).enumerate() {
         let rows: Vec<Value> = chunk
             .iter()
-            .map(|p| json!([p.title, p.path, p.tool, p.category, p.summary, p.slug]))
+            .map(|p| {
+                // The browser makes the path (`<tool>/<slug>/`) from the tool and the slug.
+                debug_assert_eq!(p.path, format!("{}/{}/", p.tool, p.slug));
+                json!([p.title, p.tool, p.category, p.summary, p.slug])
+            })
             .collect();
         files.push(format!("m/{n}"), &Value::Array(rows).to_string());
     }

@@ -626,10 +626,11 @@
     return this.manifest().then(function (m) {
       return Promise.all(results.map(function (r) {
         return self.get("m/" + Math.floor(r.page / m.chunk)).then(function (rows) {
+          // [title, tool, category, summary, slug]
           var row = rows[r.page % m.chunk];
-          var named = m.categories.filter(function (c) { return c[0] === row[3]; })[0];
-          return { title: row[0], path: row[1], tool: row[2], category: row[3],
-            categoryName: named ? named[1] : row[3], summary: row[4], slug: row[5] };
+          var named = m.categories.filter(function (c) { return c[0] === row[2]; })[0];
+          return { title: row[0], path: row[1] + "/" + row[4] + "/", tool: row[1], category: row[2],
+            categoryName: named ? named[1] : row[2], summary: row[3], slug: row[4] };
         });
       }));
     });
@@ -713,6 +714,13 @@
   var fromDisk = location.protocol === "file:";
   // Longer texts are searched in place: the results page would carry them in its address.
   var MAX_LINKED_CHARS = 2000;
+  // The keys below work once this script runs: the label names them then (pages do not carry
+  // the hint, so it is not in every page's bytes, nor shown where it would not hold).
+  var label = form.querySelector("label[for='" + input.id + "']");
+  if (label && !label.querySelector(".search-hint")) {
+    label.insertAdjacentHTML("beforeend", ' <span class="search-hint">(paste an error message or a whole log; ' +
+      "press <kbd>/</kbd>; Enter searches, Shift+Enter adds a line)</span>");
+  }
 
   // Index files are scripts that call errbookSearchLoad(name, data): <script> loads from
   // file:// where fetch is refused.

@@ -33,8 +33,39 @@ async function main() {
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("dialog", (d) => { errors.push("dialog opened: " + d.message()); d.dismiss(); });
 
-    // `/` focuses the box (a textarea); a LiteLLM error typed into it puts its page first.
+    // What js/errbook.js and js/search.js add to an error page instead of repeating it in
+    // every page's markup: the search hint, a copy button after each signature box (it copies
+    // the box's text), the `#` anchor of each section heading, each citation's source title.
     await page.goto(origin + expect.from);
+    const added = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll(".signature > pre, .sig-example > pre")];
+      const sections = [...document.querySelectorAll(".section > h2[id]")];
+      const cites = [...document.querySelectorAll(".cite a[href^='#source-']")];
+      return {
+        hint: (document.querySelector(".search-label .search-hint") || {}).textContent || "",
+        boxes: boxes.length,
+        buttons: boxes.filter((b) => b.nextElementSibling && b.nextElementSibling.matches("button.copy")).length,
+        sections: sections.length,
+        anchors: sections.filter((h) => (h.querySelector("a.anchor") || {}).getAttribute?.("href") === "#" + h.id).length,
+        cites: cites.length,
+        titled: cites.filter((a) => {
+          const link = document.querySelector(a.getAttribute("href") + " > a");
+          return link && a.title === link.textContent.trim();
+        }).length,
+      };
+    });
+    check(added.hint.includes("Shift+Enter"), "no search hint in the label");
+    check(added.boxes > 0 && added.buttons === added.boxes, "copy buttons: " + JSON.stringify(added));
+    check(added.sections > 2 && added.anchors === added.sections, "heading anchors: " + JSON.stringify(added));
+    check(added.cites > 0 && added.titled === added.cites, "citation titles: " + JSON.stringify(added));
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await page.click(".signatures button.copy");
+    await page.waitForFunction(() => document.querySelector(".signatures button.copy").textContent === "Copied");
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const shown = await page.$eval(".signatures button.copy", (b) => b.previousElementSibling.textContent);
+    check(copied === shown && copied.length > 0, "the copy button copied " + JSON.stringify(copied) + ", not its box");
+
+    // `/` focuses the box (a textarea); a LiteLLM error typed into it puts its page first.
     await page.keyboard.press("/");
     check(await page.evaluate(() => document.activeElement && document.activeElement.name === "q" &&
       document.activeElement.tagName === "TEXTAREA"), "`/` did not focus the search textarea");
