@@ -56,6 +56,15 @@ fn json(out: &Output) -> Value {
     })
 }
 
+/// The JSON report of `check --offline-cache-only`: what the cache and the disk alone say.
+fn offline_report(root: &Path) -> Value {
+    json(&errbook(
+        root,
+        &["check", "--offline-cache-only", "--format", "json"],
+        None,
+    ))
+}
+
 /// `slug: rule` for every diagnostic of a JSON report.
 fn findings(report: &Value) -> BTreeSet<String> {
     report["diagnostics"]
@@ -981,11 +990,7 @@ fn cache_only_without_a_cache_reports_what_is_missing() {
         ),
     )];
     let dir = site("", &pages, None);
-    let report = json(&errbook(
-        dir.path(),
-        &["check", "--offline-cache-only", "--format", "json"],
-        None,
-    ));
+    let report = offline_report(dir.path());
     assert_eq!(
         findings(&report),
         ["never-checked: online-incomplete".to_string()]
@@ -1165,11 +1170,7 @@ fn a_capture_is_evidence_read_from_disk_and_never_requested() {
     // Without its file, the capture is no evidence: offline it is `missing-capture`, and the
     // online check does not call its example unfounded on the strength of an unread file.
     fs::remove_file(dir.path().join("static/captures/widget/fallback.log")).unwrap();
-    let report = json(&errbook(
-        dir.path(),
-        &["check", "--offline-cache-only", "--format", "json"],
-        None,
-    ));
+    let report = offline_report(dir.path());
     assert_eq!(
         findings(&report),
         [

@@ -112,11 +112,15 @@ fn node_search(public: &Path, queries: &[String], limit: usize) -> Vec<Vec<Value
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// A Bedrock rate-limit error as the LiteLLM proxy logs it, with the fallback line after it.
+const BEDROCK_RATE_LIMIT: &str = "litellm.RateLimitError: BedrockException - \
+    {\"message\":\"Too many tokens\"}. Received Model Group=claude-x\n\
+    Available Model Group Fallbacks=None";
+
 #[test]
 fn a_damaged_search_cache_is_rebuilt_not_trusted() {
     let site = bundled_site();
-    let pasted = "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. \
-                  Received Model Group=claude-x\nAvailable Model Group Fallbacks=None";
+    let pasted = BEDROCK_RATE_LIMIT;
     let first = cli_search(site.path(), pasted, 3);
     let meta = site.path().join(".errbook/cache/search/meta.json");
     let whole = std::fs::read(&meta).unwrap();
@@ -136,8 +140,7 @@ fn a_damaged_search_cache_is_rebuilt_not_trusted() {
 #[test]
 fn search_cli_ranks_signature_matches_first_and_reads_stdin() {
     let site = bundled_site();
-    let pasted = "litellm.RateLimitError: BedrockException - {\"message\":\"Too many tokens\"}. \
-                  Received Model Group=claude-x\nAvailable Model Group Fallbacks=None";
+    let pasted = BEDROCK_RATE_LIMIT;
     let results = cli_search(site.path(), pasted, 10);
     assert_eq!(results[0]["slug"], "rate-limit-error-not-falling-back");
     assert!(
