@@ -177,33 +177,132 @@ fn push_highlighted(out: &mut String, code: &str, lang: &str, syntax: &SyntaxRef
     }
 }
 
+/// Stop caching lines once a thread holds this many states, or once the threads together hold
+/// this many bytes of lines.
+const LINE_CACHE_STATES: usize = 4_096;
+const LINE_CACHE_BYTES: usize = 8 << 20;
+
+/// Where highlighting stands at the start of a line: the parser's and the highlighter's
+/// state, and the class of the span left open by the line before.
+type LineStart = (ParseState, HighlightState, u8);
+
+/// Highlighted lines by the state they start in and their text. A grammar's output for a
+/// line depends on nothing else, and the lines of a knowledge base's code blocks repeat
+/// (the same config keys, the same commands), so a line seen in the same state is copied.
+#[derive(Default)]
+struct LineCache {
+    /// Every line-start state met, by index.
+    starts: Vec<LineStart>,
+    /// Indexes into `starts` by a hash of the scope stack and the open class: states are
+    /// only comparable for equality.
+    by_scopes: HashMap<u64, Vec<u32>>,
+    /// The line's HTML and the state the next line starts in, by (start state, line hash).
+    lines: HashMap<(u32, u128), (Box<str>, u32)>,
+    bytes: usize,
+}
+
+impl LineCache {
+    /// The index of a line-start state, added when new; `None` once the cache is full.
+    fn intern(&mut self, start: LineStart) -> Option<u32> {
+        let bucket = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            start.1.path.as_slice().hash(&mut hasher);
+            start.2.hash(&mut hasher);
+            hasher.finish()
+        };
+        let same = self.by_scopes.entry(bucket).or_default();
+        if let Some(&i) = same.iter().find(|&&i| self.starts[i as usize] == start) {
+            return Some(i);
+        }
+        if self.starts.len() >= LINE_CACHE_STATES {
+            return None;
+        }
+        let i = self.starts.len() as u32;
+        same.push(i);
+        self.starts.push(start);
+        Some(i)
+    }
+}
+
+thread_local! {
+    static LINES: std::cell::RefCell<LineCache> = std::cell::RefCell::default();
+}
+
 /// Tokens as `<span class="hl-X">` runs; neighbouring tokens of one class share a span and
-/// plain text gets none.
+/// plain text gets none. Lines already highlighted in the same state come from the cache.
 fn highlight(out: &mut String, code: &str, syntax: &SyntaxReference) -> Result<(), syntect::Error> {
     let highlighter = Highlighter::new(palette_theme());
-    let mut parse = ParseState::new(syntax);
-    let mut state = HighlightState::new(&highlighter, ScopeStack::new());
-    let mut open = 0u8;
-    for line in LinesWithEndings::from(code) {
-        let ops = parse.parse_line(line, syntaxes())?;
-        for (style, text) in HighlightIterator::new(&mut state, &ops, line, &highlighter) {
-            let class = style.foreground.r;
-            if class != open && !text.is_empty() {
-                if open != 0 {
-                    out.push_str("</span>");
-                }
-                if class != 0 {
-                    out.push_str("<span class=\"hl-");
-                    out.push_str(PALETTE[usize::from(class) - 1].0);
-                    out.push_str("\">");
-                }
-                open = class;
+    let initial: LineStart = (
+        ParseState::new(syntax),
+        HighlightState::new(&highlighter, ScopeStack::new()),
+        0,
+    );
+    LINES.with_borrow_mut(|cache| {
+        // `at` is the cached start state of the current line, `live` the state itself once a
+        // line had to be highlighted (or the cache is full).
+        let mut at = cache.intern(initial.clone());
+        let mut live = at.is_none().then_some(initial);
+        for line in LinesWithEndings::from(code) {
+            let key = at.map(|i| (i, xxhash_rust::xxh3::xxh3_128(line.as_bytes())));
+            if let Some((html, next)) = key.and_then(|k| cache.lines.get(&k)) {
+                out.push_str(html);
+                at = Some(*next);
+                live = None;
+                continue;
             }
-            let _ = escape_html_body_text(&mut *out, text);
+            let mut start = match (live.take(), at) {
+                (Some(start), _) => start,
+                (None, Some(i)) => cache.starts[i as usize].clone(),
+                (None, None) => unreachable!("a line starts from a cached or a live state"),
+            };
+            let from = out.len();
+            highlight_line(out, line, &mut start, &highlighter)?;
+            at = cache.intern(start.clone());
+            if let (Some(key), Some(next)) = (key, at)
+                && cache.bytes < LINE_CACHE_BYTES / rayon::current_num_threads()
+            {
+                cache.bytes += out.len() - from + line.len();
+                cache.lines.insert(key, (out[from..].into(), next));
+            }
+            if at.is_none() {
+                live = Some(start);
+            }
         }
-    }
-    if open != 0 {
-        out.push_str("</span>");
+        let open = match (&live, at) {
+            (Some(start), _) => start.2,
+            (None, Some(i)) => cache.starts[i as usize].2,
+            (None, None) => 0,
+        };
+        if open != 0 {
+            out.push_str("</span>");
+        }
+        Ok(())
+    })
+}
+
+/// Highlights one line from `start`, which it leaves as the next line's start.
+fn highlight_line(
+    out: &mut String,
+    line: &str,
+    (parse, state, open): &mut LineStart,
+    highlighter: &Highlighter,
+) -> Result<(), syntect::Error> {
+    let ops = parse.parse_line(line, syntaxes())?;
+    for (style, text) in HighlightIterator::new(state, &ops, line, highlighter) {
+        let class = style.foreground.r;
+        if class != *open && !text.is_empty() {
+            if *open != 0 {
+                out.push_str("</span>");
+            }
+            if class != 0 {
+                out.push_str("<span class=\"hl-");
+                out.push_str(PALETTE[usize::from(class) - 1].0);
+                out.push_str("\">");
+            }
+            *open = class;
+        }
+        let _ = escape_html_body_text(&mut *out, text);
     }
     Ok(())
 }

@@ -87,6 +87,12 @@ pub fn for_each(text: &str, emit: impl FnMut(&str)) {
     for_each_token(text, &mut String::new(), emit);
 }
 
+/// [`for_each`] with a caller's buffer for the lowercased token, for callers that analyze
+/// many texts.
+pub fn for_each_reusing(text: &str, scratch: &mut String, emit: impl FnMut(&str)) {
+    for_each_token(text, scratch, emit);
+}
+
 /// A set of tokens with a hash fit for short keys (the default one is built to resist
 /// attacks on long-lived maps; this set lives for one query).
 pub type TokenSet =

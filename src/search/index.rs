@@ -80,14 +80,21 @@ impl PageMeta {
 
 /// The text of a page that search sees, fields repeated by weight.
 pub fn page_text(page: &Page) -> String {
-    let front = &page.front;
     let mut text = String::new();
-    let mut add = |s: &str, times: usize| {
+    page_text_parts(page, |part, times| {
         for _ in 0..times {
-            text.push_str(s);
+            text.push_str(part);
             text.push('\n');
         }
-    };
+    });
+    text
+}
+
+/// The parts of [`page_text`] in order, each with the number of times it is repeated there
+/// (its weight). A part never shares a token with its neighbours (a line break separates
+/// them), so counting a part's tokens once and multiplying gives [`page_text`]'s counts.
+pub fn page_text_parts(page: &Page, mut add: impl FnMut(&str, usize)) {
+    let front = &page.front;
     add(&front.title.value, TITLE_WEIGHT);
     for signature in &front.signatures {
         add(signature.value.text(), SIGNATURE_WEIGHT);
@@ -113,7 +120,6 @@ pub fn page_text(page: &Page) -> String {
     }
     add(&page.tool, 1);
     add(&front.category.value, 1);
-    text
 }
 
 /// Builds the index of every page of the site, in `dir` or in memory.

@@ -12,12 +12,12 @@ use tantivy::DocSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings as _;
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::{MAX_TOKEN_LEN, TokenStream, Tokenizer};
+use tantivy::tokenizer::MAX_TOKEN_LEN;
 
 use super::SearchIndex;
-use super::analyzer::ErrorTextTokenizer;
+use super::analyzer;
 use super::cache::Fnv64;
-use super::index::page_text;
+use super::index::page_text_parts;
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -37,25 +37,28 @@ type PageCounts = (u32, u8, Vec<(String, u32)>);
 const COUNT_CHUNK: usize = 512;
 
 /// One page's term counts by bucket, and its length in tokens, as tantivy counts them: a
-/// token longer than tantivy's limit is dropped and not counted.
+/// token longer than tantivy's limit is dropped and not counted. Each weighted part of the
+/// page's text is analyzed once and counted as often as
+/// [`page_text`](super::index::page_text) repeats it.
 fn count_page(
-    tokenizer: &mut ErrorTextTokenizer,
-    counts: &mut FastMap<String, u32>,
+    (counts, scratch): &mut (FastMap<String, u32>, String),
     page: &crate::content::Page,
 ) -> (Buckets, u32) {
-    let text = page_text(page);
     let mut tokens = 0u32;
-    tokenizer.token_stream(&text).process(&mut |token| {
-        if token.text.len() > MAX_TOKEN_LEN {
-            return;
-        }
-        tokens += 1;
-        match counts.get_mut(token.text.as_str()) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(token.text.clone(), 1);
+    page_text_parts(page, |part, times| {
+        let times = times as u32;
+        analyzer::for_each_reusing(part, scratch, |token| {
+            if token.len() > MAX_TOKEN_LEN {
+                return;
             }
-        }
+            tokens += times;
+            match counts.get_mut(token) {
+                Some(n) => *n += times,
+                None => {
+                    counts.insert(token.to_string(), times);
+                }
+            }
+        });
     });
     let mut buckets: Buckets = vec![Vec::new(); MERGE_BUCKETS];
     for (term, tf) in counts.drain() {
@@ -107,15 +110,7 @@ impl Postings {
             let first = (chunk_no * COUNT_CHUNK) as u32;
             let counted: Vec<(Buckets, u32)> = chunk
                 .par_iter()
-                .map_init(
-                    || {
-                        (
-                            ErrorTextTokenizer::default(),
-                            FastMap::<String, u32>::default(),
-                        )
-                    },
-                    |(tokenizer, counts), page| count_page(tokenizer, counts, page),
-                )
+                .map_init(Default::default, |state, page| count_page(state, page))
                 .collect();
             for (_, tokens) in &counted {
                 total_tokens += u64::from(*tokens);
