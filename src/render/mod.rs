@@ -286,6 +286,7 @@ impl<'a> Renderer<'a> {
             && let Some((_, view)) = prepared.vars.iter_mut().find(|(n, _)| *n == "page")
         {
             fill_sections_html(view, &self.site.pages[index]);
+            view["jsonld"] = Value::String(jsonld::for_page(self.site, index));
         }
         for (name, value) in prepared.vars {
             ctx.insert(name, &value);
@@ -305,7 +306,10 @@ impl<'a> Renderer<'a> {
         let mut vars: Vec<(&'static str, Value)> = Vec::with_capacity(6);
         let (path, template, depth, canonical, description): JobFile = match *job {
             Job::Page(index) => {
-                let view = page_view(site, index, jsonld::for_page(site, index));
+                // The JSON-LD, like the sections' HTML, is made only when the page is rendered:
+                // both follow from the page's source and the site's settings, which the key
+                // holds.
+                let view = page_view(site, index, String::new());
                 let path = format!("{}index.html", view.path);
                 let canonical = Some(view.permalink.clone());
                 let description = view.summary_text.clone();
@@ -438,7 +442,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| page_link(self.site, &self.site.pages[i]))
             .collect();
-        pages.sort_by_key(|p| p.title.to_lowercase());
+        pages.sort_by_cached_key(|p| p.title.to_lowercase());
         ListView {
             kind,
             title,

@@ -202,6 +202,7 @@ pub fn page_link<'a>(site: &'a Site, page: &'a Page) -> PageLink<'a> {
 
 /// A page's view without the HTML of its sections, which is the costly part (markdown parsed
 /// again, code highlighted): [`fill_sections_html`] adds it once the page is to be rendered.
+/// `jsonld` may be left empty and filled in the same way.
 pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'a> {
     let page = &site.pages[index];
     let front = &page.front;

@@ -36,7 +36,8 @@ use serde_json::{Value, json};
 use tantivy::fieldnorm::FieldNormReader;
 
 use super::cache::Fnv64;
-use super::postings::{Posting, Postings};
+use super::counted::{self, CountsFile, Previous};
+use super::postings::{Counted, Posting, Postings};
 use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS, common_threshold};
 use super::{SearchIndex, Stored};
 use crate::error::Result;
@@ -76,6 +77,23 @@ pub fn export(index: &SearchIndex) -> Result<SearchAssets> {
 pub fn export_site(site: &Site) -> SearchAssets {
     let postings = Postings::of_site(site);
     let stored = Stored::of(site, |term| postings.doc_freq(term));
+    export_parts(postings, &stored)
+}
+
+/// [`export_site`], counting only the pages whose text changed since the counts kept in
+/// `counts` (unless it says not to reuse them), and keeping the new counts there. Failing to
+/// keep them only costs the next build a full count.
+pub fn export_site_incrementally(site: &Site, counts: &CountsFile) -> SearchAssets {
+    let previous = counts.reuse.then(|| Previous::read(&counts.path)).flatten();
+    let Counted {
+        postings,
+        texts,
+        tokens,
+    } = Postings::of_site_reusing(site, previous);
+    let (_, stored) = rayon::join(
+        || counted::write(&counts.path, site, &texts, &tokens, &postings),
+        || Stored::of(site, |term| postings.doc_freq(term)),
+    );
     export_parts(postings, &stored)
 }
 

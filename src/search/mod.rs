@@ -15,6 +15,7 @@
 
 pub mod analyzer;
 pub mod cache;
+pub mod counted;
 pub mod export;
 pub mod index;
 pub mod normalize;

@@ -17,8 +17,10 @@ use tantivy::tokenizer::MAX_TOKEN_LEN;
 use super::SearchIndex;
 use super::analyzer;
 use super::cache::Fnv64;
+use super::counted::{Previous, text_key};
 use super::index::page_text_parts;
 use crate::error::{Error, Result};
+use crate::render::Key;
 use crate::site::Site;
 
 /// Terms are short: FNV hashes them faster than the default SipHash.
@@ -30,8 +32,8 @@ const MERGE_BUCKETS: usize = 16;
 /// One page's terms and their frequencies, by bucket.
 type Buckets = Vec<Vec<(String, u32)>>;
 
-/// One page's number, fieldnorm id and the counts of one bucket's terms.
-type PageCounts = (u32, u8, Vec<(String, u32)>);
+/// One page's number and the counts of one bucket's terms.
+type PageCounts = (u32, Vec<(String, u32)>);
 
 /// Pages counted side by side before their counts are merged (and dropped).
 const COUNT_CHUNK: usize = 512;
@@ -74,6 +76,85 @@ fn bucket(term: &str) -> usize {
     (hasher.finish() % MERGE_BUCKETS as u64) as usize
 }
 
+/// The postings of a site and, per page, what they were counted from: the hash of the page's
+/// text and its number of tokens (what the next build reuses, see [`counted`](super::counted)).
+pub struct Counted {
+    pub postings: Postings,
+    pub texts: Vec<Key>,
+    pub tokens: Vec<u32>,
+}
+
+/// The previous build's postings of every page whose text is unchanged, renumbered, in term
+/// order; their token counts go into `tokens`.
+fn reuse(
+    site: &Site,
+    texts: &[Key],
+    previous: Previous,
+    tokens: &mut [Option<u32>],
+) -> Vec<(String, Vec<Posting>)> {
+    let now: HashMap<(&str, &str), usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.tool.as_str(), p.slug.as_str()), i))
+        .collect();
+    let renumbered: Vec<Option<u32>> = previous
+        .pages
+        .iter()
+        .map(|old| {
+            let &i = now.get(&(old.tool.as_str(), old.slug.as_str()))?;
+            (texts[i] == old.text).then(|| {
+                tokens[i] = Some(old.tokens);
+                i as u32
+            })
+        })
+        .collect();
+    previous
+        .terms
+        .into_par_iter()
+        .filter_map(|(term, list)| {
+            let list: Vec<Posting> = list
+                .into_iter()
+                .filter_map(|(old, tf)| {
+                    let page = renumbered[old as usize]?;
+                    Some(Posting { page, tf, norm: 0 })
+                })
+                .collect();
+            (!list.is_empty()).then_some((term, list))
+        })
+        .collect()
+}
+
+/// Two lists of terms in term order merged into one; a term in both gets both lists.
+fn merge_sorted(
+    a: Vec<(String, Vec<Posting>)>,
+    b: Vec<(String, Vec<Posting>)>,
+) -> Vec<(String, Vec<Posting>)> {
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    let (term, mut list) = a.next().expect("peeked");
+                    list.extend(b.next().expect("peeked").1);
+                    Some((term, list))
+                }
+            },
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        out.extend(next);
+    }
+    out
+}
+
 /// One page's occurrences of a term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Posting {
@@ -97,64 +178,90 @@ impl Postings {
     /// them: a token longer than tantivy's limit is dropped and not counted, a page's length
     /// is its number of tokens.
     pub fn of_site(site: &Site) -> Postings {
+        Self::of_site_reusing(site, None).postings
+    }
+
+    /// [`Postings::of_site`], taking the counts of every page whose text is unchanged from
+    /// what the previous build counted: only new and edited pages are analyzed.
+    pub fn of_site_reusing(site: &Site, previous: Option<Previous>) -> Counted {
+        let texts: Vec<Key> = site.pages.par_iter().map(|p| text_key(p)).collect();
+        let mut tokens: Vec<Option<u32>> = vec![None; site.pages.len()];
+        // In term order, as the previous build wrote them.
+        let reused = match previous {
+            Some(previous) => reuse(site, &texts, previous, &mut tokens),
+            None => Vec::new(),
+        };
+        let mut merged: Vec<FastMap<String, Vec<Posting>>> =
+            (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
         // Pages are counted a chunk at a time, side by side, each page's term counts split by
         // a hash of the term into buckets; each bucket is then merged into its part of the
         // site's postings, side by side. Only one chunk's per-page counts are alive at once:
         // counting every page first held a string per term per page, the largest part of the
         // build's memory.
-        let mut merged: Vec<FastMap<String, Vec<Posting>>> =
-            (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
-        let mut total_tokens = 0u64;
-        let mut max_norm = 0u8;
-        for (chunk_no, chunk) in site.pages.chunks(COUNT_CHUNK).enumerate() {
-            let first = (chunk_no * COUNT_CHUNK) as u32;
+        let fresh: Vec<u32> = (0..site.pages.len() as u32)
+            .filter(|&i| tokens[i as usize].is_none())
+            .collect();
+        for chunk in fresh.chunks(COUNT_CHUNK) {
             let counted: Vec<(Buckets, u32)> = chunk
                 .par_iter()
-                .map_init(Default::default, |state, page| count_page(state, page))
+                .map_init(Default::default, |state, &i| {
+                    count_page(state, &site.pages[i as usize])
+                })
                 .collect();
-            for (_, tokens) in &counted {
-                total_tokens += u64::from(*tokens);
-            }
             // Transposed so that each bucket's merge owns its terms and moves them into the map.
             let mut by_bucket: Vec<Vec<PageCounts>> = (0..MERGE_BUCKETS)
                 .map(|_| Vec::with_capacity(chunk.len()))
                 .collect();
-            for (i, (buckets, tokens)) in counted.into_iter().enumerate() {
-                let norm = FieldNormReader::fieldnorm_to_id(tokens);
-                max_norm = max_norm.max(norm);
+            for (&page, (buckets, count)) in chunk.iter().zip(counted) {
+                tokens[page as usize] = Some(count);
                 for (b, terms) in buckets.into_iter().enumerate() {
-                    by_bucket[b].push((first + i as u32, norm, terms));
+                    by_bucket[b].push((page, terms));
                 }
             }
             merged
                 .par_iter_mut()
                 .zip(by_bucket)
                 .for_each(|(terms, pages)| {
-                    for (page, norm, counts) in pages {
+                    for (page, counts) in pages {
                         for (term, tf) in counts {
                             terms
                                 .entry(term)
                                 .or_default()
-                                .push(Posting { page, tf, norm });
+                                .push(Posting { page, tf, norm: 0 });
                         }
                     }
                 });
         }
-        let mut merged: Vec<(String, Vec<Posting>)> = merged
-            .into_par_iter()
-            .flat_map_iter(|terms| {
-                // Most terms are rare: a list of one would keep room for four.
-                terms.into_iter().map(|(term, mut list)| {
-                    list.shrink_to_fit();
-                    (term, list)
-                })
-            })
+        let tokens: Vec<u32> = tokens.into_iter().map(Option::unwrap_or_default).collect();
+        let norms: Vec<u8> = tokens
+            .iter()
+            .map(|&t| FieldNormReader::fieldnorm_to_id(t))
             .collect();
-        merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Postings {
-            terms: merged.into_iter().collect(),
-            total_tokens,
-            max_norm,
+        let mut counted: Vec<(String, Vec<Posting>)> = merged
+            .into_par_iter()
+            .flat_map_iter(|terms| terms.into_iter())
+            .collect();
+        counted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut merged = merge_sorted(reused, counted);
+        merged.par_iter_mut().for_each(|(_, list)| {
+            for posting in list.iter_mut() {
+                posting.norm = norms[posting.page as usize];
+            }
+            // A reused term's list gains the pages counted again at its end.
+            if !list.is_sorted_by_key(|p| p.page) {
+                list.sort_unstable_by_key(|p| p.page);
+            }
+            // Most terms are rare: a list of one would keep room for four.
+            list.shrink_to_fit();
+        });
+        Counted {
+            postings: Postings {
+                terms: merged.into_iter().collect(),
+                total_tokens: tokens.iter().map(|&t| u64::from(t)).sum(),
+                max_norm: norms.iter().copied().max().unwrap_or_default(),
+            },
+            texts,
+            tokens,
         }
     }
 

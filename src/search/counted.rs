@@ -1,0 +1,322 @@
+//! The search counts of the previous build, kept in `.errbook/cache/` so that the next build
+//! counts only the pages whose text changed: after one edit, one page is analyzed instead of
+//! every page of the site.
+//!
+//! The file is only a hint. A page's counts are reused only when the page has the same tool,
+//! slug and text hash, under the same errbook executable (its build id, so a changed analyzer
+//! counts again); a missing, foreign or damaged file reads as nothing to reuse.
+//!
+//! Layout, integers little-endian or LEB128 varints:
+//!
+//! ```text
+//! header line, build id (16 bytes)
+//! pages:  count, then per page: tool, slug, text hash (16 bytes), tokens
+//! terms:  count, then per term: text, postings count, then per posting: page delta, tf
+//! xxh3-128 of everything before (16 bytes)
+//! ```
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::index::page_text_parts;
+use super::postings::Postings;
+use crate::content::Page;
+use crate::render::Key;
+use crate::render::key::{KeyHasher, build_id};
+use crate::site::Site;
+
+const HEADER: &[u8] = b"errbook search counts 1\n";
+
+/// Where a build keeps its search counts, and whether it may take counts from it.
+#[derive(Debug, Clone)]
+pub struct CountsFile {
+    pub path: PathBuf,
+    /// False for a clean build: count every page, trust nothing kept.
+    pub reuse: bool,
+}
+
+/// The hash of everything the analyzer reads of a page, with the weights it gives each part.
+pub fn text_key(page: &Page) -> Key {
+    let mut hasher = KeyHasher::new();
+    page_text_parts(page, |part, times| {
+        hasher.str(part).bytes(&(times as u64).to_le_bytes());
+    });
+    hasher.finish()
+}
+
+/// A page the previous build counted.
+pub struct PreviousPage {
+    pub tool: String,
+    pub slug: String,
+    pub text: Key,
+    pub tokens: u32,
+}
+
+/// What the previous build counted: its pages in site order, and every term's postings as
+/// (page number, term frequency) in page order.
+pub struct Previous {
+    pub pages: Vec<PreviousPage>,
+    pub terms: Vec<(String, Vec<(u32, u32)>)>,
+}
+
+impl Previous {
+    /// Reads the counts; `None` when there is no usable file for this errbook.
+    pub fn read(path: &Path) -> Option<Previous> {
+        let bytes = fs::read(path).ok()?;
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+        if xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() != sum {
+            return None;
+        }
+        let mut r = Reader(body.strip_prefix(HEADER)?);
+        if r.take(16)? != build_id().0.to_le_bytes() {
+            return None;
+        }
+        let page_count = r.varint()? as usize;
+        let mut pages = Vec::with_capacity(page_count.min(r.0.len()));
+        for _ in 0..page_count {
+            pages.push(PreviousPage {
+                tool: r.string()?,
+                slug: r.string()?,
+                text: Key(u128::from_le_bytes(r.take(16)?.try_into().ok()?)),
+                tokens: r.varint()?,
+            });
+        }
+        let term_count = r.varint()? as usize;
+        let mut terms = Vec::with_capacity(term_count.min(r.0.len()));
+        for _ in 0..term_count {
+            let term = r.string()?;
+            let len = r.varint()? as usize;
+            let mut list = Vec::with_capacity(len.min(r.0.len()));
+            let mut page = 0u32;
+            for _ in 0..len {
+                page = page.checked_add(r.varint()?)?;
+                if page as usize >= page_count {
+                    return None;
+                }
+                list.push((page, r.varint()?));
+            }
+            terms.push((term, list));
+        }
+        r.0.is_empty().then_some(Previous { pages, terms })
+    }
+}
+
+/// Writes the counts of `site`'s pages (with their text hashes and token counts) for the
+/// next build; the file is replaced whole, never left half-written.
+pub fn write(
+    path: &Path,
+    site: &Site,
+    texts: &[Key],
+    tokens: &[u32],
+    postings: &Postings,
+) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
+    let written = (|| {
+        let file = fs::File::create(&partial)?;
+        let mut w = BufWriter::with_capacity(1 << 16, Summed(file, Xxh3::new()));
+        w.write_all(HEADER)?;
+        w.write_all(&build_id().0.to_le_bytes())?;
+        varint(&mut w, site.pages.len() as u32)?;
+        for ((page, text), &tokens) in site.pages.iter().zip(texts).zip(tokens) {
+            string(&mut w, &page.tool)?;
+            string(&mut w, &page.slug)?;
+            w.write_all(&text.0.to_le_bytes())?;
+            varint(&mut w, tokens)?;
+        }
+        varint(&mut w, postings.terms.len() as u32)?;
+        for (term, list) in &postings.terms {
+            string(&mut w, term)?;
+            varint(&mut w, list.len() as u32)?;
+            let mut previous = 0;
+            for posting in list {
+                varint(&mut w, posting.page - previous)?;
+                varint(&mut w, posting.tf)?;
+                previous = posting.page;
+            }
+        }
+        let Summed(mut file, sum) = w.into_inner().map_err(|e| e.into_error())?;
+        file.write_all(&sum.digest128().to_le_bytes())?;
+        Ok(())
+    })();
+    match written {
+        Ok(()) => fs::rename(&partial, path),
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// A file and the hash of what was written to it.
+struct Summed(fs::File, Xxh3);
+
+impl Write for Summed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(buf)?;
+        self.1.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+fn varint(w: &mut impl Write, mut n: u32) -> io::Result<()> {
+    let mut buf = [0u8; 5];
+    let mut len = 0;
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            buf[len] = byte;
+            len += 1;
+            break;
+        }
+        buf[len] = byte | 0x80;
+        len += 1;
+    }
+    w.write_all(&buf[..len])
+}
+
+fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
+    varint(w, s.len() as u32)?;
+    w.write_all(s.as_bytes())
+}
+
+/// Reads the layout back; every read is checked, so a damaged file gives `None`.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn varint(&mut self) -> Option<u32> {
+        let mut n = 0u32;
+        for shift in (0..35).step_by(7) {
+            let byte = *self.take(1)?.first()?;
+            n |= u32::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = self.varint()? as usize;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::postings::Counted;
+
+    /// The bundled site copied to `dir`, with `edit` applied to its content directory.
+    fn site_in(dir: &Path, edit: impl FnOnce(&Path)) -> Site {
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let content = dir.join("content");
+        let _ = fs::remove_dir_all(&content);
+        for entry in walkdir::WalkDir::new(bundled.join("content")) {
+            let entry = entry.unwrap();
+            let to = content.join(entry.path().strip_prefix(bundled.join("content")).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to).unwrap();
+            } else {
+                fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        edit(&content);
+        let config = crate::config::SiteConfig::load(bundled).unwrap().unwrap();
+        let loaded = crate::content::load_pages(dir).unwrap();
+        Site::new(dir.to_path_buf(), config, loaded.pages).0
+    }
+
+    fn counted(site: &Site, file: &Path) -> Postings {
+        let Counted {
+            postings,
+            texts,
+            tokens,
+        } = Postings::of_site_reusing(site, Previous::read(file));
+        write(file, site, &texts, &tokens, &postings).unwrap();
+        postings
+    }
+
+    #[test]
+    fn reused_counts_give_the_postings_of_a_full_count_after_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("counts");
+        let site = site_in(tmp.path(), |_| {});
+        assert_eq!(counted(&site, &file), Postings::of_site(&site));
+        assert!(Previous::read(&file).is_some());
+
+        // One page edited, one removed, one added under a new name: each build reuses the
+        // counts the build before kept, and must count as a build from nothing would.
+        let edits: [&dyn Fn(&Path); 3] = [
+            &|content| {
+                let page = content.join("litellm/budget-exceeded.md");
+                let text = fs::read_to_string(&page).unwrap();
+                let text = text.replacen("## Causes", "A zebracorn sentence.\n\n## Causes", 1);
+                fs::write(&page, text).unwrap();
+            },
+            &|content| fs::remove_file(content.join("litellm/api-connection-error.md")).unwrap(),
+            &|content| {
+                fs::rename(
+                    content.join("litellm/budget-exceeded.md"),
+                    content.join("litellm/aaa-budget-exceeded.md"),
+                )
+                .unwrap()
+            },
+        ];
+        let mut applied: Vec<&dyn Fn(&Path)> = Vec::new();
+        for edit in edits {
+            applied.push(edit);
+            let site = site_in(tmp.path(), |content| {
+                applied.iter().for_each(|e| e(content))
+            });
+            let full = Postings::of_site(&site);
+            assert_eq!(counted(&site, &file), full);
+        }
+        assert!(
+            Postings::of_site(&site_in(tmp.path(), |c| applied.iter().for_each(|e| e(c))))
+                .terms
+                .contains_key("zebracorn")
+        );
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("counts");
+        let site = site_in(tmp.path(), |_| {});
+        counted(&site, &file);
+        let bytes = fs::read(&file).unwrap();
+        for damaged in [
+            bytes[..bytes.len() / 2].to_vec(),
+            {
+                let mut flipped = bytes.clone();
+                flipped[bytes.len() / 2] ^= 1;
+                flipped
+            },
+            b"errbook search counts 0\n".to_vec(),
+            Vec::new(),
+        ] {
+            fs::write(&file, damaged).unwrap();
+            assert!(Previous::read(&file).is_none());
+        }
+        assert!(Previous::read(&tmp.path().join("missing")).is_none());
+    }
+}
