@@ -28,7 +28,8 @@ pub use key::Key;
 use key::KeyHasher;
 pub use templates::Templates;
 use view::{
-    PageLink, category_path, facets, fill_sections_html, page_link, page_view, site_view, tool_path,
+    PageLink, PageView, category_path, facets, fill_sections_html, page_link, page_view, site_view,
+    tool_path,
 };
 
 /// How many pages the home page and the feed list.
@@ -206,13 +207,14 @@ struct Renderer<'a> {
 type JobFile = (String, &'static str, Option<usize>, Option<String>, String);
 
 /// A file ready to render: its template and variables, and the key of all of them.
-struct Prepared {
+struct Prepared<'a> {
     path: String,
     template: &'static str,
     key: Key,
     vars: Vec<(&'static str, Value)>,
-    /// An error page, whose sections' HTML is added only when it is rendered.
-    page: Option<usize>,
+    /// An error page's number and view (the `page` variable), made a template value, with its
+    /// sections' HTML and JSON-LD, only when it is rendered.
+    page: Option<(usize, PageView<'a>)>,
 }
 
 /// The variables a page, home or listing adds to the context, besides `root`, `canonical` and
@@ -281,12 +283,12 @@ impl<'a> Renderer<'a> {
             .map_err(RenderError::Io)
     }
 
-    fn render(&self, mut prepared: Prepared, ctx: &mut Context) -> Result<String, Diagnostic> {
-        if let Some(index) = prepared.page
-            && let Some((_, view)) = prepared.vars.iter_mut().find(|(n, _)| *n == "page")
-        {
-            fill_sections_html(view, &self.site.pages[index]);
-            view["jsonld"] = Value::String(jsonld::for_page(self.site, index));
+    fn render(&self, prepared: Prepared<'a>, ctx: &mut Context) -> Result<String, Diagnostic> {
+        if let Some((index, mut view)) = prepared.page {
+            view.jsonld = jsonld::for_page(self.site, index);
+            let mut view = value(&view)?;
+            fill_sections_html(&mut view, &self.site.pages[index]);
+            ctx.insert("page", &view);
         }
         for (name, value) in prepared.vars {
             ctx.insert(name, &value);
@@ -300,10 +302,11 @@ impl<'a> Renderer<'a> {
         html
     }
 
-    fn prepare(&self, job: &Job<'a>) -> Result<Prepared, Diagnostic> {
+    fn prepare(&self, job: &Job<'a>) -> Result<Prepared<'a>, Diagnostic> {
         let site = self.site;
         let config = &site.config;
         let mut vars: Vec<(&'static str, Value)> = Vec::with_capacity(6);
+        let mut page = None;
         let (path, template, depth, canonical, description): JobFile = match *job {
             Job::Page(index) => {
                 // The JSON-LD, like the sections' HTML, is made only when the page is rendered:
@@ -313,7 +316,7 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}index.html", view.path);
                 let canonical = Some(view.permalink.clone());
                 let description = view.summary_text.clone();
-                vars.push(("page", value(&view)?));
+                page = Some((index, view));
                 (path, "page.html", Some(2), canonical, description)
             }
             Job::Home => {
@@ -409,18 +412,16 @@ impl<'a> Renderer<'a> {
         vars.push(("root", Value::String(root)));
         vars.push(("canonical", canonical.map_or(Value::Null, Value::String)));
         vars.push(("description", Value::String(description)));
-        let page = match *job {
-            Job::Page(index) => Some(index),
-            _ => None,
-        };
         let mut hasher = KeyHasher::new();
         hasher.key(self.base_key).str(template).str(&path);
+        if let Some((index, view)) = &page {
+            // The view is hashed as it is serialized, without making it a template value;
+            // the sections' HTML is made from the page's markdown (and its sources).
+            hasher.str("page").json(view);
+            hasher.str(&site.pages[*index].file.text);
+        }
         for (name, value) in &vars {
             hasher.str(name).json(value);
-        }
-        if let Some(index) = page {
-            // The sections' HTML is made from the page's markdown (and its sources).
-            hasher.str(&site.pages[index].file.text);
         }
         Ok(Prepared {
             path,
