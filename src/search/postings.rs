@@ -79,10 +79,59 @@ pub struct Posting {
     pub norm: u8,
 }
 
+/// A term's postings in page order, kept as the browser reads them: per page, LEB128 varints
+/// of the page number's delta from the previous one and of the term frequency, then the
+/// fieldnorm id. A [`Posting`] each took four times the bytes, the most of the build's peak.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PostingList {
+    bytes: Vec<u8>,
+    len: u32,
+    last_page: u32,
+}
+
+impl PostingList {
+    /// Appends a posting of a page after every page already in the list.
+    pub fn push(&mut self, posting: Posting) {
+        debug_assert!(self.len == 0 || posting.page > self.last_page);
+        let delta = posting.page - if self.len == 0 { 0 } else { self.last_page };
+        varint(delta, &mut self.bytes);
+        varint(posting.tf, &mut self.bytes);
+        self.bytes.push(posting.norm);
+        self.last_page = posting.page;
+        self.len += 1;
+    }
+
+    /// How many pages the list holds.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The encoded postings.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+}
+
+fn varint(mut n: u32, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
 /// Every term's postings, in page order, and the statistics BM25 needs.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Postings {
-    pub terms: BTreeMap<String, Vec<Posting>>,
+    pub terms: BTreeMap<String, PostingList>,
     /// Tokens indexed over all pages.
     pub total_tokens: u64,
     /// The largest fieldnorm id of any page.
@@ -99,7 +148,7 @@ impl Postings {
         // site's postings, side by side. Only one chunk's per-page counts are alive at once:
         // counting every page first held a string per term per page, the largest part of the
         // build's memory.
-        let mut merged: Vec<FastMap<String, Vec<Posting>>> =
+        let mut merged: Vec<FastMap<String, PostingList>> =
             (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
         let mut total_tokens = 0u64;
         let mut max_norm = 0u8;
@@ -145,10 +194,10 @@ impl Postings {
                     }
                 });
         }
-        let mut merged: Vec<(String, Vec<Posting>)> = merged
+        let mut merged: Vec<(String, PostingList)> = merged
             .into_par_iter()
             .flat_map_iter(|terms| {
-                // Most terms are rare: a list of one would keep room for four.
+                // Most terms are rare: a list of one page would keep room for eight bytes.
                 terms.into_iter().map(|(term, mut list)| {
                     list.shrink_to_fit();
                     (term, list)
@@ -168,6 +217,8 @@ impl Postings {
         let (_, fields, reader) = index.tantivy();
         let searcher = reader.searcher();
         let mut postings = Postings::default();
+        // Segments need not hold the pages in order: each list is sorted before it is encoded.
+        let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(fields.text).map_err(te)?;
             postings.total_tokens += inverted.total_num_tokens();
@@ -184,7 +235,7 @@ impl Postings {
                 let mut found = inverted
                     .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
                     .map_err(|e| Error::new(e.to_string()))?;
-                let list = postings.terms.entry(term.to_string()).or_default();
+                let list = terms.entry(term.to_string()).or_default();
                 let mut doc = found.doc();
                 while doc != tantivy::TERMINATED {
                     let norm = norms.fieldnorm_id(doc);
@@ -198,8 +249,10 @@ impl Postings {
                 }
             }
         }
-        for list in postings.terms.values_mut() {
+        for (term, mut list) in terms {
             list.sort_by_key(|p| p.page);
+            let encoded = postings.terms.entry(term).or_default();
+            list.into_iter().for_each(|p| encoded.push(p));
         }
         Ok(postings)
     }
