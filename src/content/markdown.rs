@@ -116,8 +116,18 @@ pub struct Section {
     pub list_items: Vec<Item>,
     /// H3 subsections, e.g. one per fix or FAQ question.
     pub subsections: Vec<Item>,
-    /// Paragraphs and list items as plain text, for text-quality rules.
-    pub blocks: Vec<Spanned<String>>,
+    /// Paragraphs outside list items as plain text, for text-quality rules.
+    paragraphs: Vec<Spanned<Box<str>>>,
+    /// The paragraphs and list items with text, in order (see [`Section::blocks`]).
+    blocks: Vec<Block>,
+}
+
+/// A text block of a section. A list item's block is the item itself: storing its text a
+/// second time held several megabytes per thousand pages for the run's duration.
+#[derive(Debug, Clone, Copy)]
+enum Block {
+    Paragraph(u32),
+    ListItem(u32),
 }
 
 /// Separates code-block markers in a section's HTML before highlighting; markdown input
@@ -141,6 +151,20 @@ impl Section {
     /// Whether anything at all follows the heading.
     pub fn has_content(&self) -> bool {
         self.has_content
+    }
+
+    /// Paragraphs and list items as plain text, in order, for text-quality rules.
+    pub fn blocks(&self) -> impl Iterator<Item = Spanned<&str>> {
+        self.blocks.iter().map(|block| match *block {
+            Block::Paragraph(i) => {
+                let paragraph = &self.paragraphs[i as usize];
+                Spanned::new(&*paragraph.value, paragraph.span.clone())
+            }
+            Block::ListItem(i) => {
+                let item = &self.list_items[i as usize];
+                Spanned::new(item.text.as_str(), item.span.clone())
+            }
+        })
     }
 
     /// The section's entries: its H3 subsections when it has any, else its list items.
@@ -516,7 +540,8 @@ struct SectionBuilder<'a> {
     item: Option<Item>,
     sub: Option<Item>,
     in_sub_heading: bool,
-    block: Option<Spanned<String>>,
+    /// The paragraph being read, outside list items (whose text is the item's).
+    paragraph: Option<Spanned<String>>,
 }
 
 impl<'a> SectionBuilder<'a> {
@@ -536,6 +561,7 @@ impl<'a> SectionBuilder<'a> {
                 has_content: false,
                 list_items: Vec::new(),
                 subsections: Vec::new(),
+                paragraphs: Vec::new(),
                 blocks: Vec::new(),
             },
             events: rendering.then(Vec::new),
@@ -543,7 +569,7 @@ impl<'a> SectionBuilder<'a> {
             item: None,
             sub: None,
             in_sub_heading: false,
-            block: None,
+            paragraph: None,
         }
     }
 
@@ -571,8 +597,8 @@ impl<'a> SectionBuilder<'a> {
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
             target.text.push_str(text);
         }
-        if let Some(block) = &mut self.block {
-            block.value.push_str(text);
+        if let Some(paragraph) = &mut self.paragraph {
+            paragraph.value.push_str(text);
         }
     }
 
@@ -588,14 +614,14 @@ impl<'a> SectionBuilder<'a> {
                     span: span.clone(),
                     ..Item::default()
                 });
-                self.block = Some(Spanned::new(
-                    String::with_capacity(span.len()),
-                    span.clone(),
-                ));
             }
             Event::End(TagEnd::Item) if self.list_depth == 1 => {
                 if let Some(mut item) = self.item.take() {
                     item.text.shrink_to_fit();
+                    let n = self.section.list_items.len() as u32;
+                    if !item.text.trim().is_empty() {
+                        self.section.blocks.push(Block::ListItem(n));
+                    }
                     self.section.list_items.push(item);
                 }
                 self.finish_block();
@@ -621,8 +647,8 @@ impl<'a> SectionBuilder<'a> {
                     title.push_str(t);
                 }
             }
-            Event::Start(Tag::Paragraph) if self.block.is_none() => {
-                self.block = Some(Spanned::new(
+            Event::Start(Tag::Paragraph) if self.paragraph.is_none() && self.item.is_none() => {
+                self.paragraph = Some(Spanned::new(
                     String::with_capacity(span.len()),
                     span.clone(),
                 ));
@@ -642,13 +668,17 @@ impl<'a> SectionBuilder<'a> {
     }
 
     fn finish_block(&mut self) {
-        if let Some(mut block) = self.block.take()
-            && !block.value.trim().is_empty()
+        if let Some(paragraph) = self.paragraph.take()
+            && !paragraph.value.trim().is_empty()
         {
+            let n = self.section.paragraphs.len() as u32;
+            self.section.blocks.push(Block::Paragraph(n));
             // Pages live until the end of the run; grown strings would keep up to half of
             // their capacity unused.
-            block.value.shrink_to_fit();
-            self.section.blocks.push(block);
+            let text = paragraph.value.into_boxed_str();
+            self.section
+                .paragraphs
+                .push(Spanned::new(text, paragraph.span));
         }
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
             if !target.text.ends_with(' ') && !target.text.is_empty() {
@@ -669,6 +699,7 @@ impl<'a> SectionBuilder<'a> {
         if self.section.kind == SectionKind::Preamble && !self.section.has_content {
             return;
         }
+        self.section.paragraphs.shrink_to_fit();
         self.section.blocks.shrink_to_fit();
         self.section.list_items.shrink_to_fit();
         self.section.subsections.shrink_to_fit();

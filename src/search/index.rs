@@ -104,8 +104,8 @@ pub fn page_text(page: &Page) -> String {
                 add(title, 1);
             }
         }
-        for block in &section.blocks {
-            add(&block.value, 1);
+        for block in section.blocks() {
+            add(block.value, 1);
         }
     }
     for block in &page.body.code_blocks {
