@@ -162,7 +162,7 @@ impl Section {
             }
             Block::ListItem(i) => {
                 let item = &self.list_items[i as usize];
-                Spanned::new(item.text.as_str(), item.span.clone())
+                Spanned::new(&*item.text, item.span.clone())
             }
         })
     }
@@ -177,20 +177,44 @@ impl Section {
     }
 }
 
-/// A list item or an H3 subsection.
+/// A list item or an H3 subsection. Boxed, not grown: a site holds hundreds of thousands.
 #[derive(Debug, Clone, Default)]
 pub struct Item {
     /// The H3 heading text (subsections only).
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     /// Plain text of the content.
-    pub text: String,
+    pub text: Box<str>,
     pub span: Range<usize>,
     /// Source ids cited inside.
-    pub citations: Vec<String>,
+    pub citations: Box<[String]>,
     /// Contains a code block or inline code (a concrete command or config).
     pub has_code: bool,
     /// The inline code spans inside, e.g. config keys.
-    pub code_spans: Vec<String>,
+    pub code_spans: Box<[String]>,
+}
+
+/// An [`Item`] while the body is walked: its texts and lists still grow.
+#[derive(Default)]
+struct ItemBuilder {
+    title: Option<String>,
+    text: String,
+    span: Range<usize>,
+    citations: Vec<String>,
+    has_code: bool,
+    code_spans: Vec<String>,
+}
+
+impl ItemBuilder {
+    fn finish(self) -> Item {
+        Item {
+            title: self.title.map(String::into_boxed_str),
+            text: self.text.into_boxed_str(),
+            span: self.span,
+            citations: self.citations.into_boxed_slice(),
+            has_code: self.has_code,
+            code_spans: self.code_spans.into_boxed_slice(),
+        }
+    }
 }
 
 /// A fenced code block that a validator checks at build time.
@@ -359,19 +383,6 @@ impl Body {
         for block in &mut self.code_blocks {
             block.code.shrink_to_fit();
         }
-        for section in &mut self.sections {
-            for item in section
-                .list_items
-                .iter_mut()
-                .chain(&mut section.subsections)
-            {
-                item.citations.shrink_to_fit();
-                item.code_spans.shrink_to_fit();
-                if let Some(title) = &mut item.title {
-                    title.shrink_to_fit();
-                }
-            }
-        }
         self.sections.shrink_to_fit();
         self.citations.shrink_to_fit();
         self.examples.shrink_to_fit();
@@ -537,8 +548,8 @@ struct SectionBuilder<'a> {
     /// The section's events, kept only when its HTML is wanted.
     events: Option<Vec<Event<'a>>>,
     list_depth: usize,
-    item: Option<Item>,
-    sub: Option<Item>,
+    item: Option<ItemBuilder>,
+    sub: Option<ItemBuilder>,
     in_sub_heading: bool,
     /// The paragraph being read, outside list items (whose text is the item's).
     paragraph: Option<Spanned<String>>,
@@ -609,20 +620,19 @@ impl<'a> SectionBuilder<'a> {
             Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
             // Texts are at most about as long as their markdown: sized once, not grown.
             Event::Start(Tag::Item) if self.list_depth == 1 => {
-                self.item = Some(Item {
+                self.item = Some(ItemBuilder {
                     text: String::with_capacity(span.len()),
                     span: span.clone(),
-                    ..Item::default()
+                    ..ItemBuilder::default()
                 });
             }
             Event::End(TagEnd::Item) if self.list_depth == 1 => {
-                if let Some(mut item) = self.item.take() {
-                    item.text.shrink_to_fit();
+                if let Some(item) = self.item.take() {
                     let n = self.section.list_items.len() as u32;
                     if !item.text.trim().is_empty() {
                         self.section.blocks.push(Block::ListItem(n));
                     }
-                    self.section.list_items.push(item);
+                    self.section.list_items.push(item.finish());
                 }
                 self.finish_block();
             }
@@ -631,16 +641,16 @@ impl<'a> SectionBuilder<'a> {
                 ..
             }) => {
                 self.finish_sub();
-                self.sub = Some(Item {
+                self.sub = Some(ItemBuilder {
                     title: Some(String::new()),
                     span: span.clone(),
-                    ..Item::default()
+                    ..ItemBuilder::default()
                 });
                 self.in_sub_heading = true;
             }
             Event::End(TagEnd::Heading(HeadingLevel::H3)) => self.in_sub_heading = false,
             Event::Text(t) | Event::Code(t) if self.in_sub_heading => {
-                if let Some(Item {
+                if let Some(ItemBuilder {
                     title: Some(title), ..
                 }) = &mut self.sub
                 {
@@ -690,7 +700,7 @@ impl<'a> SectionBuilder<'a> {
     fn finish_sub(&mut self) {
         if let Some(mut sub) = self.sub.take() {
             sub.text = sub.text.trim().to_string();
-            self.section.subsections.push(sub);
+            self.section.subsections.push(sub.finish());
         }
     }
 
@@ -781,7 +791,7 @@ mod tests {
         );
         let causes = b.section(SectionKind::Causes).unwrap();
         assert_eq!(causes.items().len(), 2);
-        assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
+        assert_eq!(*causes.items()[1].citations, ["gh-1", "docs"]);
         assert!(html[1].contains("href=\"#source-gh-1\""));
         assert!(html[1].contains(">2</a>"));
         let fix = &b.section(SectionKind::Fixes).unwrap().items()[0];
@@ -789,7 +799,7 @@ mod tests {
         assert!(fix.has_code);
         let faq = &b.section(SectionKind::Faq).unwrap().items()[0];
         assert_eq!(
-            (faq.title.as_deref(), faq.text.as_str()),
+            (faq.title.as_deref(), &*faq.text),
             (Some("Why?"), "Because.")
         );
         assert_eq!(b.citations.len(), 3);
