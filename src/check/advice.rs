@@ -362,10 +362,10 @@ mod tests {
             rest = next;
         }
         Item {
-            title: title.map(str::to_string),
-            text: text.replace('`', ""),
+            title: title.map(Box::from),
+            text: text.replace('`', "").into(),
             has_code: !code_spans.is_empty(),
-            code_spans,
+            code_spans: code_spans.into(),
             ..Item::default()
         }
     }

@@ -110,8 +110,8 @@ mod tests {
 
     fn item(title: Option<&str>, text: &str, code: &[&str]) -> Item {
         Item {
-            title: title.map(str::to_string),
-            text: text.to_string(),
+            title: title.map(Box::from),
+            text: text.into(),
             code_spans: code.iter().map(|c| c.to_string()).collect(),
             ..Item::default()
         }

@@ -70,24 +70,27 @@ fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
     let front = &page.front;
     let texts = [&front.summary, &front.quick_fix]
         .into_iter()
-        .map(|block| (block, Origin::FrontMatter))
+        .map(|block| {
+            let text = Spanned::new(block.value.as_str(), block.span.clone());
+            (text, Origin::FrontMatter)
+        })
         .chain(
             page.body
                 .sections
                 .iter()
                 .enumerate()
                 .flat_map(|(index, section)| {
-                    section
-                        .blocks
-                        .iter()
-                        .map(move |block| (block, body_origin(index, section, block)))
+                    section.blocks().map(move |block| {
+                        let origin = body_origin(index, section, &block);
+                        (block, origin)
+                    })
                 }),
         );
     let mut out = Vec::new();
     for (block, origin) in texts {
         let start = words.len();
         let mut hash = TextHash::default();
-        for_each_word(&block.value, |word| {
+        for_each_word(block.value, |word| {
             hash.add(word);
             words.push(word.hash);
         });
@@ -96,8 +99,8 @@ fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
             continue;
         }
         out.push(Normalized {
-            span: block.span.clone(),
-            text: &block.value,
+            span: block.span,
+            text: block.value,
             words: start..words.len(),
             hash: hash.finish(),
             origin,
@@ -107,7 +110,7 @@ fn blocks<'a>(page: &'a Page, words: &mut Vec<u64>) -> Vec<Normalized<'a>> {
 }
 
 /// A body block's origin: a list item is a step under the section's last H3 before it.
-fn body_origin(index: usize, section: &Section, block: &Spanned<String>) -> Origin {
+fn body_origin(index: usize, section: &Section, block: &Spanned<&str>) -> Origin {
     let start = block.span.start;
     let is_item = section
         .list_items

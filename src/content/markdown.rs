@@ -116,8 +116,18 @@ pub struct Section {
     pub list_items: Vec<Item>,
     /// H3 subsections, e.g. one per fix or FAQ question.
     pub subsections: Vec<Item>,
-    /// Paragraphs and list items as plain text, for text-quality rules.
-    pub blocks: Vec<Spanned<String>>,
+    /// Paragraphs outside list items as plain text, for text-quality rules.
+    paragraphs: Vec<Spanned<Box<str>>>,
+    /// The paragraphs and list items with text, in order (see [`Section::blocks`]).
+    blocks: Vec<Block>,
+}
+
+/// A text block of a section. A list item's block is the item itself: storing its text a
+/// second time held several megabytes per thousand pages for the run's duration.
+#[derive(Debug, Clone, Copy)]
+enum Block {
+    Paragraph(u32),
+    ListItem(u32),
 }
 
 /// Separates code-block markers in a section's HTML before highlighting; markdown input
@@ -143,6 +153,20 @@ impl Section {
         self.has_content
     }
 
+    /// Paragraphs and list items as plain text, in order, for text-quality rules.
+    pub fn blocks(&self) -> impl Iterator<Item = Spanned<&str>> {
+        self.blocks.iter().map(|block| match *block {
+            Block::Paragraph(i) => {
+                let paragraph = &self.paragraphs[i as usize];
+                Spanned::new(&*paragraph.value, paragraph.span.clone())
+            }
+            Block::ListItem(i) => {
+                let item = &self.list_items[i as usize];
+                Spanned::new(&*item.text, item.span.clone())
+            }
+        })
+    }
+
     /// The section's entries: its H3 subsections when it has any, else its list items.
     pub fn items(&self) -> &[Item] {
         if self.subsections.is_empty() {
@@ -153,20 +177,44 @@ impl Section {
     }
 }
 
-/// A list item or an H3 subsection.
+/// A list item or an H3 subsection. Boxed, not grown: a site holds hundreds of thousands.
 #[derive(Debug, Clone, Default)]
 pub struct Item {
     /// The H3 heading text (subsections only).
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     /// Plain text of the content.
-    pub text: String,
+    pub text: Box<str>,
     pub span: Range<usize>,
     /// Source ids cited inside.
-    pub citations: Vec<String>,
+    pub citations: Box<[String]>,
     /// Contains a code block or inline code (a concrete command or config).
     pub has_code: bool,
     /// The inline code spans inside, e.g. config keys.
-    pub code_spans: Vec<String>,
+    pub code_spans: Box<[String]>,
+}
+
+/// An [`Item`] while the body is walked: its texts and lists still grow.
+#[derive(Default)]
+struct ItemBuilder {
+    title: Option<String>,
+    text: String,
+    span: Range<usize>,
+    citations: Vec<String>,
+    has_code: bool,
+    code_spans: Vec<String>,
+}
+
+impl ItemBuilder {
+    fn finish(self) -> Item {
+        Item {
+            title: self.title.map(String::into_boxed_str),
+            text: self.text.into_boxed_str(),
+            span: self.span,
+            citations: self.citations.into_boxed_slice(),
+            has_code: self.has_code,
+            code_spans: self.code_spans.into_boxed_slice(),
+        }
+    }
 }
 
 /// A fenced code block that a validator checks at build time.
@@ -335,19 +383,6 @@ impl Body {
         for block in &mut self.code_blocks {
             block.code.shrink_to_fit();
         }
-        for section in &mut self.sections {
-            for item in section
-                .list_items
-                .iter_mut()
-                .chain(&mut section.subsections)
-            {
-                item.citations.shrink_to_fit();
-                item.code_spans.shrink_to_fit();
-                if let Some(title) = &mut item.title {
-                    title.shrink_to_fit();
-                }
-            }
-        }
         self.sections.shrink_to_fit();
         self.citations.shrink_to_fit();
         self.examples.shrink_to_fit();
@@ -513,10 +548,11 @@ struct SectionBuilder<'a> {
     /// The section's events, kept only when its HTML is wanted.
     events: Option<Vec<Event<'a>>>,
     list_depth: usize,
-    item: Option<Item>,
-    sub: Option<Item>,
+    item: Option<ItemBuilder>,
+    sub: Option<ItemBuilder>,
     in_sub_heading: bool,
-    block: Option<Spanned<String>>,
+    /// The paragraph being read, outside list items (whose text is the item's).
+    paragraph: Option<Spanned<String>>,
 }
 
 impl<'a> SectionBuilder<'a> {
@@ -536,6 +572,7 @@ impl<'a> SectionBuilder<'a> {
                 has_content: false,
                 list_items: Vec::new(),
                 subsections: Vec::new(),
+                paragraphs: Vec::new(),
                 blocks: Vec::new(),
             },
             events: rendering.then(Vec::new),
@@ -543,7 +580,7 @@ impl<'a> SectionBuilder<'a> {
             item: None,
             sub: None,
             in_sub_heading: false,
-            block: None,
+            paragraph: None,
         }
     }
 
@@ -571,8 +608,8 @@ impl<'a> SectionBuilder<'a> {
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
             target.text.push_str(text);
         }
-        if let Some(block) = &mut self.block {
-            block.value.push_str(text);
+        if let Some(paragraph) = &mut self.paragraph {
+            paragraph.value.push_str(text);
         }
     }
 
@@ -583,20 +620,19 @@ impl<'a> SectionBuilder<'a> {
             Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
             // Texts are at most about as long as their markdown: sized once, not grown.
             Event::Start(Tag::Item) if self.list_depth == 1 => {
-                self.item = Some(Item {
+                self.item = Some(ItemBuilder {
                     text: String::with_capacity(span.len()),
                     span: span.clone(),
-                    ..Item::default()
+                    ..ItemBuilder::default()
                 });
-                self.block = Some(Spanned::new(
-                    String::with_capacity(span.len()),
-                    span.clone(),
-                ));
             }
             Event::End(TagEnd::Item) if self.list_depth == 1 => {
-                if let Some(mut item) = self.item.take() {
-                    item.text.shrink_to_fit();
-                    self.section.list_items.push(item);
+                if let Some(item) = self.item.take() {
+                    let n = self.section.list_items.len() as u32;
+                    if !item.text.trim().is_empty() {
+                        self.section.blocks.push(Block::ListItem(n));
+                    }
+                    self.section.list_items.push(item.finish());
                 }
                 self.finish_block();
             }
@@ -605,24 +641,24 @@ impl<'a> SectionBuilder<'a> {
                 ..
             }) => {
                 self.finish_sub();
-                self.sub = Some(Item {
+                self.sub = Some(ItemBuilder {
                     title: Some(String::new()),
                     span: span.clone(),
-                    ..Item::default()
+                    ..ItemBuilder::default()
                 });
                 self.in_sub_heading = true;
             }
             Event::End(TagEnd::Heading(HeadingLevel::H3)) => self.in_sub_heading = false,
             Event::Text(t) | Event::Code(t) if self.in_sub_heading => {
-                if let Some(Item {
+                if let Some(ItemBuilder {
                     title: Some(title), ..
                 }) = &mut self.sub
                 {
                     title.push_str(t);
                 }
             }
-            Event::Start(Tag::Paragraph) if self.block.is_none() => {
-                self.block = Some(Spanned::new(
+            Event::Start(Tag::Paragraph) if self.paragraph.is_none() && self.item.is_none() => {
+                self.paragraph = Some(Spanned::new(
                     String::with_capacity(span.len()),
                     span.clone(),
                 ));
@@ -642,13 +678,17 @@ impl<'a> SectionBuilder<'a> {
     }
 
     fn finish_block(&mut self) {
-        if let Some(mut block) = self.block.take()
-            && !block.value.trim().is_empty()
+        if let Some(paragraph) = self.paragraph.take()
+            && !paragraph.value.trim().is_empty()
         {
+            let n = self.section.paragraphs.len() as u32;
+            self.section.blocks.push(Block::Paragraph(n));
             // Pages live until the end of the run; grown strings would keep up to half of
             // their capacity unused.
-            block.value.shrink_to_fit();
-            self.section.blocks.push(block);
+            let text = paragraph.value.into_boxed_str();
+            self.section
+                .paragraphs
+                .push(Spanned::new(text, paragraph.span));
         }
         for target in [&mut self.item, &mut self.sub].into_iter().flatten() {
             if !target.text.ends_with(' ') && !target.text.is_empty() {
@@ -660,7 +700,7 @@ impl<'a> SectionBuilder<'a> {
     fn finish_sub(&mut self) {
         if let Some(mut sub) = self.sub.take() {
             sub.text = sub.text.trim().to_string();
-            self.section.subsections.push(sub);
+            self.section.subsections.push(sub.finish());
         }
     }
 
@@ -669,6 +709,7 @@ impl<'a> SectionBuilder<'a> {
         if self.section.kind == SectionKind::Preamble && !self.section.has_content {
             return;
         }
+        self.section.paragraphs.shrink_to_fit();
         self.section.blocks.shrink_to_fit();
         self.section.list_items.shrink_to_fit();
         self.section.subsections.shrink_to_fit();
@@ -750,7 +791,7 @@ mod tests {
         );
         let causes = b.section(SectionKind::Causes).unwrap();
         assert_eq!(causes.items().len(), 2);
-        assert_eq!(causes.items()[1].citations, ["gh-1", "docs"]);
+        assert_eq!(*causes.items()[1].citations, ["gh-1", "docs"]);
         assert!(html[1].contains("href=\"#source-gh-1\""));
         assert!(html[1].contains(">2</a>"));
         let fix = &b.section(SectionKind::Fixes).unwrap().items()[0];
@@ -758,7 +799,7 @@ mod tests {
         assert!(fix.has_code);
         let faq = &b.section(SectionKind::Faq).unwrap().items()[0];
         assert_eq!(
-            (faq.title.as_deref(), faq.text.as_str()),
+            (faq.title.as_deref(), &*faq.text),
             (Some("Why?"), "Because.")
         );
         assert_eq!(b.citations.len(), 3);

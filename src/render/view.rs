@@ -301,7 +301,7 @@ pub fn faq_items(page: &Page) -> Vec<(String, String)> {
         .map(|s| {
             s.subsections
                 .iter()
-                .filter_map(|q| Some((q.title.clone()?, q.text.clone())))
+                .filter_map(|q| Some((q.title.as_deref()?.to_string(), q.text.to_string())))
                 .filter(|(q, a)| !q.trim().is_empty() && !a.trim().is_empty())
                 .collect()
         })

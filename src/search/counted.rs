@@ -134,7 +134,7 @@ pub fn write(
             string(&mut w, term)?;
             varint(&mut w, list.len() as u32)?;
             let mut previous = 0;
-            for posting in list {
+            for posting in list.iter() {
                 varint(&mut w, posting.page - previous)?;
                 varint(&mut w, posting.tf)?;
                 previous = posting.page;

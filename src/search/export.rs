@@ -31,7 +31,6 @@
 
 use std::hash::Hasher;
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use tantivy::fieldnorm::FieldNormReader;
 
@@ -119,31 +118,24 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         }
     }
 
-    for list in terms.values_mut() {
-        list.sort_by_key(|p| p.page);
-    }
-    // Each list is dropped once encoded: the lists and their encodings are never all alive.
-    let encoded: Vec<(String, usize, String)> = terms
-        .into_par_iter()
-        .map(|(term, list)| {
-            let encoded = encode_postings(&list);
-            (term, list.len(), encoded)
-        })
-        .collect();
-    let inline_bytes: usize = encoded
+    let inline_bytes: usize = terms
         .iter()
-        .filter(|(_, _, e)| e.len() <= BIG_POSTINGS_BYTES)
-        .map(|(t, _, e)| t.len() + e.len() + 6)
+        .map(|(t, list)| (t, base64_len(list.bytes().len())))
+        .filter(|&(_, len)| len <= BIG_POSTINGS_BYTES)
+        .map(|(t, len)| t.len() + len + 6)
         .sum();
     let shard_count = (inline_bytes / SHARD_TARGET_BYTES).max(1) as u32;
 
-    // Each shard's term map is written as JSON as the terms come (in order, as a JSON map
-    // with sorted keys would be): a map of values held the whole index a second time.
-    let mut shards: Vec<(String, Vec<Value>)> =
-        (0..shard_count).map(|_| Default::default()).collect();
+    // Each shard's term map and signature array are written as JSON as they come (in order,
+    // as a JSON map with sorted keys would be): values held the whole index a second time.
+    let mut shards: Vec<(String, String)> = (0..shard_count).map(|_| Default::default()).collect();
     let mut files = Files::default();
     let mut big = 0usize;
-    for (term, df, postings) in encoded {
+    // Each list is encoded as its shard takes it, and dropped: the lists and their encodings
+    // are never all alive.
+    for (term, list) in terms {
+        let (df, postings) = (list.len(), base64(list.bytes()));
+        drop(list);
         let shard = &mut shards[(fnv32(&term) % shard_count) as usize].0;
         shard.push(if shard.is_empty() { '{' } else { ',' });
         shard.push_str(&Value::String(term).to_string());
@@ -175,15 +167,18 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         ]);
         keys.extend(sig.key.as_deref());
         match &sig.key {
-            Some(key) => shards[(fnv32(key) % shard_count) as usize]
-                .1
-                .push(json!([key, entry])),
+            Some(key) => {
+                let signatures = &mut shards[(fnv32(key) % shard_count) as usize].1;
+                signatures.push(if signatures.is_empty() { '[' } else { ',' });
+                signatures.push_str(&json!([key, entry]).to_string());
+            }
             None => unkeyed.push(entry),
         }
     }
-    for (n, (mut terms, signatures)) in shards.into_iter().enumerate() {
+    for (n, (mut terms, mut signatures)) in shards.into_iter().enumerate() {
         terms.push_str(if terms.is_empty() { "{}" } else { "}" });
-        let data = format!("{{\"g\":{},\"t\":{terms}}}", Value::Array(signatures));
+        signatures.push_str(if signatures.is_empty() { "[]" } else { "]" });
+        let data = format!("{{\"g\":{signatures},\"t\":{terms}}}");
         files.push(format!("s/{n}"), &data);
     }
     for (n, chunk) in pages.chunks(META_CHUNK).enumerate() {
@@ -272,25 +267,9 @@ pub fn fnv32(term: &str) -> u32 {
     hash
 }
 
-fn encode_postings(list: &[Posting]) -> String {
-    let mut bytes = Vec::with_capacity(list.len() * 3);
-    let mut previous = 0u32;
-    for (i, p) in list.iter().enumerate() {
-        let delta = if i == 0 { p.page } else { p.page - previous };
-        previous = p.page;
-        varint(delta, &mut bytes);
-        varint(p.tf, &mut bytes);
-        bytes.push(p.norm);
-    }
-    base64(&bytes)
-}
-
-fn varint(mut n: u32, out: &mut Vec<u8>) {
-    while n >= 0x80 {
-        out.push((n as u8 & 0x7f) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
+/// The length of [`base64`] of `bytes` bytes.
+fn base64_len(bytes: usize) -> usize {
+    bytes.div_ceil(3) * 4
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -370,6 +349,7 @@ impl KeyFilter {
 
 #[cfg(test)]
 mod tests {
+    use super::super::postings::PostingList;
     use super::*;
 
     #[test]
@@ -393,8 +373,11 @@ mod tests {
                 norm: 9,
             },
         ];
+        let mut encoded = PostingList::default();
+        list.into_iter().for_each(|p| encoded.push(p));
         // 3,1,7 then delta 297 = [0xa9, 0x02], 2, 9
-        assert_eq!(encode_postings(&list), base64(&[3, 1, 7, 0xa9, 0x02, 2, 9]));
+        assert_eq!(encoded.bytes(), [3, 1, 7, 0xa9, 0x02, 2, 9]);
+        assert_eq!(encoded.len(), 2);
     }
 
     #[test]

@@ -111,8 +111,8 @@ pub fn page_text_parts(page: &Page, mut add: impl FnMut(&str, usize)) {
                 add(title, 1);
             }
         }
-        for block in &section.blocks {
-            add(&block.value, 1);
+        for block in section.blocks() {
+            add(block.value, 1);
         }
     }
     for block in &page.body.code_blocks {

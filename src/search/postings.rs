@@ -32,8 +32,8 @@ const MERGE_BUCKETS: usize = 16;
 /// One page's terms and their frequencies, by bucket.
 type Buckets = Vec<Vec<(String, u32)>>;
 
-/// One page's number and the counts of one bucket's terms.
-type PageCounts = (u32, Vec<(String, u32)>);
+/// One page's number, fieldnorm id and the counts of one bucket's terms.
+type PageCounts = (u32, u8, Vec<(String, u32)>);
 
 /// Pages counted side by side before their counts are merged (and dropped).
 const COUNT_CHUNK: usize = 512;
@@ -84,14 +84,15 @@ pub struct Counted {
     pub tokens: Vec<u32>,
 }
 
-/// The previous build's postings of every page whose text is unchanged, renumbered, in term
-/// order; their token counts go into `tokens`.
+/// The previous build's postings of every page whose text is unchanged, renumbered, as
+/// (page, term frequency) in page order, the terms in term order; their pages' token counts
+/// go into `tokens`.
 fn reuse(
     site: &Site,
     texts: &[Key],
     previous: Previous,
     tokens: &mut [Option<u32>],
-) -> Vec<(String, Vec<Posting>)> {
+) -> Vec<(String, Vec<(u32, u32)>)> {
     let now: HashMap<(&str, &str), usize> = site
         .pages
         .iter()
@@ -109,49 +110,67 @@ fn reuse(
             })
         })
         .collect();
+    // Pages keep their order (both builds sort them by tool and slug), so lists stay sorted.
     previous
         .terms
         .into_par_iter()
-        .filter_map(|(term, list)| {
-            let list: Vec<Posting> = list
-                .into_iter()
-                .filter_map(|(old, tf)| {
-                    let page = renumbered[old as usize]?;
-                    Some(Posting { page, tf, norm: 0 })
-                })
-                .collect();
+        .filter_map(|(term, mut list)| {
+            list.retain_mut(|(page, _)| match renumbered[*page as usize] {
+                Some(now) => {
+                    *page = now;
+                    true
+                }
+                None => false,
+            });
             (!list.is_empty()).then_some((term, list))
         })
         .collect()
 }
 
-/// Two lists of terms in term order merged into one; a term in both gets both lists.
-fn merge_sorted(
-    a: Vec<(String, Vec<Posting>)>,
-    b: Vec<(String, Vec<Posting>)>,
-) -> Vec<(String, Vec<Posting>)> {
-    if a.is_empty() {
-        return b;
+/// The reused postings and those of the pages counted again, both in term order, merged into
+/// one list in term order; a term in both gets the pages of both, in page order.
+fn merge_reused(
+    reused: Vec<(String, Vec<(u32, u32)>)>,
+    counted: Vec<(String, PostingList)>,
+    norms: &[u8],
+) -> Vec<(String, PostingList)> {
+    let encode = |list: &[(u32, u32)]| {
+        let mut encoded = PostingList::default();
+        for &(page, tf) in list {
+            encoded.push(Posting {
+                page,
+                tf,
+                norm: norms[page as usize],
+            });
+        }
+        encoded
+    };
+    let mut out = Vec::with_capacity(reused.len() + counted.len());
+    let mut counted = counted.into_iter().peekable();
+    for (term, list) in reused {
+        while counted.peek().is_some_and(|(t, _)| *t < term) {
+            out.extend(counted.next());
+        }
+        if counted.peek().is_some_and(|(t, _)| *t == term) {
+            let (_, again) = counted.next().expect("peeked");
+            let mut both: Vec<Posting> = list
+                .iter()
+                .map(|&(page, tf)| Posting {
+                    page,
+                    tf,
+                    norm: norms[page as usize],
+                })
+                .chain(again.iter())
+                .collect();
+            both.sort_unstable_by_key(|p| p.page);
+            let mut encoded = PostingList::default();
+            both.into_iter().for_each(|p| encoded.push(p));
+            out.push((term, encoded));
+        } else {
+            out.push((term, encode(&list)));
+        }
     }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (term, mut list) = a.next().expect("peeked");
-                    list.extend(b.next().expect("peeked").1);
-                    Some((term, list))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
+    out.extend(counted);
     out
 }
 
@@ -163,10 +182,88 @@ pub struct Posting {
     pub norm: u8,
 }
 
+/// A term's postings in page order, kept as the browser reads them: per page, LEB128 varints
+/// of the page number's delta from the previous one and of the term frequency, then the
+/// fieldnorm id. A [`Posting`] each took four times the bytes, the most of the build's peak.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PostingList {
+    bytes: Vec<u8>,
+    len: u32,
+    last_page: u32,
+}
+
+impl PostingList {
+    /// Appends a posting of a page after every page already in the list.
+    pub fn push(&mut self, posting: Posting) {
+        debug_assert!(self.len == 0 || posting.page > self.last_page);
+        let delta = posting.page - if self.len == 0 { 0 } else { self.last_page };
+        varint(delta, &mut self.bytes);
+        varint(posting.tf, &mut self.bytes);
+        self.bytes.push(posting.norm);
+        self.last_page = posting.page;
+        self.len += 1;
+    }
+
+    /// How many pages the list holds.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The encoded postings.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The postings, decoded, in page order.
+    pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
+        let mut bytes = self.bytes.as_slice();
+        let mut page = 0u32;
+        (0..self.len).map(move |i| {
+            let delta = read_varint(&mut bytes);
+            page = if i == 0 { delta } else { page + delta };
+            let tf = read_varint(&mut bytes);
+            let (&norm, rest) = bytes.split_first().expect("a posting ends with its norm");
+            bytes = rest;
+            Posting { page, tf, norm }
+        })
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+}
+
+/// Reads a varint written by [`varint`] and moves past it.
+fn read_varint(bytes: &mut &[u8]) -> u32 {
+    let mut n = 0u32;
+    let mut shift = 0;
+    while let Some((&byte, rest)) = bytes.split_first() {
+        *bytes = rest;
+        n |= u32::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    n
+}
+
+fn varint(mut n: u32, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
 /// Every term's postings, in page order, and the statistics BM25 needs.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Postings {
-    pub terms: BTreeMap<String, Vec<Posting>>,
+    pub terms: BTreeMap<String, PostingList>,
     /// Tokens indexed over all pages.
     pub total_tokens: u64,
     /// The largest fieldnorm id of any page.
@@ -191,13 +288,13 @@ impl Postings {
             Some(previous) => reuse(site, &texts, previous, &mut tokens),
             None => Vec::new(),
         };
-        let mut merged: Vec<FastMap<String, Vec<Posting>>> =
-            (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
         // Pages are counted a chunk at a time, side by side, each page's term counts split by
         // a hash of the term into buckets; each bucket is then merged into its part of the
         // site's postings, side by side. Only one chunk's per-page counts are alive at once:
         // counting every page first held a string per term per page, the largest part of the
         // build's memory.
+        let mut merged: Vec<FastMap<String, PostingList>> =
+            (0..MERGE_BUCKETS).map(|_| FastMap::default()).collect();
         let fresh: Vec<u32> = (0..site.pages.len() as u32)
             .filter(|&i| tokens[i as usize].is_none())
             .collect();
@@ -214,20 +311,21 @@ impl Postings {
                 .collect();
             for (&page, (buckets, count)) in chunk.iter().zip(counted) {
                 tokens[page as usize] = Some(count);
+                let norm = FieldNormReader::fieldnorm_to_id(count);
                 for (b, terms) in buckets.into_iter().enumerate() {
-                    by_bucket[b].push((page, terms));
+                    by_bucket[b].push((page, norm, terms));
                 }
             }
             merged
                 .par_iter_mut()
                 .zip(by_bucket)
                 .for_each(|(terms, pages)| {
-                    for (page, counts) in pages {
+                    for (page, norm, counts) in pages {
                         for (term, tf) in counts {
                             terms
                                 .entry(term)
                                 .or_default()
-                                .push(Posting { page, tf, norm: 0 });
+                                .push(Posting { page, tf, norm });
                         }
                     }
                 });
@@ -237,26 +335,25 @@ impl Postings {
             .iter()
             .map(|&t| FieldNormReader::fieldnorm_to_id(t))
             .collect();
-        let mut counted: Vec<(String, Vec<Posting>)> = merged
+        let mut counted: Vec<(String, PostingList)> = merged
             .into_par_iter()
-            .flat_map_iter(|terms| terms.into_iter())
+            .flat_map_iter(|terms| {
+                // Most terms are rare: a list of one page would keep room for eight bytes.
+                terms.into_iter().map(|(term, mut list)| {
+                    list.shrink_to_fit();
+                    (term, list)
+                })
+            })
             .collect();
         counted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut merged = merge_sorted(reused, counted);
-        merged.par_iter_mut().for_each(|(_, list)| {
-            for posting in list.iter_mut() {
-                posting.norm = norms[posting.page as usize];
-            }
-            // A reused term's list gains the pages counted again at its end.
-            if !list.is_sorted_by_key(|p| p.page) {
-                list.sort_unstable_by_key(|p| p.page);
-            }
-            // Most terms are rare: a list of one would keep room for four.
-            list.shrink_to_fit();
-        });
+        let terms = if reused.is_empty() {
+            counted
+        } else {
+            merge_reused(reused, counted, &norms)
+        };
         Counted {
             postings: Postings {
-                terms: merged.into_iter().collect(),
+                terms: terms.into_iter().collect(),
                 total_tokens: tokens.iter().map(|&t| u64::from(t)).sum(),
                 max_norm: norms.iter().copied().max().unwrap_or_default(),
             },
@@ -270,6 +367,8 @@ impl Postings {
         let (_, fields, reader) = index.tantivy();
         let searcher = reader.searcher();
         let mut postings = Postings::default();
+        // Segments need not hold the pages in order: each list is sorted before it is encoded.
+        let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(fields.text).map_err(te)?;
             postings.total_tokens += inverted.total_num_tokens();
@@ -286,7 +385,7 @@ impl Postings {
                 let mut found = inverted
                     .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
                     .map_err(|e| Error::new(e.to_string()))?;
-                let list = postings.terms.entry(term.to_string()).or_default();
+                let list = terms.entry(term.to_string()).or_default();
                 let mut doc = found.doc();
                 while doc != tantivy::TERMINATED {
                     let norm = norms.fieldnorm_id(doc);
@@ -300,8 +399,10 @@ impl Postings {
                 }
             }
         }
-        for list in postings.terms.values_mut() {
+        for (term, mut list) in terms {
             list.sort_by_key(|p| p.page);
+            let encoded = postings.terms.entry(term).or_default();
+            list.into_iter().for_each(|p| encoded.push(p));
         }
         Ok(postings)
     }
