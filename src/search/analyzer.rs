@@ -62,8 +62,26 @@ pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether a lowercased token is one of the [`STOPWORDS`].
 pub fn is_stopword(token: &str) -> bool {
-    // Every stopword is short: longer tokens need no comparison at all.
-    token.len() <= 7 && STOPWORDS.contains(&token)
+    // Every stopword is short: longer tokens need no comparison at all. Short ones are
+    // compared as one integer each (bytes and length), not byte by byte.
+    static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let Some(packed) = pack_short(token) else {
+        return false;
+    };
+    PACKED
+        .get_or_init(|| STOPWORDS.iter().filter_map(|w| pack_short(w)).collect())
+        .contains(&packed)
+}
+
+/// A string of at most seven bytes as one integer: its bytes, then its length.
+fn pack_short(s: &str) -> Option<u64> {
+    if s.len() > 7 {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..s.len()].copy_from_slice(s.as_bytes());
+    bytes[7] = s.len() as u8;
+    Some(u64::from_le_bytes(bytes))
 }
 
 /// The analyzed tokens of `text`, in order, with repeats (term frequencies count them).
@@ -129,25 +147,31 @@ fn for_each_token(text: &str, scratch: &mut String, mut emit: impl FnMut(&str)) 
 
 /// Calls `emit` with each compound of an already folded `text`, in order.
 fn for_each_compound<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    // Byte offsets, decoding a character only where a byte is not ASCII (joiners are ASCII).
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        i += len;
         if !is_word(c) {
             continue;
         }
-        // A compound: word+ (joiner+ word+)*, as byte offsets into `text`.
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
+        // A compound: word+ (joiner+ word+)*.
+        let start = i - len;
+        let mut end = i;
+        while i < bytes.len() {
+            let (c, len) = char_at(text, i);
             if is_word(c) {
-                chars.next();
-                end = i + c.len_utf8();
+                i += len;
+                end = i;
             } else if is_joiner(c) {
                 // Joiners count only when a word character follows them.
-                let rest = &text[i..];
-                let after = rest.trim_start_matches(is_joiner);
-                if after.chars().next().is_some_and(is_word) {
-                    while chars.peek().is_some_and(|&(_, c)| is_joiner(c)) {
-                        chars.next();
-                    }
+                let after = i + bytes[i..]
+                    .iter()
+                    .take_while(|&&b| is_joiner(char::from(b)))
+                    .count();
+                if after < bytes.len() && is_word(char_at(text, after).0) {
+                    i = after;
                 } else {
                     break;
                 }
@@ -157,6 +181,19 @@ fn for_each_compound<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
         }
         emit(&text[start..end]);
     }
+}
+
+/// The character starting at byte `i` of `text` and its length in bytes.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let byte = text.as_bytes()[i];
+    if byte.is_ascii() {
+        return (char::from(byte), 1);
+    }
+    let c = text[i..]
+        .chars()
+        .next()
+        .expect("offsets stay on character boundaries");
+    (c, c.len_utf8())
 }
 
 fn emit_compound(compound: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
@@ -190,7 +227,8 @@ fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
     }
     scratch.clear();
     if ascii {
-        scratch.extend(token.bytes().map(|b| b.to_ascii_lowercase() as char));
+        scratch.push_str(token);
+        scratch.make_ascii_lowercase();
     } else {
         scratch.push_str(&token.to_lowercase());
     }
@@ -204,6 +242,10 @@ fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
 /// letter of a run that a lowercase letter follows. `None` when there is only one hump.
 fn camel_humps(segment: &str) -> Option<Vec<&str>> {
     // All-lowercase words and numbers, most of any text, have one hump.
+    if segment.is_ascii() {
+        return ascii_camel_humps(segment.as_bytes())
+            .map(|humps| humps.into_iter().map(|range| &segment[range]).collect());
+    }
     if !segment.chars().any(char::is_uppercase) {
         return None;
     }
@@ -222,6 +264,30 @@ fn camel_humps(segment: &str) -> Option<Vec<&str>> {
         return None;
     }
     humps.push(&segment[start..]);
+    Some(humps)
+}
+
+/// [`camel_humps`] of an ASCII segment, as byte ranges, without decoding characters.
+fn ascii_camel_humps(segment: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    if !segment.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut humps = Vec::new();
+    let mut start = 0;
+    for at in 1..segment.len() {
+        let (prev, cur) = (segment[at - 1], segment[at]);
+        let next_lower = segment.get(at + 1).is_some_and(u8::is_ascii_lowercase);
+        if cur.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower))
+        {
+            humps.push(start..at);
+            start = at;
+        }
+    }
+    if humps.is_empty() {
+        return None;
+    }
+    humps.push(start..segment.len());
     Some(humps)
 }
 

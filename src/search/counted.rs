@@ -11,7 +11,8 @@
 //! ```text
 //! header line, build id (16 bytes)
 //! pages:  count, then per page: tool, slug, text hash (16 bytes), tokens
-//! terms:  count, then per term: text, postings count, then per posting: page delta, tf
+//! terms:  count, then per term: text, postings count, the postings' length in bytes and
+//!         the postings as the browser's index encodes them (page delta, tf, fieldnorm id)
 //! xxh3-128 of everything before (16 bytes)
 //! ```
 
@@ -28,7 +29,7 @@ use crate::render::Key;
 use crate::render::key::{KeyHasher, build_id};
 use crate::site::Site;
 
-const HEADER: &[u8] = b"errbook search counts 1\n";
+const HEADER: &[u8] = b"errbook search counts 2\n";
 
 /// Where a build keeps its search counts, and whether it may take counts from it.
 #[derive(Debug, Clone)]
@@ -89,14 +90,21 @@ impl Previous {
         for _ in 0..term_count {
             let term = r.string()?;
             let len = r.varint()? as usize;
-            let mut list = Vec::with_capacity(len.min(r.0.len()));
+            let bytes = r.varint()? as usize;
+            let mut postings = Reader(r.take(bytes)?);
+            let mut list = Vec::with_capacity(len.min(bytes));
             let mut page = 0u32;
             for _ in 0..len {
-                page = page.checked_add(r.varint()?)?;
+                page = page.checked_add(postings.varint()?)?;
                 if page as usize >= page_count {
                     return None;
                 }
-                list.push((page, r.varint()?));
+                let tf = postings.varint()?;
+                postings.take(1)?; // the fieldnorm id, which follows from the page's tokens
+                list.push((page, tf));
+            }
+            if !postings.0.is_empty() {
+                return None;
             }
             terms.push((term, list));
         }
@@ -133,12 +141,8 @@ pub fn write(
         for (term, list) in &postings.terms {
             string(&mut w, term)?;
             varint(&mut w, list.len() as u32)?;
-            let mut previous = 0;
-            for posting in list.iter() {
-                varint(&mut w, posting.page - previous)?;
-                varint(&mut w, posting.tf)?;
-                previous = posting.page;
-            }
+            varint(&mut w, list.bytes().len() as u32)?;
+            w.write_all(list.bytes())?;
         }
         let Summed(mut file, sum) = w.into_inner().map_err(|e| e.into_error())?;
         file.write_all(&sum.digest128().to_le_bytes())?;
