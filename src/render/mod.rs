@@ -284,15 +284,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, prepared: Prepared<'a>, ctx: &mut Context) -> Result<String, Diagnostic> {
+        let mut vars = serde_json::Map::new();
         if let Some((index, mut view)) = prepared.page {
             view.jsonld = jsonld::for_page(self.site, index);
             let mut view = value(&view)?;
             fill_sections_html(&mut view, &self.site.pages[index]);
-            ctx.insert("page", &view);
+            vars.insert("page".into(), view);
         }
         for (name, value) in prepared.vars {
-            ctx.insert(name, &value);
+            vars.insert(name.into(), value);
         }
+        // Moved into the context: `Context::insert` would serialize each value again.
+        ctx.extend(Context::from_value(Value::Object(vars)).map_err(internal)?);
         let html = self
             .templates
             .render(prepared.template, ctx, &self.site.root);
