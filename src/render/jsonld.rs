@@ -45,8 +45,18 @@ pub fn for_page(site: &Site, index: usize) -> String {
     };
     let doc = json!({"@context": "https://schema.org", "@graph": graph});
     // `</script>` or `<!--` inside a string would end the element early.
-    doc.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let json = doc.to_string();
+    let mut out = String::with_capacity(json.len() + 32);
+    let mut copied = 0;
+    for (at, c) in json.match_indices(['<', '>', '&']) {
+        out.push_str(&json[copied..at]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            _ => "\\u0026",
+        });
+        copied = at + 1;
+    }
+    out.push_str(&json[copied..]);
+    out
 }
