@@ -196,3 +196,36 @@ fn highlight_line(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn highlighted(code: &str, lang: &str) -> String {
+        let mut out = String::new();
+        highlight(&mut out, code, syntax_for(lang).unwrap()).unwrap();
+        out
+    }
+
+    /// The same line in another state (here inside a string) must not come from the cache:
+    /// every block highlights as it does on a thread whose line cache is empty.
+    #[test]
+    fn cached_lines_give_what_a_cold_cache_gives() {
+        let blocks = [
+            ("x = 1\nprint(x)\n", "python"),
+            ("'''\nx = 1\nprint(x)\n'''\nx = 1\n", "python"),
+            ("x = 1\n# x = 1\nprint(x)\n", "python"),
+            ("echo \"x = 1\"\nx=1\n", "bash"),
+            ("x = 1\nprint(x)\n", "python"),
+        ];
+        let warm: Vec<String> = blocks.iter().map(|(c, l)| highlighted(c, l)).collect();
+        for ((code, lang), warm) in blocks.iter().zip(&warm) {
+            let cold = std::thread::scope(|s| s.spawn(|| highlighted(code, lang)).join().unwrap());
+            assert_eq!(&cold, warm, "{lang}: {code}");
+        }
+        // The second block's `x = 1` is inside a string, the first's is not.
+        assert!(!warm[0].contains("hl-s"), "{}", warm[0]);
+        assert!(warm[1].contains("'''\nx = 1\n"), "{}", warm[1]);
+        assert!(LINES.with_borrow(|cache| !cache.lines.is_empty()));
+    }
+}
