@@ -23,11 +23,12 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::index::page_text_parts;
-use super::postings::Postings;
+use super::postings::{PostingList, Postings};
 use crate::content::Page;
 use crate::render::Key;
 use crate::render::key::{KeyHasher, build_id};
 use crate::site::Site;
+use tantivy::fieldnorm::FieldNormReader;
 
 const HEADER: &[u8] = b"errbook search counts 2\n";
 
@@ -56,11 +57,11 @@ pub struct PreviousPage {
     pub tokens: u32,
 }
 
-/// What the previous build counted: its pages in site order, and every term's postings as
-/// (page number, term frequency) in page order.
+/// What the previous build counted: its pages in site order, and every term's postings
+/// (numbered as the previous build numbered its pages), in term order.
 pub struct Previous {
     pub pages: Vec<PreviousPage>,
-    pub terms: Vec<(String, Vec<(u32, u32)>)>,
+    pub terms: Vec<(String, PostingList)>,
 }
 
 impl Previous {
@@ -85,28 +86,36 @@ impl Previous {
                 tokens: r.varint()?,
             });
         }
+        let norms: Vec<u8> = pages
+            .iter()
+            .map(|p| FieldNormReader::fieldnorm_to_id(p.tokens))
+            .collect();
         let term_count = r.varint()? as usize;
         let mut terms = Vec::with_capacity(term_count.min(r.0.len()));
         for _ in 0..term_count {
             let term = r.string()?;
-            let len = r.varint()? as usize;
+            let len = r.varint()?;
             let bytes = r.varint()? as usize;
-            let mut postings = Reader(r.take(bytes)?);
-            let mut list = Vec::with_capacity(len.min(bytes));
+            let encoded = r.take(bytes)?;
+            // Every posting is checked: pages in order and in range, each page's fieldnorm
+            // the one its token count gives.
+            let mut postings = Reader(encoded);
             let mut page = 0u32;
-            for _ in 0..len {
-                page = page.checked_add(postings.varint()?)?;
-                if page as usize >= page_count {
+            for i in 0..len {
+                let delta = postings.varint()?;
+                if i > 0 && delta == 0 {
                     return None;
                 }
-                let tf = postings.varint()?;
-                postings.take(1)?; // the fieldnorm id, which follows from the page's tokens
-                list.push((page, tf));
+                page = page.checked_add(delta)?;
+                postings.varint()?;
+                if *norms.get(page as usize)? != *postings.take(1)?.first()? {
+                    return None;
+                }
             }
             if !postings.0.is_empty() {
                 return None;
             }
-            terms.push((term, list));
+            terms.push((term, PostingList::from_encoded(encoded.to_vec(), len, page)));
         }
         r.0.is_empty().then_some(Previous { pages, terms })
     }

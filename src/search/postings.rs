@@ -84,15 +84,15 @@ pub struct Counted {
     pub tokens: Vec<u32>,
 }
 
-/// The previous build's postings of every page whose text is unchanged, renumbered, as
-/// (page, term frequency) in page order, the terms in term order; their pages' token counts
-/// go into `tokens`.
+/// The previous build's postings of every page whose text is unchanged, renumbered, in term
+/// order; their pages' token counts go into `tokens`. A list none of whose pages moved or
+/// changed is taken as it is encoded.
 fn reuse(
     site: &Site,
     texts: &[Key],
     previous: Previous,
     tokens: &mut [Option<u32>],
-) -> Vec<(String, Vec<(u32, u32)>)> {
+) -> Vec<(String, PostingList)> {
     let now: HashMap<(&str, &str), usize> = site
         .pages
         .iter()
@@ -110,19 +110,25 @@ fn reuse(
             })
         })
         .collect();
-    // Pages keep their order (both builds sort them by tool and slug), so lists stay sorted.
+    // Pages keep their order (both builds sort them by tool and slug), so lists stay sorted;
+    // a reused page's fieldnorm is unchanged, its text being the same.
     previous
         .terms
         .into_par_iter()
-        .filter_map(|(term, mut list)| {
-            list.retain_mut(|(page, _)| match renumbered[*page as usize] {
-                Some(now) => {
-                    *page = now;
-                    true
+        .filter_map(|(term, list)| {
+            if list
+                .iter()
+                .all(|p| renumbered[p.page as usize] == Some(p.page))
+            {
+                return Some((term, list));
+            }
+            let mut kept = PostingList::default();
+            for posting in list.iter() {
+                if let Some(page) = renumbered[posting.page as usize] {
+                    kept.push(Posting { page, ..posting });
                 }
-                None => false,
-            });
-            (!list.is_empty()).then_some((term, list))
+            }
+            (!kept.is_empty()).then_some((term, kept))
         })
         .collect()
 }
@@ -130,21 +136,9 @@ fn reuse(
 /// The reused postings and those of the pages counted again, both in term order, merged into
 /// one list in term order; a term in both gets the pages of both, in page order.
 fn merge_reused(
-    reused: Vec<(String, Vec<(u32, u32)>)>,
+    reused: Vec<(String, PostingList)>,
     counted: Vec<(String, PostingList)>,
-    norms: &[u8],
 ) -> Vec<(String, PostingList)> {
-    let encode = |list: &[(u32, u32)]| {
-        let mut encoded = PostingList::default();
-        for &(page, tf) in list {
-            encoded.push(Posting {
-                page,
-                tf,
-                norm: norms[page as usize],
-            });
-        }
-        encoded
-    };
     let mut out = Vec::with_capacity(reused.len() + counted.len());
     let mut counted = counted.into_iter().peekable();
     for (term, list) in reused {
@@ -153,21 +147,13 @@ fn merge_reused(
         }
         if counted.peek().is_some_and(|(t, _)| *t == term) {
             let (_, again) = counted.next().expect("peeked");
-            let mut both: Vec<Posting> = list
-                .iter()
-                .map(|&(page, tf)| Posting {
-                    page,
-                    tf,
-                    norm: norms[page as usize],
-                })
-                .chain(again.iter())
-                .collect();
+            let mut both: Vec<Posting> = list.iter().chain(again.iter()).collect();
             both.sort_unstable_by_key(|p| p.page);
-            let mut encoded = PostingList::default();
-            both.into_iter().for_each(|p| encoded.push(p));
-            out.push((term, encoded));
+            let mut merged = PostingList::default();
+            both.into_iter().for_each(|p| merged.push(p));
+            out.push((term, merged));
         } else {
-            out.push((term, encode(&list)));
+            out.push((term, list));
         }
     }
     out.extend(counted);
@@ -202,6 +188,16 @@ impl PostingList {
         self.bytes.push(posting.norm);
         self.last_page = posting.page;
         self.len += 1;
+    }
+
+    /// A list from its encoding, `len` postings whose last page is `last_page` (as
+    /// [`PostingList::bytes`] and [`PostingList::len`] gave them).
+    pub fn from_encoded(bytes: Vec<u8>, len: u32, last_page: u32) -> PostingList {
+        PostingList {
+            bytes,
+            len,
+            last_page,
+        }
     }
 
     /// How many pages the list holds.
@@ -349,7 +345,7 @@ impl Postings {
         let terms = if reused.is_empty() {
             counted
         } else {
-            merge_reused(reused, counted, &norms)
+            merge_reused(reused, counted)
         };
         Counted {
             postings: Postings {
