@@ -50,7 +50,8 @@ enum Command {
     },
     /// Build the static site into the output directory (public/ by default).
     Build {
-        /// Render every file instead of taking unchanged ones from the previous build.
+        /// Render every file and count every page for the search index, taking nothing from
+        /// the previous build.
         #[arg(long)]
         clean: bool,
         /// Print every diagnostic, not only the first few of each rule.
