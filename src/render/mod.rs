@@ -315,7 +315,7 @@ impl<'a> Renderer<'a> {
                 // The JSON-LD, like the sections' HTML, is made only when the page is rendered:
                 // both follow from the page's source and the site's settings, which the key
                 // holds.
-                let view = page_view(site, index, String::new());
+                let view = page_view(site, index);
                 let path = format!("{}index.html", view.path);
                 let canonical = Some(view.permalink.clone());
                 let description = view.summary_text.clone();

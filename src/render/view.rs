@@ -202,8 +202,8 @@ pub fn page_link<'a>(site: &'a Site, page: &'a Page) -> PageLink<'a> {
 
 /// A page's view without the HTML of its sections, which is the costly part (markdown parsed
 /// again, code highlighted): [`fill_sections_html`] adds it once the page is to be rendered.
-/// `jsonld` may be left empty and filled in the same way.
-pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'a> {
+/// Its JSON-LD is left empty too, for the renderer to fill likewise.
+pub fn page_view(site: &Site, index: usize) -> PageView<'_> {
     let page = &site.pages[index];
     let front = &page.front;
     let mut linked: Vec<usize> = site.related[index].clone();
@@ -270,7 +270,7 @@ pub fn page_view<'a>(site: &'a Site, index: usize, jsonld: String) -> PageView<'
             .map(|i| page_link(site, &site.pages[i]))
             .collect(),
         validator: front.validator.as_ref().map(|v| v.value.as_str()),
-        jsonld,
+        jsonld: String::new(),
     }
 }
 

@@ -241,11 +241,16 @@ fn push(token: &str, scratch: &mut String, emit: &mut impl FnMut(&str)) {
 /// a hump starts at an uppercase letter after a lowercase one, or at the last uppercase
 /// letter of a run that a lowercase letter follows. `None` when there is only one hump.
 fn camel_humps(segment: &str) -> Option<Vec<&str>> {
-    // All-lowercase words and numbers, most of any text, have one hump.
     if segment.is_ascii() {
         return ascii_camel_humps(segment.as_bytes())
             .map(|humps| humps.into_iter().map(|range| &segment[range]).collect());
     }
+    char_camel_humps(segment)
+}
+
+/// [`camel_humps`] by characters, for segments that are not ASCII.
+fn char_camel_humps(segment: &str) -> Option<Vec<&str>> {
+    // All-lowercase words and numbers, most of any text, have one hump.
     if !segment.chars().any(char::is_uppercase) {
         return None;
     }
@@ -458,6 +463,47 @@ mod tests {
         }
         // The whole path is longer than the limit and is dropped, not truncated.
         assert!(t.iter().all(|t| t.chars().count() <= MAX_TOKEN_CHARS));
+    }
+
+    /// The ASCII shortcut splits as the character rules do.
+    #[test]
+    fn ascii_humps_are_those_of_the_character_rules() {
+        for segment in [
+            "RateLimitError",
+            "HTTPError",
+            "getHTTPResponseCode",
+            "ABC",
+            "Abc",
+            "aB",
+            "lowercase",
+            "x86_64",
+            "OpenAI4o",
+            "A",
+            "",
+            "IOError2",
+            "gpt4OMini",
+        ] {
+            let ascii = ascii_camel_humps(segment.as_bytes())
+                .map(|humps| humps.into_iter().map(|r| &segment[r]).collect::<Vec<_>>());
+            assert_eq!(ascii, char_camel_humps(segment), "{segment}");
+        }
+    }
+
+    /// Letters that are not ASCII are words and have humps too; byte offsets stay on
+    /// character boundaries. (`й` folds to `и`: its breve is a combining mark.)
+    #[test]
+    fn words_in_other_scripts_split_like_ascii_ones() {
+        assert_eq!(
+            tokens("ОшибкаСети.Таймаут: 超时"),
+            [
+                "ошибкасети.таимаут",
+                "ошибкасети",
+                "ошибка",
+                "сети",
+                "таимаут",
+                "超时"
+            ]
+        );
     }
 
     #[test]

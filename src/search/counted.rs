@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::index::page_text_parts;
-use super::postings::{PostingList, Postings};
+use super::postings::{PostingList, Postings, Varint};
 use crate::content::Page;
 use crate::render::Key;
 use crate::render::key::{KeyHasher, build_id};
@@ -180,21 +180,8 @@ impl Write for Summed {
     }
 }
 
-fn varint(w: &mut impl Write, mut n: u32) -> io::Result<()> {
-    let mut buf = [0u8; 5];
-    let mut len = 0;
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            buf[len] = byte;
-            len += 1;
-            break;
-        }
-        buf[len] = byte | 0x80;
-        len += 1;
-    }
-    w.write_all(&buf[..len])
+fn varint(w: &mut impl Write, n: u32) -> io::Result<()> {
+    w.write_all(Varint::of(n).as_bytes())
 }
 
 fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
@@ -216,15 +203,7 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Option<u32> {
-        let mut n = 0u32;
-        for shift in (0..35).step_by(7) {
-            let byte = *self.take(1)?.first()?;
-            n |= u32::from(byte & 0x7f).checked_shl(shift)?;
-            if byte & 0x80 == 0 {
-                return Some(n);
-            }
-        }
-        None
+        Varint::read(&mut self.0)
     }
 
     fn string(&mut self) -> Option<String> {

@@ -183,8 +183,9 @@ impl PostingList {
     pub fn push(&mut self, posting: Posting) {
         debug_assert!(self.len == 0 || posting.page > self.last_page);
         let delta = posting.page - if self.len == 0 { 0 } else { self.last_page };
-        varint(delta, &mut self.bytes);
-        varint(posting.tf, &mut self.bytes);
+        self.bytes.extend_from_slice(Varint::of(delta).as_bytes());
+        self.bytes
+            .extend_from_slice(Varint::of(posting.tf).as_bytes());
         self.bytes.push(posting.norm);
         self.last_page = posting.page;
         self.len += 1;
@@ -218,10 +219,10 @@ impl PostingList {
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
         let mut bytes = self.bytes.as_slice();
         let mut page = 0u32;
-        (0..self.len).map(move |i| {
-            let delta = read_varint(&mut bytes);
-            page = if i == 0 { delta } else { page + delta };
-            let tf = read_varint(&mut bytes);
+        (0..self.len).map(move |_| {
+            let mut next = || Varint::read(&mut bytes).expect("a list reads as it was pushed");
+            page += next();
+            let tf = next();
             let (&norm, rest) = bytes.split_first().expect("a posting ends with its norm");
             bytes = rest;
             Posting { page, tf, norm }
@@ -233,27 +234,51 @@ impl PostingList {
     }
 }
 
-/// Reads a varint written by [`varint`] and moves past it.
-fn read_varint(bytes: &mut &[u8]) -> u32 {
-    let mut n = 0u32;
-    let mut shift = 0;
-    while let Some((&byte, rest)) = bytes.split_first() {
-        *bytes = rest;
-        n |= u32::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    n
+/// A number as a LEB128 varint (seven bits a byte, low bits first), the integer encoding of
+/// posting lists and of the search counts file.
+pub struct Varint {
+    bytes: [u8; 5],
+    len: u8,
 }
 
-fn varint(mut n: u32, out: &mut Vec<u8>) {
-    while n >= 0x80 {
-        out.push((n as u8 & 0x7f) | 0x80);
-        n >>= 7;
+impl Varint {
+    pub fn of(mut n: u32) -> Varint {
+        let mut bytes = [0u8; 5];
+        let mut len = 0;
+        while n >= 0x80 {
+            bytes[len] = (n as u8 & 0x7f) | 0x80;
+            n >>= 7;
+            len += 1;
+        }
+        bytes[len] = n as u8;
+        Varint {
+            bytes,
+            len: len as u8 + 1,
+        }
     }
-    out.push(n as u8);
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// Reads a varint from the front of `bytes` and moves past it; `None` when the bytes end
+    /// first or the number does not fit 32 bits.
+    pub fn read(bytes: &mut &[u8]) -> Option<u32> {
+        let mut n = 0u32;
+        for shift in (0..32).step_by(7) {
+            let (&byte, rest) = bytes.split_first()?;
+            *bytes = rest;
+            let bits = u32::from(byte & 0x7f);
+            if bits.leading_zeros() < shift {
+                return None;
+            }
+            n |= bits << shift;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
 }
 
 /// Every term's postings, in page order, and the statistics BM25 needs.
@@ -411,4 +436,38 @@ impl Postings {
 
 fn te(e: tantivy::TantivyError) -> Error {
     Error::new(format!("search index: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_read_back_and_bad_ones_are_refused() {
+        for n in [0, 1, 127, 128, 300, 16_383, 16_384, u32::MAX] {
+            let encoded = Varint::of(n);
+            let mut bytes = encoded.as_bytes();
+            assert_eq!(Varint::read(&mut bytes), Some(n));
+            assert!(bytes.is_empty(), "{n} read to its end");
+        }
+        assert_eq!(Varint::of(300).as_bytes(), [0xac, 0x02]);
+        // Ends inside a number; a fifth byte beyond 32 bits; a sixth byte.
+        for bad in [&[0x80][..], &[0xff, 0xff, 0xff, 0xff, 0x1f], &[0x80; 6]] {
+            assert_eq!(Varint::read(&mut &bad[..]), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_posting_list_reads_back_what_was_pushed() {
+        let postings = [(3, 1, 7), (300, 2, 9), (301, 70_000, 0)].map(|(page, tf, norm)| Posting {
+            page,
+            tf,
+            norm,
+        });
+        let mut list = PostingList::default();
+        postings.iter().for_each(|&p| list.push(p));
+        assert_eq!(list.iter().collect::<Vec<_>>(), postings);
+        let copy = PostingList::from_encoded(list.bytes().to_vec(), 3, 301);
+        assert_eq!(copy, list);
+    }
 }

@@ -38,6 +38,19 @@ const PALETTE: &[(&str, &str)] = &[
     ("h", "markup.heading, meta.diff.header, markup.bold"),
 ];
 
+/// Ends the span of class `open` and starts one of class `class` where a run of tokens
+/// changes class (1-based indexes into [`PALETTE`]; 0 is plain text, which has no span).
+fn switch_span(out: &mut String, open: u8, class: u8) {
+    if open != 0 {
+        out.push_str("</span>");
+    }
+    if class != 0 {
+        out.push_str("<span class=\"hl-");
+        out.push_str(PALETTE[usize::from(class) - 1].0);
+        out.push_str("\">");
+    }
+}
+
 /// Stop caching once this many bytes of highlighted HTML are held: the cache pays off for
 /// blocks repeated across pages and for re-renders under `serve`, not for a site's every block.
 const CACHE_BYTES: usize = 16 << 20;

@@ -89,7 +89,7 @@ struct LineCache {
 
 impl LineCache {
     /// The index of a line-start state, added when new; `None` once the cache is full.
-    fn intern(&mut self, start: LineStart) -> Option<u32> {
+    fn intern(&mut self, start: &LineStart) -> Option<u32> {
         let bucket = {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -98,7 +98,7 @@ impl LineCache {
             hasher.finish()
         };
         let same = self.by_scopes.entry(bucket).or_default();
-        if let Some(&i) = same.iter().find(|&&i| self.starts[i as usize] == start) {
+        if let Some(&i) = same.iter().find(|&&i| self.starts[i as usize] == *start) {
             return Some(i);
         }
         if self.starts.len() >= LINE_CACHE_STATES {
@@ -106,9 +106,24 @@ impl LineCache {
         }
         let i = self.starts.len() as u32;
         same.push(i);
-        self.starts.push(start);
+        self.starts.push(start.clone());
         Some(i)
     }
+
+    /// Where a line starts: its index in the cache, or the state itself once the cache is full.
+    fn locate(&mut self, start: LineStart) -> At {
+        match self.intern(&start) {
+            Some(i) => At::Cached(i),
+            None => At::Live(start),
+        }
+    }
+}
+
+/// Where highlighting stands at the start of a line: a state the cache holds (so the line's
+/// HTML may be cached too), or one it has no room for.
+enum At {
+    Cached(u32),
+    Live(LineStart),
 }
 
 thread_local! {
@@ -129,44 +144,37 @@ pub(super) fn highlight(
         0,
     );
     LINES.with_borrow_mut(|cache| {
-        // `at` is the cached start state of the current line, `live` the state itself once a
-        // line had to be highlighted (or the cache is full).
-        let mut at = cache.intern(initial.clone());
-        let mut live = at.is_none().then_some(initial);
+        let mut at = cache.locate(initial);
         for line in LinesWithEndings::from(code) {
-            let key = at.map(|i| (i, xxhash_rust::xxh3::xxh3_128(line.as_bytes())));
+            let key = match at {
+                At::Cached(i) => Some((i, xxhash_rust::xxh3::xxh3_128(line.as_bytes()))),
+                At::Live(_) => None,
+            };
             if let Some((html, next)) = key.and_then(|k| cache.lines.get(&k)) {
                 out.push_str(html);
-                at = Some(*next);
-                live = None;
+                at = At::Cached(*next);
                 continue;
             }
-            let mut start = match (live.take(), at) {
-                (Some(start), _) => start,
-                (None, Some(i)) => cache.starts[i as usize].clone(),
-                (None, None) => unreachable!("a line starts from a cached or a live state"),
+            let mut start = match at {
+                At::Cached(i) => cache.starts[i as usize].clone(),
+                At::Live(start) => start,
             };
             let from = out.len();
             highlight_line(out, line, &mut start, &highlighter)?;
-            at = cache.intern(start.clone());
-            if let (Some(key), Some(next)) = (key, at)
+            let line_html = from..out.len();
+            at = cache.locate(start);
+            if let (Some(key), At::Cached(next)) = (key, &at)
                 && cache.bytes < LINE_CACHE_BYTES / rayon::current_num_threads()
             {
-                cache.bytes += out.len() - from + line.len();
-                cache.lines.insert(key, (out[from..].into(), next));
-            }
-            if at.is_none() {
-                live = Some(start);
+                cache.bytes += line_html.len() + line.len();
+                cache.lines.insert(key, (out[line_html].into(), *next));
             }
         }
-        let open = match (&live, at) {
-            (Some(start), _) => start.2,
-            (None, Some(i)) => cache.starts[i as usize].2,
-            (None, None) => 0,
+        let open = match &at {
+            At::Cached(i) => cache.starts[*i as usize].2,
+            At::Live(start) => start.2,
         };
-        if open != 0 {
-            out.push_str("</span>");
-        }
+        super::switch_span(out, open, 0);
         Ok(())
     })
 }
@@ -182,14 +190,7 @@ fn highlight_line(
     for (style, text) in HighlightIterator::new(state, &ops, line, highlighter) {
         let class = style.foreground.r;
         if class != *open && !text.is_empty() {
-            if *open != 0 {
-                out.push_str("</span>");
-            }
-            if class != 0 {
-                out.push_str("<span class=\"hl-");
-                out.push_str(PALETTE[usize::from(class) - 1].0);
-                out.push_str("\">");
-            }
+            super::switch_span(out, *open, class);
             *open = class;
         }
         let _ = escape_html_body_text(&mut *out, text);

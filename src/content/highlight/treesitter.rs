@@ -197,18 +197,9 @@ fn push_runs(out: &mut String, code: &str, classes: &[u8]) {
         }
         let _ = escape_html_body_text(&mut *out, &code[from..i]);
         from = i;
-        if open != 0 {
-            out.push_str("</span>");
-        }
-        if class != 0 {
-            out.push_str("<span class=\"hl-");
-            out.push_str(PALETTE[usize::from(class) - 1].0);
-            out.push_str("\">");
-        }
+        super::switch_span(out, open, class);
         open = class;
     }
     let _ = escape_html_body_text(&mut *out, &code[from..]);
-    if open != 0 {
-        out.push_str("</span>");
-    }
+    super::switch_span(out, open, 0);
 }
