@@ -157,13 +157,11 @@ pub fn write(
         file.write_all(&sum.digest128().to_le_bytes())?;
         Ok(())
     })();
-    match written {
-        Ok(()) => fs::rename(&partial, path),
-        Err(e) => {
-            let _ = fs::remove_file(&partial);
-            Err(e)
-        }
+    let done = written.and_then(|()| fs::rename(&partial, path));
+    if done.is_err() {
+        let _ = fs::remove_file(&partial);
     }
+    done
 }
 
 /// A file and the hash of what was written to it.
@@ -310,5 +308,32 @@ mod tests {
             assert!(Previous::read(&file).is_none());
         }
         assert!(Previous::read(&tmp.path().join("missing")).is_none());
+    }
+
+    /// A cache that cannot be written or read is an error for the caller to ignore, never a
+    /// panic, and leaves no partial file behind.
+    #[test]
+    fn an_unwritable_place_is_an_error_and_a_directory_reads_as_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = site_in(tmp.path(), |_| {});
+        let Counted {
+            postings,
+            texts,
+            tokens,
+        } = Postings::of_site_reusing(&site, None);
+        let blocked = tmp.path().join("a-file");
+        fs::write(&blocked, "").unwrap();
+        let under_a_file = blocked.join("counts");
+        assert!(write(&under_a_file, &site, &texts, &tokens, &postings).is_err());
+        let a_directory = tmp.path().join("dir");
+        fs::create_dir(&a_directory).unwrap();
+        assert!(write(&a_directory, &site, &texts, &tokens, &postings).is_err());
+        assert!(Previous::read(&a_directory).is_none());
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.contains("partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
