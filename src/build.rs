@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::check;
+use crate::check::kept::CheckedFile;
 use crate::config::SiteConfig;
-use crate::content::load_pages;
+use crate::content::parsed::{ParsedFile, Previous};
+use crate::content::{load_pages, load_pages_keeping};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::output::{Contents, Staging};
@@ -40,6 +42,12 @@ pub const CACHE_DIR: &str = ".errbook/cache/build";
 
 /// The file below [`CACHE_DIR`] that keeps the search counts of the last build's pages.
 const SEARCH_COUNTS: &str = "search-counts";
+
+/// The file below [`CACHE_DIR`] that keeps the parse of the last build's pages.
+const PARSED_PAGES: &str = "parsed-pages";
+
+/// The file below [`CACHE_DIR`] that keeps the pages the last build's page rules passed.
+const CHECKED_PAGES: &str = "checked-pages";
 
 /// Which pages to load and what replaces the configuration's settings.
 #[derive(Debug, Clone, Default)]
@@ -182,8 +190,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         Ok(config) => config,
         Err(diags) => return Ok(BuildOutcome::Failed(diags)),
     };
+    let parsed = ParsedFile {
+        path: root.join(CACHE_DIR).join(PARSED_PAGES),
+        reuse: !options.clean,
+    };
     // Parsing the templates is sequential; it runs while the pages load.
-    let (loaded, templates) = rayon::join(|| load_pages(root), || Templates::load(root));
+    let (loaded, templates) = rayon::join(
+        || load_pages_parsing(root, &parsed),
+        || Templates::load(root),
+    );
     let mut loaded = loaded?;
     if !options.drafts {
         loaded = loaded.without_drafts();
@@ -208,8 +223,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         path: root.join(CACHE_DIR).join(SEARCH_COUNTS),
         reuse: !options.clean,
     };
+    let checked = CheckedFile {
+        path: root.join(CACHE_DIR).join(CHECKED_PAGES),
+        reuse: !options.clean,
+    };
     let (mut diags, search) = rayon::join(
-        || check::check(site, check::today(), diags),
+        || check::check_keeping(site, check::today(), diags, &checked),
         || {
             let started = Instant::now();
             let assets = search_assets(site, &counts);
@@ -263,6 +282,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         diagnostics: diags,
         timings: clock.times,
     }))
+}
+
+/// Loads the pages, parsing only the files changed since the parses kept in `parsed` (unless
+/// it says not to reuse them), and keeps this build's parses there. Failing to keep them only
+/// costs the next build a full parse.
+fn load_pages_parsing(root: &Path, parsed: &ParsedFile) -> Result<crate::content::Loaded> {
+    let previous = parsed.reuse.then(|| Previous::read(&parsed.path)).flatten();
+    let (loaded, entries) = load_pages_keeping(root, previous.as_ref(), true)?;
+    let _ = crate::content::parsed::write(&parsed.path, previous.as_ref(), &entries);
+    Ok(loaded)
 }
 
 /// The browser's search index, counted from the pages without building a tantivy index

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::content::{frontmatter, markdown, page::Page};
+use crate::content::{frontmatter, markdown, page::Page, parsed};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::source::{SourceFile, display_path};
@@ -39,6 +39,16 @@ pub const RESERVED_TOOLS: &[&str] = &["category", "search", "static", "css", "js
 
 /// Loads `root/content/<tool>/<slug>.md`, sorted by path.
 pub fn load_pages(root: &Path) -> Result<Loaded> {
+    Ok(load_pages_keeping(root, None, false)?.0)
+}
+
+/// [`load_pages`], taking each unchanged file's parse from `previous`; with `keep`, also
+/// what the next build should keep of this one's pages (see [`parsed`]).
+pub fn load_pages_keeping(
+    root: &Path,
+    previous: Option<&parsed::Previous>,
+    keep: bool,
+) -> Result<(Loaded, Vec<parsed::Entry>)> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Error::new(format!(
@@ -72,13 +82,24 @@ pub fn load_pages(root: &Path) -> Result<Loaded> {
             _ => {}
         }
     }
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        paths.par_iter().map(|path| load_one(root, path)).collect();
-    for (page, diagnostics) in results {
+    let reuse = Reuse { previous, keep };
+    let results: Vec<(Option<Page>, Vec<Diagnostic>, Option<parsed::Entry>)> = paths
+        .par_iter()
+        .map(|path| load_one_reusing(root, path, &reuse))
+        .collect();
+    let mut entries = Vec::new();
+    for (page, diagnostics, entry) in results {
         loaded.pages.extend(page);
         loaded.diagnostics.extend(diagnostics);
+        entries.extend(entry);
     }
-    Ok(loaded)
+    Ok((loaded, entries))
+}
+
+/// What a load takes from the previous build's parses, and whether it gives them for the next.
+struct Reuse<'a> {
+    previous: Option<&'a parsed::Previous>,
+    keep: bool,
 }
 
 fn is_page(path: &Path) -> bool {
@@ -160,6 +181,23 @@ fn walk_order(path: &Path) -> Vec<u8> {
 
 /// Loads one page file (`relative` to the root, under `content/`); `None` when it has errors.
 pub fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
+    let (page, diagnostics, _) = load_one_reusing(
+        root,
+        relative,
+        &Reuse {
+            previous: None,
+            keep: false,
+        },
+    );
+    (page, diagnostics)
+}
+
+/// [`load_one`], with the parse taken from or given to the build's kept pages.
+fn load_one_reusing(
+    root: &Path,
+    relative: &PathBuf,
+    reuse: &Reuse,
+) -> (Option<Page>, Vec<Diagnostic>, Option<parsed::Entry>) {
     let shown = display_path(relative);
     let bytes = match std::fs::read(root.join(relative)) {
         Ok(bytes) => bytes,
@@ -171,12 +209,13 @@ pub fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnosti
                 1,
                 format!("could not read the file: {e}"),
             );
-            return (None, vec![d]);
+            return (None, vec![d], None);
         }
     };
+    let hash = (reuse.keep || reuse.previous.is_some()).then(|| parsed::file_hash(&bytes));
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => return (None, vec![invalid_utf8(&shown, e)]),
+        Err(e) => return (None, vec![invalid_utf8(&shown, e)], None),
     };
     let file = SourceFile::new(relative.clone(), text);
     let mut parts = relative
@@ -193,7 +232,7 @@ pub fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnosti
                 "a page must be at content/<tool>/<slug>.md",
             )
             .with_help("move the file into its tool's directory");
-            return (None, vec![d]);
+            return (None, vec![d], None);
         }
     };
     let slug = name.trim_end_matches(".md").to_string();
@@ -222,13 +261,36 @@ pub fn load_one(root: &Path, relative: &PathBuf) -> (Option<Page>, Vec<Diagnosti
             .with_help("rename the tool directory"),
         );
     }
+    if let Some(hash) = hash.filter(|_| diags.is_empty()) {
+        let kept = reuse.previous.and_then(|p| Some((p, p.get(&shown, hash)?)));
+        if let Some((previous, kept)) = kept
+            && let Some((front, body)) = kept.decode()
+        {
+            let entry = reuse.keep.then(|| kept.keep(shown, hash, previous));
+            let page = Page {
+                file,
+                tool,
+                slug,
+                front,
+                body,
+            };
+            return (Some(page), diags, entry);
+        }
+    }
     let page = parse_page(file, tool, slug, &mut diags);
+    // Only a page with nothing to report is kept: taking it back must report nothing too.
+    let entry = match (&page, hash) {
+        (Some(page), Some(hash)) if reuse.keep && diags.is_empty() => {
+            parsed::Entry::new(shown, hash, &page.front, &page.body)
+        }
+        _ => None,
+    };
     let page = if diags.iter().any(Diagnostic::is_error) {
         None
     } else {
         page
     };
-    (page, diags)
+    (page, diags, entry)
 }
 
 /// Parses one page file. Problems go to `diags`; `None` when the page cannot be built.

@@ -9,13 +9,14 @@ use pulldown_cmark::{
     html,
 };
 use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::{Deserialize, Serialize};
 
 use crate::content::highlight;
 use crate::content::page::{Source, Spanned};
 use crate::source::SourceFile;
 
 /// The sections of the page contract, recognised by their H2 titles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SectionKind {
     /// Text before the first H2.
     Preamble,
@@ -63,7 +64,7 @@ impl SectionKind {
 }
 
 /// The parsed body of a page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Body {
     pub sections: Vec<Section>,
     /// Every `[@id]` citation, in order.
@@ -81,7 +82,7 @@ pub struct Body {
 }
 
 /// A fenced or indented code block: its language (the fence's first word) and its text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeBlock {
     pub lang: String,
     pub code: String,
@@ -102,7 +103,7 @@ impl Body {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     pub kind: SectionKind,
     pub title: String,
@@ -124,7 +125,7 @@ pub struct Section {
 
 /// A text block of a section. A list item's block is the item itself: storing its text a
 /// second time held several megabytes per thousand pages for the run's duration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 enum Block {
     Paragraph(u32),
     ListItem(u32),
@@ -178,7 +179,7 @@ impl Section {
 }
 
 /// A list item or an H3 subsection. Boxed, not grown: a site holds hundreds of thousands.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Item {
     /// The H3 heading text (subsections only).
     pub title: Option<Box<str>>,
@@ -218,7 +219,7 @@ impl ItemBuilder {
 }
 
 /// A fenced code block that a validator checks at build time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Example {
     pub lang: String,
     pub validator: String,

@@ -5,6 +5,7 @@ pub mod highlight;
 pub mod load;
 pub mod markdown;
 pub mod page;
+pub mod parsed;
 
-pub use load::{Loaded, load_pages, parse_page};
+pub use load::{Loaded, load_pages, load_pages_keeping, parse_page};
 pub use page::{FrontMatter, Page, Signature, Source, SourceKind, Spanned};

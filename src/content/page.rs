@@ -3,12 +3,12 @@
 use std::ops::Range;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::SourceFile;
 
 /// A value from the page together with the byte span it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
@@ -39,7 +39,7 @@ impl Page {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FrontMatter {
     /// Span of the whole front-matter block, for diagnostics about missing keys.
     pub span: Range<usize>,
@@ -58,7 +58,7 @@ pub struct FrontMatter {
 }
 
 /// Text that identifies the error in a log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Signature {
     Literal(String),
     /// A regular expression, with the real messages it must match (`example:`), which the
@@ -99,7 +99,7 @@ impl Signature {
 }
 
 /// One piece of evidence a page rests on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     pub span: Range<usize>,
     pub id: Spanned<String>,
@@ -143,7 +143,7 @@ pub fn capture_path(url: &str) -> Result<&str, &'static str> {
     Ok(path)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Issue,

@@ -16,17 +16,15 @@
 //! xxh3-128 of everything before (16 bytes)
 //! ```
 
-use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::Xxh3;
-
 use super::index::page_text_parts;
-use super::postings::{PostingList, Postings, Varint};
+use super::postings::{PostingList, Postings};
+use crate::cache_file::{self, Kept, Reader, bytes, varint};
 use crate::content::Page;
 use crate::render::Key;
-use crate::render::key::{KeyHasher, build_id};
+use crate::render::key::KeyHasher;
 use crate::site::Site;
 use tantivy::fieldnorm::FieldNormReader;
 
@@ -67,22 +65,15 @@ pub struct Previous {
 impl Previous {
     /// Reads the counts; `None` when there is no usable file for this errbook.
     pub fn read(path: &Path) -> Option<Previous> {
-        let bytes = fs::read(path).ok()?;
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-        if xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() != sum {
-            return None;
-        }
-        let mut r = Reader(body.strip_prefix(HEADER)?);
-        if r.take(16)? != build_id().0.to_le_bytes() {
-            return None;
-        }
+        let kept = Kept::read(path, HEADER)?;
+        let mut r = Reader(kept.body());
         let page_count = r.varint()? as usize;
         let mut pages = Vec::with_capacity(page_count.min(r.0.len()));
         for _ in 0..page_count {
             pages.push(PreviousPage {
-                tool: r.string()?,
-                slug: r.string()?,
-                text: Key(u128::from_le_bytes(r.take(16)?.try_into().ok()?)),
+                tool: r.str()?.to_string(),
+                slug: r.str()?.to_string(),
+                text: Key(r.u128()?),
                 tokens: r.varint()?,
             });
         }
@@ -93,10 +84,9 @@ impl Previous {
         let term_count = r.varint()? as usize;
         let mut terms = Vec::with_capacity(term_count.min(r.0.len()));
         for _ in 0..term_count {
-            let term = r.string()?;
+            let term = r.str()?.to_string();
             let len = r.varint()?;
-            let bytes = r.varint()? as usize;
-            let encoded = r.take(bytes)?;
+            let encoded = r.bytes()?;
             // Every posting is checked: pages in order and in range, each page's fieldnorm
             // the one its token count gives.
             let mut postings = Reader(encoded);
@@ -117,7 +107,7 @@ impl Previous {
             }
             terms.push((term, PostingList::from_encoded(encoded.to_vec(), len, page)));
         }
-        r.0.is_empty().then_some(Previous { pages, terms })
+        r.is_empty().then_some(Previous { pages, terms })
     }
 }
 
@@ -130,90 +120,29 @@ pub fn write(
     tokens: &[u32],
     postings: &Postings,
 ) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let partial = path.with_extension(format!("partial-{}", std::process::id()));
-    let written = (|| {
-        let file = fs::File::create(&partial)?;
-        let mut w = BufWriter::with_capacity(1 << 16, Summed(file, Xxh3::new()));
-        w.write_all(HEADER)?;
-        w.write_all(&build_id().0.to_le_bytes())?;
-        varint(&mut w, site.pages.len() as u32)?;
+    cache_file::write(path, HEADER, |w| {
+        varint(w, site.pages.len() as u32)?;
         for ((page, text), &tokens) in site.pages.iter().zip(texts).zip(tokens) {
-            string(&mut w, &page.tool)?;
-            string(&mut w, &page.slug)?;
+            bytes(w, page.tool.as_bytes())?;
+            bytes(w, page.slug.as_bytes())?;
             w.write_all(&text.0.to_le_bytes())?;
-            varint(&mut w, tokens)?;
+            varint(w, tokens)?;
         }
-        varint(&mut w, postings.terms.len() as u32)?;
+        varint(w, postings.terms.len() as u32)?;
         for (term, list) in &postings.terms {
-            string(&mut w, term)?;
-            varint(&mut w, list.len() as u32)?;
-            varint(&mut w, list.bytes().len() as u32)?;
-            w.write_all(list.bytes())?;
+            bytes(w, term.as_bytes())?;
+            varint(w, list.len() as u32)?;
+            bytes(w, list.bytes())?;
         }
-        let Summed(mut file, sum) = w.into_inner().map_err(|e| e.into_error())?;
-        file.write_all(&sum.digest128().to_le_bytes())?;
         Ok(())
-    })();
-    let done = written.and_then(|()| fs::rename(&partial, path));
-    if done.is_err() {
-        let _ = fs::remove_file(&partial);
-    }
-    done
-}
-
-/// A file and the hash of what was written to it.
-struct Summed(fs::File, Xxh3);
-
-impl Write for Summed {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.0.write(buf)?;
-        self.1.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
-fn varint(w: &mut impl Write, n: u32) -> io::Result<()> {
-    w.write_all(Varint::of(n).as_bytes())
-}
-
-fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
-    varint(w, s.len() as u32)?;
-    w.write_all(s.as_bytes())
-}
-
-/// Reads the layout back; every read is checked, so a damaged file gives `None`.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn varint(&mut self) -> Option<u32> {
-        Varint::read(&mut self.0)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = self.varint()? as usize;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::postings::Counted;
+    use std::fs;
 
     /// The bundled site copied to `dir`, with `edit` applied to its content directory.
     fn site_in(dir: &Path, edit: impl FnOnce(&Path)) -> Site {

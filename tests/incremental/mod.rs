@@ -1,6 +1,7 @@
 //! The incremental build: after each edit of a series (pages added, edited, deleted and
 //! renamed, related links, templates, config, static files, a hand-edited output), the
-//! incremental output must equal a clean build of the same tree, byte for byte.
+//! incremental output must equal a clean build of the same tree, byte for byte, and the build
+//! must report exactly what a clean build reports.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,16 +13,32 @@ const PAGES: &str = "content/litellm";
 
 /// Builds the site incrementally; returns how many files it rendered.
 fn build(root: &Path) -> usize {
-    let out = errbook(root, &["build"]);
+    build_reporting(root).0
+}
+
+/// Builds the site incrementally; returns how many files it rendered and what it reported.
+fn build_reporting(root: &Path) -> (usize, Vec<String>) {
+    let out = errbook(root, &["build", "--verbose"]);
     let text = stderr(&out);
     assert!(out.status.success(), "build failed:\n{text}");
     let line = text.lines().find(|l| l.starts_with("built ")).unwrap();
     let rendered = line.split(" files, ").nth(1).unwrap();
-    rendered.split(' ').next().unwrap().parse().unwrap()
+    let rendered = rendered.split(' ').next().unwrap().parse().unwrap();
+    (rendered, reported(&text))
 }
 
-/// The output of a clean build of a copy of the same tree (its own cache, no previous output).
-fn clean_output(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+/// Everything a build printed but its timings.
+fn reported(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("built "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The output of a clean build of a copy of the same tree (its own cache, no previous output),
+/// and what it reported.
+fn clean_build(root: &Path) -> (BTreeMap<PathBuf, Vec<u8>>, Vec<String>) {
     let tmp = tempfile::tempdir().unwrap();
     for part in ["content", "templates", "static"] {
         if root.join(part).exists() {
@@ -29,16 +46,28 @@ fn clean_output(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     fs::copy(root.join("errbook.toml"), tmp.path().join("errbook.toml")).unwrap();
-    let out = errbook(tmp.path(), &["build", "--clean"]);
+    let out = errbook(tmp.path(), &["build", "--clean", "--verbose"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    snapshot(&tmp.path().join("public"))
+    (
+        snapshot(&tmp.path().join("public")),
+        reported(&stderr(&out)),
+    )
 }
 
 /// Builds incrementally and compares with a clean build; returns the files rendered.
 fn build_matches_clean(root: &Path, step: &str) -> usize {
-    let rendered = build(root);
+    build_and_clean_match(root, step).0
+}
+
+/// [`build_matches_clean`], also returning what both builds reported.
+fn build_and_clean_match(root: &Path, step: &str) -> (usize, Vec<String>) {
+    let (rendered, reported) = build_reporting(root);
     let incremental = snapshot(&root.join("public"));
-    let clean = clean_output(root);
+    let (clean, clean_reported) = clean_build(root);
+    assert_eq!(
+        reported, clean_reported,
+        "{step}: the incremental build reports what a clean build reports"
+    );
     let differing: Vec<&PathBuf> = clean
         .keys()
         .chain(incremental.keys())
@@ -59,7 +88,7 @@ fn build_matches_clean(root: &Path, step: &str) -> usize {
         [".errbook", ".public.errbook-spare", "public"],
         "{step}: no staging directory is left behind"
     );
-    rendered
+    (rendered, reported)
 }
 
 fn edit(root: &Path, page: &str, from: &str, to: &str) {
@@ -175,6 +204,41 @@ fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
     );
     build_matches_clean(root, "related link added");
 
+    // A paragraph said twice (an error by default, a warning here): the page rules report it
+    // on every build until it is fixed (a page they find something on is never taken from the
+    // last build's checks), and then no more.
+    let config = fs::read_to_string(root.join("errbook.toml")).unwrap();
+    let lint = |level: &str| {
+        let lints = format!("{config}\n[lints]\nduplicate-text = \"{level}\"\n");
+        fs::write(root.join("errbook.toml"), lints).unwrap();
+    };
+    lint("warning");
+    let page = pages.join("invalid-routing-strategy.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let (head, rest) = text.split_once("## What this error means\n\n").unwrap();
+    let paragraph = rest
+        .split("\n\n")
+        .find(|p| p.split(' ').count() > 12 && !p.starts_with(['#', '-', '`', '|']))
+        .unwrap();
+    let said_twice = format!("{head}## What this error means\n\n{paragraph}\n\n{rest}");
+    fs::write(&page, said_twice).unwrap();
+    let duplicate = |reported: &[String]| reported.iter().any(|l| l.contains("[duplicate-text]"));
+    let (_, reported) = build_and_clean_match(root, "a paragraph said twice");
+    assert!(duplicate(&reported), "{reported:?}");
+    let (_, reported) = build_and_clean_match(root, "a paragraph said twice, next build");
+    assert!(duplicate(&reported), "{reported:?}");
+    // Allowed, then warned again: the levels are part of what a kept check holds.
+    lint("allow");
+    let (_, reported) = build_and_clean_match(root, "duplicate-text allowed");
+    assert!(!duplicate(&reported), "{reported:?}");
+    lint("warning");
+    let (_, reported) = build_and_clean_match(root, "duplicate-text warned again");
+    assert!(duplicate(&reported), "{reported:?}");
+    fs::write(&page, &text).unwrap();
+    let (_, reported) = build_and_clean_match(root, "the paragraph said once");
+    assert!(!duplicate(&reported), "{reported:?}");
+    fs::write(root.join("errbook.toml"), &config).unwrap();
+
     // A template override, then its removal.
     fs::create_dir_all(root.join("templates")).unwrap();
     fs::write(
@@ -218,8 +282,24 @@ fn an_incremental_build_equals_a_clean_build_after_every_kind_of_edit() {
     build_matches_clean(root, "output edited by hand, next build");
 
     // A damaged cache is no cache.
-    for manifest in ["live", "spare"] {
-        fs::write(root.join(".errbook/cache/build").join(manifest), "garbage").unwrap();
+    let cache = root.join(".errbook/cache/build");
+    let mut damaged = 0;
+    for entry in fs::read_dir(&cache).unwrap() {
+        let dir = entry.unwrap().path();
+        for manifest in ["live", "spare"] {
+            if dir.join(manifest).is_file() {
+                fs::write(dir.join(manifest), "garbage").unwrap();
+                damaged += 1;
+            }
+        }
+    }
+    assert!(damaged >= 1, "the output's manifests are in {cache:?}");
+    for kept in ["parsed-pages", "checked-pages", "search-counts"] {
+        let path = cache.join(kept);
+        let mut bytes = fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        fs::write(&path, bytes).unwrap();
     }
     edit(
         root,

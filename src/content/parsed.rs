@@ -1,0 +1,243 @@
+//! Parsed pages kept in `.errbook/cache/` between builds, so that a build parses only the page
+//! files that changed since the last one (parsing is a third of an incremental build's work).
+//!
+//! The file is only a hint. A page's parse is taken from it only when the page file has the
+//! same path and the same bytes (their xxh3-128), under the same errbook executable (its build
+//! id, so a changed parser parses again). Only pages that parsed without a single diagnostic
+//! are kept, so a kept page gives exactly what parsing gives: the page, and nothing to report.
+//!
+//! Layout ([`crate::cache_file`] around it; integers LEB128 varints):
+//!
+//! ```text
+//! count, then per page: path (as diagnostics show it), hash of the file's bytes (16 bytes),
+//!                       the front matter and body, in postcard's encoding
+//! ```
+
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::cache_file::{self, Kept, Reader, bytes, varint};
+use crate::content::markdown::Body;
+use crate::content::page::FrontMatter;
+
+const HEADER: &[u8] = b"errbook parsed pages 1\n";
+
+/// Where a build keeps its parsed pages, and whether it may take pages from it.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub path: PathBuf,
+    /// False for a clean build: parse every page, trust nothing kept.
+    pub reuse: bool,
+}
+
+/// The hash a page file is kept under.
+pub fn file_hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The parsed pages the previous build kept, by path.
+pub struct Previous {
+    kept: Kept,
+    pages: HashMap<Box<str>, (u128, Range<usize>)>,
+}
+
+impl Previous {
+    /// The kept pages; `None` when there is no usable file for this errbook.
+    pub fn read(path: &Path) -> Option<Previous> {
+        let kept = Kept::read(path, HEADER)?;
+        let body = kept.body();
+        let mut r = Reader(body);
+        let count = r.varint()? as usize;
+        let mut pages = HashMap::with_capacity(count.min(body.len()));
+        for _ in 0..count {
+            let path = r.str()?.into();
+            let hash = r.u128()?;
+            let parsed = r.bytes()?;
+            let start = parsed.as_ptr() as usize - body.as_ptr() as usize;
+            pages.insert(path, (hash, start..start + parsed.len()));
+        }
+        r.is_empty().then_some(Previous { kept, pages })
+    }
+
+    /// The kept parse of the page file at `path` when the file's bytes still hash to `hash`.
+    pub fn get(&self, path: &str, hash: u128) -> Option<Parsed<'_>> {
+        let (kept_hash, range) = self.pages.get(path)?;
+        (*kept_hash == hash).then(|| Parsed {
+            encoded: &self.kept.body()[range.clone()],
+        })
+    }
+
+    fn bytes_of(&self, range: &Range<usize>) -> &[u8] {
+        &self.kept.body()[range.clone()]
+    }
+}
+
+/// One page's kept parse, still encoded.
+pub struct Parsed<'a> {
+    encoded: &'a [u8],
+}
+
+impl<'a> Parsed<'a> {
+    /// The front matter and body; `None` if the bytes do not decode (the caller parses).
+    pub fn decode(&self) -> Option<(FrontMatter, Body)> {
+        postcard::from_bytes(self.encoded).ok()
+    }
+
+    /// The entry that keeps this parse for the next build.
+    pub fn keep(&self, path: String, hash: u128, previous: &Previous) -> Entry {
+        let start = self.encoded.as_ptr() as usize - previous.kept.body().as_ptr() as usize;
+        Entry {
+            path,
+            hash,
+            parsed: Encoded::Kept(start..start + self.encoded.len()),
+        }
+    }
+}
+
+/// A page to keep for the next build.
+pub struct Entry {
+    path: String,
+    hash: u128,
+    parsed: Encoded,
+}
+
+enum Encoded {
+    /// Bytes of the previous file's body, unchanged.
+    Kept(Range<usize>),
+    New(Vec<u8>),
+}
+
+impl Entry {
+    /// A page just parsed; `None` if it cannot be encoded (it is then not kept).
+    pub fn new(path: String, hash: u128, front: &FrontMatter, body: &Body) -> Option<Entry> {
+        let encoded = postcard::to_allocvec(&(front, body)).ok()?;
+        Some(Entry {
+            path,
+            hash,
+            parsed: Encoded::New(encoded),
+        })
+    }
+}
+
+/// Writes `entries` for the next build, taking kept encodings from `previous` (which they must
+/// come from); the file is replaced whole, never left half-written.
+pub fn write(path: &Path, previous: Option<&Previous>, entries: &[Entry]) -> io::Result<()> {
+    let pages: Vec<(&Entry, &[u8])> = entries
+        .iter()
+        .filter_map(|entry| match &entry.parsed {
+            Encoded::New(encoded) => Some((entry, encoded.as_slice())),
+            Encoded::Kept(range) => Some((entry, previous?.bytes_of(range))),
+        })
+        .collect();
+    cache_file::write(path, HEADER, |w| {
+        varint(w, pages.len() as u32)?;
+        for (entry, parsed) in pages {
+            bytes(w, entry.path.as_bytes())?;
+            w.write_all(&entry.hash.to_le_bytes())?;
+            bytes(w, parsed)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::load::load_pages_keeping;
+
+    fn bundled_site_in(dir: &Path) {
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for entry in walkdir::WalkDir::new(&bundled) {
+            let entry = entry.unwrap();
+            let to = dir
+                .join("content")
+                .join(entry.path().strip_prefix(&bundled).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+    }
+
+    /// Every page as `{:?}` shows it, field by field (but the file's line index, which is
+    /// built on first use).
+    fn shown(loaded: &crate::content::Loaded) -> Vec<String> {
+        let shown = |p: &crate::content::Page| {
+            let file = (&p.file.path, &p.file.text);
+            format!("{file:?} {} {} {:?} {:?}", p.tool, p.slug, p.front, p.body)
+        };
+        loaded.pages.iter().map(shown).collect()
+    }
+
+    #[test]
+    fn kept_pages_are_the_pages_parsing_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        bundled_site_in(dir.path());
+        let file = dir.path().join("parsed");
+        let (parsed, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
+        assert_eq!(
+            entries.len(),
+            parsed.pages.len(),
+            "every bundled page is kept"
+        );
+        write(&file, None, &entries).unwrap();
+
+        let previous = Previous::read(&file).unwrap();
+        let (kept, again) = load_pages_keeping(dir.path(), Some(&previous), true).unwrap();
+        assert_eq!(shown(&kept), shown(&parsed));
+        assert!(again.iter().all(|e| matches!(e.parsed, Encoded::Kept(_))));
+        // Written again from what was kept, the file is the same.
+        let second = dir.path().join("parsed-again");
+        write(&second, Some(&previous), &again).unwrap();
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            std::fs::read(&second).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_edited_page_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        bundled_site_in(dir.path());
+        let file = dir.path().join("parsed");
+        let (_, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
+        write(&file, None, &entries).unwrap();
+        let page = dir.path().join("content/litellm/api-connection-error.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(
+            &page,
+            text.replacen("## Causes", "## Causes\n\nAn added line.", 1),
+        )
+        .unwrap();
+
+        let previous = Previous::read(&file).unwrap();
+        let (kept, again) = load_pages_keeping(dir.path(), Some(&previous), true).unwrap();
+        let (parsed, _) = load_pages_keeping(dir.path(), None, false).unwrap();
+        assert_eq!(shown(&kept), shown(&parsed));
+        let new: Vec<&str> = again
+            .iter()
+            .filter(|e| matches!(e.parsed, Encoded::New(_)))
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(new, ["content/litellm/api-connection-error.md"]);
+    }
+
+    #[test]
+    fn a_page_with_a_diagnostic_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        bundled_site_in(dir.path());
+        let page = dir.path().join("content/litellm/api-connection-error.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, text.replacen("title:", "unknown_key: 1\ntitle:", 1)).unwrap();
+        let (loaded, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
+        assert!(!loaded.diagnostics.is_empty());
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.path != "content/litellm/api-connection-error.md")
+        );
+    }
+}
