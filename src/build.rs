@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cache_file::KeptFile;
 use crate::check;
-use crate::check::kept::CheckedFile;
 use crate::config::SiteConfig;
-use crate::content::parsed::{ParsedFile, Previous};
+use crate::content::parsed::Previous;
 use crate::content::{load_pages, load_pages_keeping};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -15,7 +15,6 @@ use crate::output_dir;
 use crate::render::key::KeyHasher;
 use crate::render::{RenderError, Templates, put_file, render_with_search};
 use crate::search;
-use crate::search::counted::CountsFile;
 use crate::site::Site;
 
 /// What `errbook build` needs to know.
@@ -48,6 +47,9 @@ const PARSED_PAGES: &str = "parsed-pages";
 
 /// The file below [`CACHE_DIR`] that keeps the pages the last build's page rules passed.
 const CHECKED_PAGES: &str = "checked-pages";
+
+/// The file below [`CACHE_DIR`] that keeps the signatures the last build prepared for search.
+const PREPARED_SIGNATURES: &str = "prepared-signatures";
 
 /// Which pages to load and what replaces the configuration's settings.
 #[derive(Debug, Clone, Default)]
@@ -190,16 +192,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         Ok(config) => config,
         Err(diags) => return Ok(BuildOutcome::Failed(diags)),
     };
-    let parsed = ParsedFile {
-        path: root.join(CACHE_DIR).join(PARSED_PAGES),
+    let kept = |name: &str| KeptFile {
+        path: root.join(CACHE_DIR).join(name),
         reuse: !options.clean,
     };
+    let parsed = kept(PARSED_PAGES);
     // Parsing the templates is sequential; it runs while the pages load.
     let (loaded, templates) = rayon::join(
         || load_pages_parsing(root, &parsed),
         || Templates::load(root),
     );
-    let mut loaded = loaded?;
+    let (mut loaded, _keeping_parses) = loaded?;
     if !options.drafts {
         loaded = loaded.without_drafts();
     }
@@ -219,19 +222,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     // so that each fills the other's idle moments (the index's commit waits on the disk). The
     // index is wasted only when the checks fail.
     let site = &assembled;
-    let counts = CountsFile {
-        path: root.join(CACHE_DIR).join(SEARCH_COUNTS),
-        reuse: !options.clean,
-    };
-    let checked = CheckedFile {
-        path: root.join(CACHE_DIR).join(CHECKED_PAGES),
-        reuse: !options.clean,
-    };
+    let (counts, prepared) = (kept(SEARCH_COUNTS), kept(PREPARED_SIGNATURES));
+    let checked = kept(CHECKED_PAGES);
     let (mut diags, search) = rayon::join(
         || check::check_keeping(site, check::today(), diags, &checked),
         || {
             let started = Instant::now();
-            let assets = search_assets(site, &counts);
+            let assets = search_assets(site, &counts, &prepared);
             (assets, started.elapsed())
         },
     );
@@ -285,20 +282,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
 }
 
 /// Loads the pages, parsing only the files changed since the parses kept in `parsed` (unless
-/// it says not to reuse them), and keeps this build's parses there. Failing to keep them only
-/// costs the next build a full parse.
-fn load_pages_parsing(root: &Path, parsed: &ParsedFile) -> Result<crate::content::Loaded> {
-    let previous = parsed.reuse.then(|| Previous::read(&parsed.path)).flatten();
-    let (loaded, entries) = load_pages_keeping(root, previous.as_ref(), true)?;
-    let _ = crate::content::parsed::write(&parsed.path, previous.as_ref(), &entries);
-    Ok(loaded)
+/// it says not to reuse them), and keeps this build's parses there, on a thread beside the
+/// build (`Beside` waits for it). Failing to keep them only costs the next build a full
+/// parse.
+fn load_pages_parsing(root: &Path, parsed: &KeptFile) -> Result<(crate::content::Loaded, Beside)> {
+    let read = || parsed.reuse.then(|| Previous::read(&parsed.path)).flatten();
+    let (loaded, to_keep) = load_pages_keeping(root, read, true)?;
+    let path = parsed.path.clone();
+    let writing = std::thread::spawn(move || {
+        let _ = to_keep.write(&path);
+    });
+    Ok((loaded, Beside(Some(writing))))
+}
+
+/// Work on a thread beside the build, which the build waits for before it returns (however
+/// it returns).
+struct Beside(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Beside {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The browser's search index, counted from the pages without building a tantivy index
 /// (`errbook search` builds and caches its own when it needs one); only the pages changed
-/// since the counts kept in `counts` are analyzed again.
-fn search_assets(site: &Site, counts: &CountsFile) -> search::export::SearchAssets {
-    search::export::export_site_incrementally(site, counts)
+/// since the counts kept in `counts` are analyzed again, and only the signatures not kept in
+/// `prepared` are prepared.
+fn search_assets(
+    site: &Site,
+    counts: &KeptFile,
+    prepared: &KeptFile,
+) -> search::export::SearchAssets {
+    search::export::export_site_incrementally(site, counts, prepared)
 }
 
 /// The cache directory of one output directory (a site may be built to several).

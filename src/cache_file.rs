@@ -6,12 +6,20 @@
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::render::key::build_id;
 use crate::search::postings::Varint;
+
+/// A file a build keeps for the next one, and whether this build may take from it.
+#[derive(Debug, Clone)]
+pub struct KeptFile {
+    pub path: PathBuf,
+    /// False for a clean build: trust nothing kept (the file is still written for the next).
+    pub reuse: bool,
+}
 
 /// A cache file read back and checked; its body is what the writer wrote after the build id.
 pub struct Kept {

@@ -71,8 +71,11 @@ struct Incremental {
     cache: PathBuf,
     /// The spare tree's files (now `dir`), from its last build.
     spare: Manifest,
-    /// The current output's files (`target`).
+    /// The current output's files (`target`), as read from its manifest file (empty for a
+    /// clean build, which reads nothing).
     live: Manifest,
+    /// Whether `live` was read from the manifest file.
+    live_read: bool,
     /// The current output's file for each key.
     live_by_key: std::collections::HashMap<Key, String>,
     /// Whether `dir` was created empty by this build (nothing to replace or prune in it).
@@ -148,6 +151,7 @@ impl Staging {
                 cache: cache.to_path_buf(),
                 spare,
                 live,
+                live_read: reuse,
                 live_by_key,
                 fresh,
                 written: Mutex::new(Vec::new()),
@@ -187,8 +191,12 @@ impl Staging {
             files: written.into_iter().collect(),
         };
         // The previous output is now the spare tree (its files are checked before any use).
+        // Its manifest file, when this build read it, is moved rather than written again.
         if previous_exists {
-            inc.live.write(&inc.cache.join("spare"), &self.target)?;
+            let (live, spare) = (inc.cache.join("live"), inc.cache.join("spare"));
+            if !(inc.live_read && fs::rename(&live, &spare).is_ok()) {
+                inc.live.write(&spare, &self.target)?;
+            }
         } else {
             let _ = fs::remove_file(inc.cache.join("spare"));
         }

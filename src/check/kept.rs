@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::quality::Block;
 use crate::cache_file::{self, Kept, Reader, bytes, varint};
@@ -27,14 +27,6 @@ use crate::render::key::KeyHasher;
 use crate::site::Site;
 
 const HEADER: &[u8] = b"errbook checked pages 1\n";
-
-/// Where a build keeps what the page rules found, and whether it may take results from it.
-#[derive(Debug, Clone)]
-pub struct CheckedFile {
-    pub path: PathBuf,
-    /// False for a clean build: check every page, trust nothing kept.
-    pub reuse: bool,
-}
 
 /// Everything besides a page that the page-local rules read: their settings and the levels.
 pub fn rules_key(site: &Site) -> u128 {

@@ -79,7 +79,7 @@ pub fn check_keeping(
     site: &Site,
     today: Date,
     diagnostics: Vec<Diagnostic>,
-    file: &kept::CheckedFile,
+    file: &crate::cache_file::KeptFile,
 ) -> Vec<Diagnostic> {
     let rules = kept::rules_key(site);
     let previous = file

@@ -39,16 +39,17 @@ pub const RESERVED_TOOLS: &[&str] = &["category", "search", "static", "css", "js
 
 /// Loads `root/content/<tool>/<slug>.md`, sorted by path.
 pub fn load_pages(root: &Path) -> Result<Loaded> {
-    Ok(load_pages_keeping(root, None, false)?.0)
+    Ok(load_pages_keeping(root, || None, false)?.0)
 }
 
-/// [`load_pages`], taking each unchanged file's parse from `previous`; with `keep`, also
-/// what the next build should keep of this one's pages (see [`parsed`]).
+/// [`load_pages`], taking each unchanged file's parse from what `previous` reads (while the
+/// content directory is walked); with `keep`, also what the next build should keep of this
+/// one's pages (see [`parsed`]).
 pub fn load_pages_keeping(
     root: &Path,
-    previous: Option<&parsed::Previous>,
+    previous: impl FnOnce() -> Option<parsed::Previous> + Send,
     keep: bool,
-) -> Result<(Loaded, Vec<parsed::Entry>)> {
+) -> Result<(Loaded, parsed::ToKeep)> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Error::new(format!(
@@ -68,7 +69,8 @@ pub fn load_pages_keeping(
             format!("could not read {shown}: {why}"),
         ));
     };
-    for entry in walk_content(&content)? {
+    let (walked, previous) = rayon::join(|| walk_content(&content), previous);
+    for entry in walked? {
         match entry {
             Walked::File(path) if is_page(&path) => {
                 paths.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
@@ -82,7 +84,10 @@ pub fn load_pages_keeping(
             _ => {}
         }
     }
-    let reuse = Reuse { previous, keep };
+    let reuse = Reuse {
+        previous: previous.as_ref(),
+        keep,
+    };
     let results: Vec<(Option<Page>, Vec<Diagnostic>, Option<parsed::Entry>)> = paths
         .par_iter()
         .map(|path| load_one_reusing(root, path, &reuse))
@@ -93,7 +98,7 @@ pub fn load_pages_keeping(
         loaded.diagnostics.extend(diagnostics);
         entries.extend(entry);
     }
-    Ok((loaded, entries))
+    Ok((loaded, parsed::ToKeep { entries, previous }))
 }
 
 /// What a load takes from the previous build's parses, and whether it gives them for the next.

@@ -16,21 +16,13 @@
 use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cache_file::{self, Kept, Reader, bytes, varint};
 use crate::content::markdown::Body;
 use crate::content::page::FrontMatter;
 
 const HEADER: &[u8] = b"errbook parsed pages 1\n";
-
-/// Where a build keeps its parsed pages, and whether it may take pages from it.
-#[derive(Debug, Clone)]
-pub struct ParsedFile {
-    pub path: PathBuf,
-    /// False for a clean build: parse every page, trust nothing kept.
-    pub reuse: bool,
-}
 
 /// The hash a page file is kept under.
 pub fn file_hash(bytes: &[u8]) -> u128 {
@@ -121,25 +113,35 @@ impl Entry {
     }
 }
 
-/// Writes `entries` for the next build, taking kept encodings from `previous` (which they must
-/// come from); the file is replaced whole, never left half-written.
-pub fn write(path: &Path, previous: Option<&Previous>, entries: &[Entry]) -> io::Result<()> {
-    let pages: Vec<(&Entry, &[u8])> = entries
-        .iter()
-        .filter_map(|entry| match &entry.parsed {
-            Encoded::New(encoded) => Some((entry, encoded.as_slice())),
-            Encoded::Kept(range) => Some((entry, previous?.bytes_of(range))),
+/// What a load gives the next build: every page to keep, some of them still the bytes of the
+/// previous file, which it holds.
+pub struct ToKeep {
+    pub entries: Vec<Entry>,
+    pub previous: Option<Previous>,
+}
+
+impl ToKeep {
+    /// Writes the pages for the next build; the file is replaced whole, never left
+    /// half-written.
+    pub fn write(&self, path: &Path) -> io::Result<()> {
+        let pages: Vec<(&Entry, &[u8])> = self
+            .entries
+            .iter()
+            .filter_map(|entry| match &entry.parsed {
+                Encoded::New(encoded) => Some((entry, encoded.as_slice())),
+                Encoded::Kept(range) => Some((entry, self.previous.as_ref()?.bytes_of(range))),
+            })
+            .collect();
+        cache_file::write(path, HEADER, |w| {
+            varint(w, pages.len() as u32)?;
+            for (entry, parsed) in pages {
+                bytes(w, entry.path.as_bytes())?;
+                w.write_all(&entry.hash.to_le_bytes())?;
+                bytes(w, parsed)?;
+            }
+            Ok(())
         })
-        .collect();
-    cache_file::write(path, HEADER, |w| {
-        varint(w, pages.len() as u32)?;
-        for (entry, parsed) in pages {
-            bytes(w, entry.path.as_bytes())?;
-            w.write_all(&entry.hash.to_le_bytes())?;
-            bytes(w, parsed)?;
-        }
-        Ok(())
-    })
+    }
 }
 
 #[cfg(test)]
@@ -177,25 +179,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         bundled_site_in(dir.path());
         let file = dir.path().join("parsed");
-        let (parsed, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
-        assert_eq!(
-            entries.len(),
-            parsed.pages.len(),
-            "every bundled page is kept"
-        );
-        write(&file, None, &entries).unwrap();
+        let (parsed, to_keep) = load_pages_keeping(dir.path(), || None, true).unwrap();
+        let every = to_keep.entries.len();
+        assert_eq!(every, parsed.pages.len(), "every bundled page is kept");
+        to_keep.write(&file).unwrap();
 
-        let previous = Previous::read(&file).unwrap();
-        let (kept, again) = load_pages_keeping(dir.path(), Some(&previous), true).unwrap();
+        let (kept, again) = load_pages_keeping(dir.path(), || Previous::read(&file), true).unwrap();
+        assert!(again.previous.is_some(), "the file reads back");
         assert_eq!(shown(&kept), shown(&parsed));
-        assert!(again.iter().all(|e| matches!(e.parsed, Encoded::Kept(_))));
+        let taken = again.entries.iter();
+        assert!(taken.clone().all(|e| matches!(e.parsed, Encoded::Kept(_))));
+        assert_eq!(taken.count(), every);
         // Written again from what was kept, the file is the same.
         let second = dir.path().join("parsed-again");
-        write(&second, Some(&previous), &again).unwrap();
-        assert_eq!(
+        again.write(&second).unwrap();
+        let (first, second) = (
             std::fs::read(&file).unwrap(),
-            std::fs::read(&second).unwrap()
+            std::fs::read(&second).unwrap(),
         );
+        assert!(first == second);
     }
 
     #[test]
@@ -203,8 +205,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         bundled_site_in(dir.path());
         let file = dir.path().join("parsed");
-        let (_, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
-        write(&file, None, &entries).unwrap();
+        let (_, to_keep) = load_pages_keeping(dir.path(), || None, true).unwrap();
+        to_keep.write(&file).unwrap();
         let page = dir.path().join("content/litellm/api-connection-error.md");
         let text = std::fs::read_to_string(&page).unwrap();
         std::fs::write(
@@ -213,11 +215,11 @@ mod tests {
         )
         .unwrap();
 
-        let previous = Previous::read(&file).unwrap();
-        let (kept, again) = load_pages_keeping(dir.path(), Some(&previous), true).unwrap();
-        let (parsed, _) = load_pages_keeping(dir.path(), None, false).unwrap();
+        let (kept, again) = load_pages_keeping(dir.path(), || Previous::read(&file), true).unwrap();
+        let parsed = crate::content::load_pages(dir.path()).unwrap();
         assert_eq!(shown(&kept), shown(&parsed));
         let new: Vec<&str> = again
+            .entries
             .iter()
             .filter(|e| matches!(e.parsed, Encoded::New(_)))
             .map(|e| e.path.as_str())
@@ -232,10 +234,11 @@ mod tests {
         let page = dir.path().join("content/litellm/api-connection-error.md");
         let text = std::fs::read_to_string(&page).unwrap();
         std::fs::write(&page, text.replacen("title:", "unknown_key: 1\ntitle:", 1)).unwrap();
-        let (loaded, entries) = load_pages_keeping(dir.path(), None, true).unwrap();
+        let (loaded, to_keep) = load_pages_keeping(dir.path(), || None, true).unwrap();
         assert!(!loaded.diagnostics.is_empty());
         assert!(
-            entries
+            to_keep
+                .entries
                 .iter()
                 .all(|e| e.path != "content/litellm/api-connection-error.md")
         );

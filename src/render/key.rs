@@ -57,10 +57,14 @@ impl KeyHasher {
 
     /// A value as its JSON text (what a template sees of it).
     pub fn json(&mut self, value: &impl Serialize) -> &mut Self {
-        let mut writer = JsonWriter(&mut self.0);
+        // The JSON comes in many small writes (a quote, a key, a comma); the hasher takes
+        // them a buffer at a time: fed one by one, it was two thirds of the hashing's cost.
+        let mut writer = io::BufWriter::with_capacity(JSON_BUFFER, JsonWriter(&mut self.0));
         // Writing into a hasher cannot fail; a value that cannot be serialized cannot be
         // rendered either, and the render reports it.
         let _ = serde_json::to_writer(&mut writer, value);
+        let _ = io::Write::flush(&mut writer);
+        drop(writer);
         self.0.update(&[0xff]);
         self
     }
@@ -69,6 +73,9 @@ impl KeyHasher {
         Key(self.0.digest128())
     }
 }
+
+/// Bytes of JSON gathered before the hasher takes them.
+const JSON_BUFFER: usize = 8 * 1024;
 
 struct JsonWriter<'a>(&'a mut Xxh3);
 

@@ -17,7 +17,9 @@
 //! ```
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use rayon::prelude::*;
 
 use super::index::page_text_parts;
 use super::postings::{PostingList, Postings};
@@ -29,14 +31,6 @@ use crate::site::Site;
 use tantivy::fieldnorm::FieldNormReader;
 
 const HEADER: &[u8] = b"errbook search counts 2\n";
-
-/// Where a build keeps its search counts, and whether it may take counts from it.
-#[derive(Debug, Clone)]
-pub struct CountsFile {
-    pub path: PathBuf,
-    /// False for a clean build: count every page, trust nothing kept.
-    pub reuse: bool,
-}
 
 /// The hash of everything the analyzer reads of a page, with the weights it gives each part.
 pub fn text_key(page: &Page) -> Key {
@@ -82,33 +76,42 @@ impl Previous {
             .map(|p| FieldNormReader::fieldnorm_to_id(p.tokens))
             .collect();
         let term_count = r.varint()? as usize;
-        let mut terms = Vec::with_capacity(term_count.min(r.0.len()));
+        let mut listed = Vec::with_capacity(term_count.min(r.0.len()));
         for _ in 0..term_count {
-            let term = r.str()?.to_string();
-            let len = r.varint()?;
-            let encoded = r.bytes()?;
-            // Every posting is checked: pages in order and in range, each page's fieldnorm
-            // the one its token count gives.
-            let mut postings = Reader(encoded);
-            let mut page = 0u32;
-            for i in 0..len {
-                let delta = postings.varint()?;
-                if i > 0 && delta == 0 {
-                    return None;
-                }
-                page = page.checked_add(delta)?;
-                postings.varint()?;
-                if *norms.get(page as usize)? != *postings.take(1)?.first()? {
-                    return None;
-                }
-            }
-            if !postings.0.is_empty() {
-                return None;
-            }
-            terms.push((term, PostingList::from_encoded(encoded.to_vec(), len, page)));
+            listed.push((r.str()?, r.varint()?, r.bytes()?));
         }
+        // Every posting is checked, the lists side by side: pages in order and in range, each
+        // page's fieldnorm the one its token count gives.
+        let terms: Option<Vec<(String, PostingList)>> = listed
+            .into_par_iter()
+            .map(|(term, len, encoded)| {
+                let last = checked_last_page(encoded, len, &norms)?;
+                let list = PostingList::from_encoded(encoded.to_vec(), len, last);
+                Some((term.to_string(), list))
+            })
+            .collect();
+        let terms = terms?;
         r.is_empty().then_some(Previous { pages, terms })
     }
+}
+
+/// The last page of a list of `len` postings encoded as `encoded`, when every posting holds:
+/// pages in order and in range, each page's fieldnorm the one `norms` gives it.
+fn checked_last_page(encoded: &[u8], len: u32, norms: &[u8]) -> Option<u32> {
+    let mut postings = Reader(encoded);
+    let mut page = 0u32;
+    for i in 0..len {
+        let delta = postings.varint()?;
+        if i > 0 && delta == 0 {
+            return None;
+        }
+        page = page.checked_add(delta)?;
+        postings.varint()?;
+        if *norms.get(page as usize)? != *postings.take(1)?.first()? {
+            return None;
+        }
+    }
+    postings.is_empty().then_some(page)
 }
 
 /// Writes the counts of `site`'s pages (with their text hashes and token counts) for the

@@ -29,17 +29,20 @@
 //! A posting list is base64 of LEB128 varints, per page: the page number's delta from the
 //! previous one, the term frequency, and tantivy's fieldnorm id (one byte) for BM25.
 
-use std::hash::Hasher;
-
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tantivy::fieldnorm::FieldNormReader;
 
-use super::cache::Fnv64;
-use super::counted::{self, CountsFile, Previous};
+use super::counted::{self, Previous};
 use super::postings::{Counted, Posting, Postings};
+use super::prepared;
 use super::query::{MAX_QUERY_TERMS, SCORE_DECIMALS, common_threshold};
+use super::signatures::Prepared;
 use super::{SearchIndex, Stored};
+use crate::cache_file::KeptFile;
+use crate::content::Signature;
 use crate::error::Result;
+use crate::render::key::KeyHasher;
 use crate::site::Site;
 
 /// Pages per metadata file: a results page of ten fetches at most ten files of about 2.6 KB
@@ -80,10 +83,18 @@ pub fn export_site(site: &Site) -> SearchAssets {
 }
 
 /// [`export_site`], counting only the pages whose text changed since the counts kept in
-/// `counts` (unless it says not to reuse them), and keeping the new counts there. Failing to
-/// keep them only costs the next build a full count.
-pub fn export_site_incrementally(site: &Site, counts: &CountsFile) -> SearchAssets {
-    let previous = counts.reuse.then(|| Previous::read(&counts.path)).flatten();
+/// `counts` and preparing only the signatures not kept in `prepared` (unless they say not to
+/// reuse them), and keeping this build's in both. Failing to keep them only costs the next
+/// build a full count or preparation.
+pub fn export_site_incrementally(
+    site: &Site,
+    counts: &KeptFile,
+    prepared: &KeptFile,
+) -> SearchAssets {
+    let (previous, signatures) = rayon::join(
+        || counts.reuse.then(|| Previous::read(&counts.path)).flatten(),
+        || prepare_signatures(site, prepared),
+    );
     let Counted {
         postings,
         texts,
@@ -91,12 +102,44 @@ pub fn export_site_incrementally(site: &Site, counts: &CountsFile) -> SearchAsse
     } = Postings::of_site_reusing(site, previous);
     let (_, stored) = rayon::join(
         || counted::write(&counts.path, site, &texts, &tokens, &postings),
-        || Stored::of(site, |term| postings.doc_freq(term)),
+        || Stored::of_prepared(site, &signatures, |term| postings.doc_freq(term)),
     );
     export_parts(postings, &stored)
 }
 
+/// Every page's signatures prepared, taken from `kept` where the last build prepared the
+/// same signature; all of them are kept there for the next build.
+fn prepare_signatures(site: &Site, kept: &KeptFile) -> Vec<Vec<Prepared>> {
+    let previous = kept
+        .reuse
+        .then(|| prepared::Previous::read(&kept.path))
+        .flatten();
+    let signatures: Vec<Vec<Prepared>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let signatures = page.front.signatures.iter();
+            signatures
+                .map(|s| {
+                    let kept = previous.as_ref().and_then(|p| p.get(&s.value));
+                    kept.cloned().unwrap_or_else(|| Prepared::of(&s.value))
+                })
+                .collect()
+        })
+        .collect();
+    let all: Vec<(&Signature, &Prepared)> = site
+        .pages
+        .iter()
+        .zip(&signatures)
+        .flat_map(|(page, prepared)| page.front.signatures.iter().map(|s| &s.value).zip(prepared))
+        .collect();
+    let _ = prepared::write(&kept.path, &all);
+    signatures
+}
+
 /// The browser's files from the postings (in page order) and what the index keeps beside them.
+/// Shards, signatures, metadata files and their hashes are made side by side; the files and
+/// the version come out as a sequential pass in term order would make them.
 fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
     let Postings {
         mut terms,
@@ -118,86 +161,97 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         }
     }
 
+    let is_big =
+        |list: &super::postings::PostingList| base64_len(list.bytes().len()) > BIG_POSTINGS_BYTES;
     let inline_bytes: usize = terms
         .iter()
-        .map(|(t, list)| (t, base64_len(list.bytes().len())))
-        .filter(|&(_, len)| len <= BIG_POSTINGS_BYTES)
-        .map(|(t, len)| t.len() + len + 6)
+        .filter(|(_, list)| !is_big(list))
+        .map(|(t, list)| t.len() + base64_len(list.bytes().len()) + 6)
         .sum();
     let shard_count = (inline_bytes / SHARD_TARGET_BYTES).max(1) as u32;
 
-    // Each shard's term map and signature array are written as JSON as they come (in order,
-    // as a JSON map with sorted keys would be): values held the whole index a second time.
-    let mut shards: Vec<(String, String)> = (0..shard_count).map(|_| Default::default()).collect();
-    let mut files = Files::default();
-    let mut big = 0usize;
-    // Each list is encoded as its shard takes it, and dropped: the lists and their encodings
-    // are never all alive.
-    for (term, list) in terms {
-        let (df, postings) = (list.len(), base64(list.bytes()));
-        drop(list);
-        let shard = &mut shards[(fnv32(&term) % shard_count) as usize].0;
-        shard.push(if shard.is_empty() { '{' } else { ',' });
-        shard.push_str(&Value::String(term).to_string());
-        shard.push(':');
-        if postings.len() > BIG_POSTINGS_BYTES {
-            // The page count tells the browser, before it downloads the list, whether the term
-            // is too common to rank by.
-            files.push(format!("b/{big}"), &Value::String(postings).to_string());
-            shard.push_str(&json!([big, df]).to_string());
+    // Each shard takes its terms in term order; a long list gets a file of its own, numbered
+    // in term order across all shards. The shards' vectors are sized first: grown, their
+    // slack was the build's peak memory.
+    let shard_of: Vec<u32> = terms.keys().map(|t| fnv32(t) % shard_count).collect();
+    let mut sizes = vec![0usize; shard_count as usize];
+    shard_of.iter().for_each(|&n| sizes[n as usize] += 1);
+    let mut shard_terms: Vec<Vec<ShardTerm>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    let mut big = 0;
+    for ((term, list), shard) in terms.into_iter().zip(shard_of) {
+        let file = is_big(&list).then(|| {
             big += 1;
-        } else {
-            shard.push_str(&Value::String(postings).to_string());
-        }
+            big - 1
+        });
+        shard_terms[shard as usize].push(ShardTerm { term, list, file });
     }
+    // The signatures as JSON, each in its shard (with its key) or among the unkeyed, in index
+    // order.
+    let signatures: Vec<(Option<&str>, String)> = stored
+        .signatures
+        .entries()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(i, sig)| {
+            let entry = signature_json(i, sig);
+            match sig.key.as_deref() {
+                Some(key) => (Some(key), format!("[{},{entry}]", Value::from(key))),
+                None => (None, entry),
+            }
+        })
+        .collect();
+    let mut shard_signatures: Vec<Vec<String>> = (0..shard_count).map(|_| Vec::new()).collect();
     let mut unkeyed = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for (i, sig) in stored.signatures.entries() {
-        // The index orders signatures as Rust tries them, so ties resolve the same way.
-        let entry = json!([
-            i,
-            sig.page,
-            sig.regex as u8,
-            js_pattern(sig),
-            sig.specificity,
-            sig.runs,
-            sig.partial.as_deref().map(to_js),
-            sig.lead,
-            sig.terms
-        ]);
-        keys.extend(sig.key.as_deref());
-        match &sig.key {
+    for (key, json) in signatures {
+        match key {
             Some(key) => {
-                let signatures = &mut shards[(fnv32(key) % shard_count) as usize].1;
-                signatures.push(if signatures.is_empty() { '[' } else { ',' });
-                signatures.push_str(&json!([key, entry]).to_string());
+                keys.push(key);
+                shard_signatures[(fnv32(key) % shard_count) as usize].push(json);
             }
-            None => unkeyed.push(entry),
+            None => unkeyed.push(json),
         }
     }
-    for (n, (mut terms, mut signatures)) in shards.into_iter().enumerate() {
-        terms.push_str(if terms.is_empty() { "{}" } else { "}" });
-        signatures.push_str(if signatures.is_empty() { "[]" } else { "]" });
-        let data = format!("{{\"g\":{signatures},\"t\":{terms}}}");
-        files.push(format!("s/{n}"), &data);
+    // Each list is encoded as its shard takes it, and dropped: the lists and their encodings
+    // are never all alive.
+    let shards: Vec<(File, Vec<(usize, File)>)> = shard_terms
+        .into_par_iter()
+        .zip(shard_signatures)
+        .enumerate()
+        .map(|(n, (terms, signatures))| shard_files(n, terms, &signatures))
+        .collect();
+    let mut big_files: Vec<(usize, File)> = Vec::with_capacity(big);
+    let mut shard_files = Vec::with_capacity(shards.len());
+    for (shard, bigs) in shards {
+        shard_files.push(shard);
+        big_files.extend(bigs);
     }
-    for (n, chunk) in pages.chunks(META_CHUNK).enumerate() {
-        let rows: Vec<Value> = chunk
-            .iter()
-            .map(|p| {
-                // The browser makes the path (`<tool>/<slug>/`) from the tool and the slug.
-                debug_assert_eq!(p.path, format!("{}/{}/", p.tool, p.slug));
-                json!([p.title, p.tool, p.category, p.summary, p.slug])
-            })
-            .collect();
-        files.push(format!("m/{n}"), &Value::Array(rows).to_string());
-    }
+    big_files.sort_unstable_by_key(|(n, _)| *n);
+    let meta_files: Vec<File> = pages
+        .par_chunks(META_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows: Vec<Value> = chunk
+                .iter()
+                .map(|p| {
+                    // The browser makes the path (`<tool>/<slug>/`) from the tool and the slug.
+                    debug_assert_eq!(p.path, format!("{}/{}/", p.tool, p.slug));
+                    json!([p.title, p.tool, p.category, p.summary, p.slug])
+                })
+                .collect();
+            File::new(format!("m/{n}"), &Value::Array(rows).to_string())
+        })
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     let filter = KeyFilter::of(&keys);
-    files.push("k".to_string(), &json!(base64(&filter.bits)).to_string());
+    let key_file = File::new("k".to_string(), &json!(base64(&filter.bits)).to_string());
     let norms: Vec<u32> = (0..=max_norm)
         .map(FieldNormReader::id_to_fieldnorm)
+        .collect();
+    let unkeyed: Vec<Value> = unkeyed
+        .iter()
+        .map(|entry| serde_json::from_str(entry).expect("made as JSON"))
         .collect();
     let manifest = json!({
         "docs": pages.len(),
@@ -213,14 +267,25 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         "g": unkeyed,
         "keys": {"bits": filter.bits.len() * 8, "hashes": KEY_FILTER_HASHES},
     });
-    files.push("manifest".to_string(), &manifest.to_string());
+    let manifest = File::new("manifest".to_string(), &manifest.to_string());
 
-    let version = format!("{:016x}", files.hasher.finish());
+    let files: Vec<File> = big_files
+        .into_iter()
+        .map(|(_, file)| file)
+        .chain(shard_files)
+        .chain(meta_files)
+        .chain([key_file, manifest])
+        .collect();
+    // The version is a hash of every file's name and content hash, in order.
+    let mut version = KeyHasher::new();
+    for file in &files {
+        version.str(&file.name).bytes(&file.hash.to_le_bytes());
+    }
+    let version = format!("{:016x}", version.finish().0 as u64);
     let entry = json!({"version": version, "manifest": format!("{version}/manifest.js")});
     let mut files: Vec<(String, Vec<u8>)> = files
-        .scripts
         .into_iter()
-        .map(|(name, script)| (format!("search/{version}/{name}.js"), script))
+        .map(|file| (format!("search/{version}/{}.js", file.name), file.script))
         .collect();
     files.push((ENTRY.to_string(), script("entry", &entry.to_string())));
     SearchAssets {
@@ -230,20 +295,87 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
     }
 }
 
-/// The exported files as they are made: each wrapped in its script at once, and hashed (name
-/// and data, in order) for the version.
-#[derive(Default)]
-struct Files {
-    scripts: Vec<(String, Vec<u8>)>,
-    hasher: Fnv64,
+/// A term on its way into its shard: its postings, and the number of the file of its own
+/// when the list is long.
+struct ShardTerm {
+    term: String,
+    list: super::postings::PostingList,
+    file: Option<usize>,
 }
 
-impl Files {
-    fn push(&mut self, name: String, data: &str) {
-        self.hasher.write(name.as_bytes());
-        self.hasher.write(data.as_bytes());
+/// Shard `n` of the index (its signature array and term map), and the long lists' own files.
+fn shard_files(
+    n: usize,
+    terms: Vec<ShardTerm>,
+    signatures: &[String],
+) -> (File, Vec<(usize, File)>) {
+    let mut data = String::from("{\"g\":[");
+    for (i, signature) in signatures.iter().enumerate() {
+        if i > 0 {
+            data.push(',');
+        }
+        data.push_str(signature);
+    }
+    data.push_str("],\"t\":{");
+    let mut bigs = Vec::new();
+    for (i, ShardTerm { term, list, file }) in terms.into_iter().enumerate() {
+        let (df, postings) = (list.len(), base64(list.bytes()));
+        drop(list);
+        if i > 0 {
+            data.push(',');
+        }
+        data.push_str(&Value::String(term).to_string());
+        data.push(':');
+        match file {
+            Some(file) => {
+                // The page count tells the browser, before it downloads the list, whether
+                // the term is too common to rank by.
+                let own = File::new(format!("b/{file}"), &format!("\"{postings}\""));
+                bigs.push((file, own));
+                data.push_str(&json!([file, df]).to_string());
+            }
+            // Base64 needs no escaping in a JSON string.
+            None => {
+                data.push('"');
+                data.push_str(&postings);
+                data.push('"');
+            }
+        }
+    }
+    data.push_str("}}");
+    (File::new(format!("s/{n}"), &data), bigs)
+}
+
+/// A signature as the browser's index holds it.
+fn signature_json(i: usize, sig: &super::signatures::SignatureEntry) -> String {
+    // The index orders signatures as Rust tries them, so ties resolve the same way.
+    json!([
+        i,
+        sig.page,
+        sig.regex as u8,
+        js_pattern(sig),
+        sig.specificity,
+        sig.runs,
+        sig.partial.as_deref().map(to_js),
+        sig.lead,
+        sig.terms
+    ])
+    .to_string()
+}
+
+/// One exported file: its name below the version directory (without `.js`), its script,
+/// and the hash of its name and data.
+struct File {
+    name: String,
+    script: Vec<u8>,
+    hash: u64,
+}
+
+impl File {
+    fn new(name: String, data: &str) -> File {
+        let hash = xxhash_rust::xxh3::xxh3_64(data.as_bytes());
         let script = script(&name, data);
-        self.scripts.push((name, script));
+        File { name, script, hash }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod index;
 pub mod normalize;
 pub mod partial;
 pub mod postings;
+pub mod prepared;
 pub mod query;
 pub mod signatures;
 pub mod table;
@@ -148,7 +149,30 @@ impl Stored {
     /// What the index keeps beside tantivy for `site`: page metadata, facets and signature
     /// entries, whose key terms are chosen by `doc_freq` (how many pages hold a term).
     pub fn of(site: &Site, doc_freq: impl Fn(&str) -> u64 + Sync) -> Stored {
-        let doc_freq = &doc_freq;
+        Stored::of_signatures(site, |page, _, signature| {
+            SignatureEntry::new(page, signature, &doc_freq)
+        })
+    }
+
+    /// [`Stored::of`] with each page's signatures already prepared (`prepared[page][n]` for
+    /// its `n`th signature).
+    pub fn of_prepared(
+        site: &Site,
+        prepared: &[Vec<signatures::Prepared>],
+        doc_freq: impl Fn(&str) -> u64 + Sync,
+    ) -> Stored {
+        Stored::of_signatures(site, |page, n, signature| {
+            SignatureEntry::prepared(page, signature, &prepared[page][n], &doc_freq)
+        })
+    }
+
+    /// What the index keeps, with `entry(page, n, signature)` making the entry of each page's
+    /// `n`th signature.
+    fn of_signatures(
+        site: &Site,
+        entry: impl Fn(usize, usize, &crate::content::Signature) -> SignatureEntry + Sync,
+    ) -> Stored {
+        let entry = &entry;
         let signatures: Vec<SignatureEntry> = site
             .pages
             .par_iter()
@@ -157,7 +181,8 @@ impl Stored {
                 page.front
                     .signatures
                     .iter()
-                    .map(move |s| SignatureEntry::new(i, &s.value, doc_freq))
+                    .enumerate()
+                    .map(move |(n, s)| entry(i, n, &s.value))
             })
             .collect();
         let pages: Vec<PageMeta> = site

@@ -83,25 +83,79 @@ pub struct SignatureEntry {
     needle: OnceLock<String>,
 }
 
+/// What preparing a signature finds in it before a key is chosen: how specific it is, the
+/// words every text it matches contains (the key candidates), and for a regex its literal runs
+/// and the pattern (with its literal lead) that matches a paste cut off inside its message.
+/// It depends on the signature alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub specificity: u32,
+    pub candidates: Vec<String>,
+    pub runs: Vec<String>,
+    pub partial: Option<(String, String)>,
+}
+
+impl Prepared {
+    pub fn of(signature: &Signature) -> Prepared {
+        let (entry, candidates) = SignatureEntry::unkeyed(0, signature);
+        let partial = if entry.regex {
+            partial::partial_pattern(&entry.pattern)
+        } else {
+            None
+        };
+        Prepared {
+            specificity: entry.specificity,
+            candidates,
+            runs: entry.runs,
+            partial,
+        }
+    }
+}
+
 impl SignatureEntry {
     /// Prepares a signature; `doc_freq` picks the rarest of the possible key terms, so a common
     /// word never drags thousands of signatures into one browser shard.
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
-        let (mut entry, mut terms) = Self::unkeyed(page, signature);
-        entry.key = terms
+        Self::prepared(page, signature, &Prepared::of(signature), doc_freq)
+    }
+
+    /// [`SignatureEntry::new`] from what preparing the signature found (which depends on the
+    /// signature alone, so a build may keep it for the next).
+    pub fn prepared(
+        page: usize,
+        signature: &Signature,
+        prepared: &Prepared,
+        doc_freq: impl Fn(&str) -> u64,
+    ) -> Self {
+        let regex = signature.is_regex();
+        // Each candidate's page count is looked up once; ties go to the first term in order.
+        let key = prepared
+            .candidates
             .iter()
-            .min_by(|a, b| doc_freq(a).cmp(&doc_freq(b)).then_with(|| a.cmp(b)))
-            .cloned();
+            .map(|term| (doc_freq(term), term))
+            .min()
+            .map(|(_, term)| term.clone());
+        let mut terms = prepared.candidates.clone();
         terms.sort();
         terms.dedup();
-        entry.terms = terms;
-        if entry.regex
-            && let Some((pattern, lead)) = partial::partial_pattern(&entry.pattern)
-        {
-            entry.partial = Some(pattern);
-            entry.lead = lead;
+        let (partial, lead) = match &prepared.partial {
+            Some((pattern, lead)) => (Some(pattern.clone()), lead.clone()),
+            None => (None, String::new()),
+        };
+        SignatureEntry {
+            page,
+            regex,
+            pattern: signature.text().to_string(),
+            specificity: prepared.specificity,
+            key,
+            runs: prepared.runs.clone(),
+            partial,
+            lead,
+            terms,
+            compiled: OnceLock::new(),
+            compiled_partial: OnceLock::new(),
+            needle: OnceLock::new(),
         }
-        entry
     }
 
     /// A signature prepared for full matches only (no partial pattern), as `check` uses it.
