@@ -102,7 +102,7 @@ pub fn export_site_incrementally(
     } = Postings::of_site_reusing(site, previous);
     let (_, stored) = rayon::join(
         || counted::write(&counts.path, site, &texts, &tokens, &postings),
-        || Stored::of_prepared(site, &signatures, |term| postings.doc_freq(term)),
+        || Stored::of_prepared(site, signatures, |term| postings.doc_freq(term)),
     );
     export_parts(postings, &stored)
 }

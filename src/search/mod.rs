@@ -149,40 +149,35 @@ impl Stored {
     /// What the index keeps beside tantivy for `site`: page metadata, facets and signature
     /// entries, whose key terms are chosen by `doc_freq` (how many pages hold a term).
     pub fn of(site: &Site, doc_freq: impl Fn(&str) -> u64 + Sync) -> Stored {
-        Stored::of_signatures(site, |page, _, signature| {
-            SignatureEntry::new(page, signature, &doc_freq)
-        })
+        let prepared = site
+            .pages
+            .par_iter()
+            .map(|page| {
+                let signatures = page.front.signatures.iter();
+                signatures
+                    .map(|s| signatures::Prepared::of(&s.value))
+                    .collect()
+            })
+            .collect();
+        Stored::of_prepared(site, prepared, doc_freq)
     }
 
     /// [`Stored::of`] with each page's signatures already prepared (`prepared[page][n]` for
     /// its `n`th signature).
     pub fn of_prepared(
         site: &Site,
-        prepared: &[Vec<signatures::Prepared>],
+        prepared: Vec<Vec<signatures::Prepared>>,
         doc_freq: impl Fn(&str) -> u64 + Sync,
     ) -> Stored {
-        Stored::of_signatures(site, |page, n, signature| {
-            SignatureEntry::prepared(page, signature, &prepared[page][n], &doc_freq)
-        })
-    }
-
-    /// What the index keeps, with `entry(page, n, signature)` making the entry of each page's
-    /// `n`th signature.
-    fn of_signatures(
-        site: &Site,
-        entry: impl Fn(usize, usize, &crate::content::Signature) -> SignatureEntry + Sync,
-    ) -> Stored {
-        let entry = &entry;
+        let doc_freq = &doc_freq;
         let signatures: Vec<SignatureEntry> = site
             .pages
             .par_iter()
+            .zip(prepared)
             .enumerate()
-            .flat_map_iter(|(i, page)| {
-                page.front
-                    .signatures
-                    .iter()
-                    .enumerate()
-                    .map(move |(n, s)| entry(i, n, &s.value))
+            .flat_map_iter(|(i, (page, prepared))| {
+                let signatures = page.front.signatures.iter().zip(prepared);
+                signatures.map(move |(s, p)| SignatureEntry::prepared(i, &s.value, p, doc_freq))
             })
             .collect();
         let pages: Vec<PageMeta> = site

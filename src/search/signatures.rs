@@ -116,7 +116,7 @@ impl SignatureEntry {
     /// Prepares a signature; `doc_freq` picks the rarest of the possible key terms, so a common
     /// word never drags thousands of signatures into one browser shard.
     pub fn new(page: usize, signature: &Signature, doc_freq: impl Fn(&str) -> u64) -> Self {
-        Self::prepared(page, signature, &Prepared::of(signature), doc_freq)
+        Self::prepared(page, signature, Prepared::of(signature), doc_freq)
     }
 
     /// [`SignatureEntry::new`] from what preparing the signature found (which depends on the
@@ -124,31 +124,34 @@ impl SignatureEntry {
     pub fn prepared(
         page: usize,
         signature: &Signature,
-        prepared: &Prepared,
+        prepared: Prepared,
         doc_freq: impl Fn(&str) -> u64,
     ) -> Self {
-        let regex = signature.is_regex();
+        let Prepared {
+            specificity,
+            candidates: mut terms,
+            runs,
+            partial,
+        } = prepared;
         // Each candidate's page count is looked up once; ties go to the first term in order.
-        let key = prepared
-            .candidates
+        let key = terms
             .iter()
             .map(|term| (doc_freq(term), term))
             .min()
             .map(|(_, term)| term.clone());
-        let mut terms = prepared.candidates.clone();
         terms.sort();
         terms.dedup();
-        let (partial, lead) = match &prepared.partial {
-            Some((pattern, lead)) => (Some(pattern.clone()), lead.clone()),
+        let (partial, lead) = match partial {
+            Some((pattern, lead)) => (Some(pattern), lead),
             None => (None, String::new()),
         };
         SignatureEntry {
             page,
-            regex,
+            regex: signature.is_regex(),
             pattern: signature.text().to_string(),
-            specificity: prepared.specificity,
+            specificity,
             key,
-            runs: prepared.runs.clone(),
+            runs,
             partial,
             lead,
             terms,
