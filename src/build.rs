@@ -202,7 +202,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         || load_pages_parsing(root, &parsed),
         || Templates::load(root),
     );
-    let (mut loaded, _keeping_parses) = loaded?;
+    let (mut loaded, keeping_parses) = loaded?;
     if !options.drafts {
         loaded = loaded.without_drafts();
     }
@@ -217,6 +217,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     };
     // Shown next to each source: what the last `check --online` found (the cache only).
     assembled.source_states = std::sync::Arc::new(crate::online::source_states(&assembled));
+    // The previous parses stay alive until they are written: not through the checks and the
+    // search index, the peak of an incremental build's memory.
+    drop(keeping_parses);
     clock.lap("load");
     // The checks and the search index both read the assembled site: they run side by side,
     // so that each fills the other's idle moments (the index's commit waits on the disk). The
@@ -283,8 +286,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
 
 /// Loads the pages, parsing only the files changed since the parses kept in `parsed` (unless
 /// it says not to reuse them), and keeps this build's parses there, on a thread beside the
-/// build (`Beside` waits for it). Failing to keep them only costs the next build a full
-/// parse.
+/// build while the site is assembled (`Beside` waits for it). Failing to keep them only costs
+/// the next build a full parse.
 fn load_pages_parsing(root: &Path, parsed: &KeptFile) -> Result<(crate::content::Loaded, Beside)> {
     let read = || parsed.reuse.then(|| Previous::read(&parsed.path)).flatten();
     let (loaded, to_keep) = load_pages_keeping(root, read, true)?;
