@@ -76,6 +76,11 @@ measure() {
   shift 3
   local tf
   tf=$(mktemp)
+  # Every timed build starts with nothing of an earlier build waiting to be written back: the
+  # kernel flushes a build's output some seconds after it (ext4 every 5 s, data older than
+  # 30 s), and that flush landed inside whichever build came next, a cost of the order of the
+  # runs, not of the generator timed.
+  sync
   if ! (cd "$dir" && /usr/bin/time -v -o "$tf" "$@" >"$WORK/last.log" 2>&1); then
     echo "FAILED: $config in $dir" >&2
     tail -20 "$WORK/last.log" >&2
