@@ -41,14 +41,13 @@ impl Context<'_> {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let severity = match rules::find(rule).map(|r| r.default) {
+        let info = rules::find(rule);
+        let severity = match info.map(|r| r.default) {
             Some(Level::Report(severity)) => severity,
             _ => Severity::Error,
         };
-        if matches!(
-            configured_level(&self.site.config.lints, rule),
-            Some(Level::Allow)
-        ) {
+        let lints = &self.site.config.lints;
+        if matches!(configured_level(lints, info, rule), Some(Level::Allow)) {
             // `apply_levels` drops it: it is not located (building the page's line index for
             // it was a twentieth of an incremental build's work).
             return Diagnostic::file_error(rule, "", 0, 0, message);
@@ -187,13 +186,17 @@ fn check_page(page: &Page, cx: &Context, keeping: &Keeping) -> Checked {
     (out, blocks, keep)
 }
 
-/// The level `[lints]` gives a rule, if it gives one and the rule may be configured.
+/// The level `[lints]` gives a rule (`info`, as [`rules::find`] gives it), if it gives one
+/// and the rule may be configured.
 fn configured_level(
     lints: &std::collections::BTreeMap<String, String>,
+    info: Option<&rules::RuleInfo>,
     rule: &str,
 ) -> Option<Level> {
-    rules::find(rule)
-        .filter(|r| r.configurable)
+    if lints.is_empty() {
+        return None;
+    }
+    info.filter(|r| r.configurable)
         .and_then(|_| lints.get(rule))
         .and_then(|level| Level::parse(level))
 }
@@ -206,12 +209,14 @@ pub fn apply_levels(
     if lints.is_empty() {
         return;
     }
-    diagnostics.retain_mut(|d| match configured_level(lints, d.rule) {
-        Some(Level::Allow) => false,
-        Some(Level::Report(severity)) => {
-            d.severity = severity;
-            true
-        }
-        None => true,
-    });
+    diagnostics.retain_mut(
+        |d| match configured_level(lints, rules::find(d.rule), d.rule) {
+            Some(Level::Allow) => false,
+            Some(Level::Report(severity)) => {
+                d.severity = severity;
+                true
+            }
+            None => true,
+        },
+    );
 }

@@ -243,8 +243,16 @@ pub const RULES: &[RuleInfo] = &[
     ),
 ];
 
+/// The rule with this id. Every finding looks its rule up (for its severity and its level):
+/// by a map, not by comparing the id with each rule's in turn, which was a fifth of what
+/// 660,000 warnings cost a build.
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
+    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&str, &RuleInfo>> =
+        std::sync::OnceLock::new();
+    BY_ID
+        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get(id)
+        .copied()
 }
 
 #[cfg(test)]
