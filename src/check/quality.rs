@@ -291,8 +291,8 @@ pub fn check_site(cx: &Context, blocks: &[Vec<Block>], out: &mut Vec<Diagnostic>
         })
         .collect();
     all.par_sort_unstable();
-    // Each text is reported side by side (locating hundreds of thousands of findings on one
-    // thread was most of what warnings cost a build), and the reports keep the texts' order.
+    // Each text's findings are located side by side (a site whose generator repeats text
+    // has hundreds of thousands), in the texts' order.
     let reported: Vec<Vec<Diagnostic>> = all
         .par_chunk_by(|a, b| a.0 == b.0)
         .filter(|same_text| same_text.len() >= threshold)
