@@ -219,7 +219,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     assembled.source_states = std::sync::Arc::new(crate::online::source_states(&assembled));
     // The previous parses stay alive until they are written: not through the checks and the
     // search index, the peak of an incremental build's memory.
-    drop(keeping_parses);
+    let _ = keeping_parses.join();
     clock.lap("load");
     // The checks and the search index both read the assembled site: they run side by side,
     // so that each fills the other's idle moments (the index's commit waits on the disk). The
@@ -286,28 +286,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
 
 /// Loads the pages, parsing only the files changed since the parses kept in `parsed` (unless
 /// it says not to reuse them), and keeps this build's parses there, on a thread beside the
-/// build while the site is assembled (`Beside` waits for it). Failing to keep them only costs
+/// build while the site is assembled (the caller joins it). Failing to keep them only costs
 /// the next build a full parse.
-fn load_pages_parsing(root: &Path, parsed: &KeptFile) -> Result<(crate::content::Loaded, Beside)> {
-    let read = || parsed.reuse.then(|| Previous::read(&parsed.path)).flatten();
+fn load_pages_parsing(
+    root: &Path,
+    parsed: &KeptFile,
+) -> Result<(crate::content::Loaded, std::thread::JoinHandle<()>)> {
+    let read = || parsed.read_with(Previous::read);
     let (loaded, to_keep) = load_pages_keeping(root, read, true)?;
     let path = parsed.path.clone();
     let writing = std::thread::spawn(move || {
         let _ = to_keep.write(&path);
     });
-    Ok((loaded, Beside(Some(writing))))
-}
-
-/// Work on a thread beside the build, which the build waits for before it returns (however
-/// it returns).
-struct Beside(Option<std::thread::JoinHandle<()>>);
-
-impl Drop for Beside {
-    fn drop(&mut self) {
-        if let Some(thread) = self.0.take() {
-            let _ = thread.join();
-        }
-    }
+    Ok((loaded, writing))
 }
 
 /// The browser's search index, counted from the pages without building a tantivy index

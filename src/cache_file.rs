@@ -21,6 +21,13 @@ pub struct KeptFile {
     pub reuse: bool,
 }
 
+impl KeptFile {
+    /// What `read` makes of the file, unless this build may not take from it.
+    pub fn read_with<T>(&self, read: impl FnOnce(&Path) -> Option<T>) -> Option<T> {
+        if self.reuse { read(&self.path) } else { None }
+    }
+}
+
 /// A cache file read back and checked; its body is what the writer wrote after the build id.
 pub struct Kept {
     bytes: Vec<u8>,

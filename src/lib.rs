@@ -32,6 +32,9 @@ pub mod theme;
 pub mod validators;
 pub mod yaml;
 
+#[cfg(test)]
+mod test_support;
+
 pub use build::{BuildOptions, BuildOutcome, build};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;

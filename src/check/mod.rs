@@ -81,10 +81,7 @@ pub fn check_keeping(
     file: &crate::cache_file::KeptFile,
 ) -> Vec<Diagnostic> {
     let rules = kept::rules_key(site);
-    let previous = file
-        .reuse
-        .then(|| kept::Previous::read(&file.path, rules))
-        .flatten();
+    let previous = file.read_with(|path| kept::Previous::read(path, rules));
     let keeping = Keeping {
         previous: previous.as_ref(),
         keep: true,
@@ -98,7 +95,8 @@ pub fn check_keeping(
 /// rules found nothing, the path and text hash to keep it under.
 type Checked = (Vec<Diagnostic>, Vec<quality::Block>, Option<(String, u128)>);
 
-/// What a check takes from the previous one, and whether it gives its own for the next.
+/// What a check takes from the previous one (only a check that keeps its own reads one), and
+/// whether it gives its own for the next.
 struct Keeping<'a> {
     previous: Option<&'a kept::Previous>,
     keep: bool,
@@ -166,8 +164,9 @@ fn check_page(page: &Page, cx: &Context, keeping: &Keeping) -> Checked {
     evidence::check_page(page, cx, &mut out);
     links::check_page(page, cx, &mut out);
     apply_levels(lints, &mut out);
-    let reusable = keeping.keep || keeping.previous.is_some();
-    let name = reusable.then(|| (page.file.display_path(), kept::text_hash(page)));
+    let name = keeping
+        .keep
+        .then(|| (page.file.display_path(), kept::text_hash(page)));
     if let Some((path, text)) = &name
         && let Some(blocks) = keeping.previous.and_then(|p| p.blocks(path, *text))
     {
@@ -181,7 +180,7 @@ fn check_page(page: &Page, cx: &Context, keeping: &Keeping) -> Checked {
     signatures::check_page(page, cx, &mut local);
     // Allowed rules' findings go at once, not after every page's are kept.
     apply_levels(lints, &mut local);
-    let keep = name.filter(|_| keeping.keep && local.is_empty());
+    let keep = name.filter(|_| local.is_empty());
     out.append(&mut local);
     (out, blocks, keep)
 }

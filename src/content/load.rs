@@ -267,11 +267,11 @@ fn load_one_reusing(
         );
     }
     if let Some(hash) = hash.filter(|_| diags.is_empty()) {
-        let kept = reuse.previous.and_then(|p| Some((p, p.get(&shown, hash)?)));
-        if let Some((previous, kept)) = kept
+        let kept = reuse.previous.and_then(|p| p.get(&shown, hash));
+        if let Some(kept) = kept
             && let Some((front, body)) = kept.decode()
         {
-            let entry = reuse.keep.then(|| kept.keep(shown, hash, previous));
+            let entry = reuse.keep.then(|| kept.keep(shown, hash));
             let page = Page {
                 file,
                 tool,

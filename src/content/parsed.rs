@@ -46,9 +46,9 @@ impl Previous {
         for _ in 0..count {
             let path = r.str()?.into();
             let hash = r.u128()?;
-            let parsed = r.bytes()?;
-            let start = parsed.as_ptr() as usize - body.as_ptr() as usize;
-            pages.insert(path, (hash, start..start + parsed.len()));
+            let len = r.bytes()?.len();
+            let end = body.len() - r.0.len();
+            pages.insert(path, (hash, end - len..end));
         }
         r.is_empty().then_some(Previous { kept, pages })
     }
@@ -57,7 +57,8 @@ impl Previous {
     pub fn get(&self, path: &str, hash: u128) -> Option<Parsed<'_>> {
         let (kept_hash, range) = self.pages.get(path)?;
         (*kept_hash == hash).then(|| Parsed {
-            encoded: &self.kept.body()[range.clone()],
+            previous: self,
+            range: range.clone(),
         })
     }
 
@@ -66,24 +67,24 @@ impl Previous {
     }
 }
 
-/// One page's kept parse, still encoded.
+/// One page's kept parse, still encoded: where it is in the previous file's body.
 pub struct Parsed<'a> {
-    encoded: &'a [u8],
+    previous: &'a Previous,
+    range: Range<usize>,
 }
 
-impl<'a> Parsed<'a> {
+impl Parsed<'_> {
     /// The front matter and body; `None` if the bytes do not decode (the caller parses).
     pub fn decode(&self) -> Option<(FrontMatter, Body)> {
-        postcard::from_bytes(self.encoded).ok()
+        postcard::from_bytes(self.previous.bytes_of(&self.range)).ok()
     }
 
-    /// The entry that keeps this parse for the next build.
-    pub fn keep(&self, path: String, hash: u128, previous: &Previous) -> Entry {
-        let start = self.encoded.as_ptr() as usize - previous.kept.body().as_ptr() as usize;
+    /// The entry that keeps this parse, as it is, for the next build.
+    pub fn keep(&self, path: String, hash: u128) -> Entry {
         Entry {
             path,
             hash,
-            parsed: Encoded::Kept(start..start + self.encoded.len()),
+            parsed: Encoded::Kept(self.range.clone()),
         }
     }
 }
@@ -148,25 +149,11 @@ impl ToKeep {
 mod tests {
     use super::*;
     use crate::content::load::load_pages_keeping;
-
-    fn bundled_site_in(dir: &Path) {
-        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        for entry in walkdir::WalkDir::new(&bundled) {
-            let entry = entry.unwrap();
-            let to = dir
-                .join("content")
-                .join(entry.path().strip_prefix(&bundled).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &to).unwrap();
-            }
-        }
-    }
+    use crate::test_support::bundled_content_in;
 
     /// Every page as `{:?}` shows it, field by field (but the file's line index, which is
     /// built on first use).
-    fn shown(loaded: &crate::content::Loaded) -> Vec<String> {
+    fn shown_pages(loaded: &crate::content::Loaded) -> Vec<String> {
         let shown = |p: &crate::content::Page| {
             let file = (&p.file.path, &p.file.text);
             format!("{file:?} {} {} {:?} {:?}", p.tool, p.slug, p.front, p.body)
@@ -177,7 +164,7 @@ mod tests {
     #[test]
     fn kept_pages_are_the_pages_parsing_gives() {
         let dir = tempfile::tempdir().unwrap();
-        bundled_site_in(dir.path());
+        bundled_content_in(dir.path());
         let file = dir.path().join("parsed");
         let (parsed, to_keep) = load_pages_keeping(dir.path(), || None, true).unwrap();
         let every = to_keep.entries.len();
@@ -186,7 +173,7 @@ mod tests {
 
         let (kept, again) = load_pages_keeping(dir.path(), || Previous::read(&file), true).unwrap();
         assert!(again.previous.is_some(), "the file reads back");
-        assert_eq!(shown(&kept), shown(&parsed));
+        assert_eq!(shown_pages(&kept), shown_pages(&parsed));
         let taken = again.entries.iter();
         assert!(taken.clone().all(|e| matches!(e.parsed, Encoded::Kept(_))));
         assert_eq!(taken.count(), every);
@@ -203,7 +190,7 @@ mod tests {
     #[test]
     fn an_edited_page_is_parsed_again() {
         let dir = tempfile::tempdir().unwrap();
-        bundled_site_in(dir.path());
+        bundled_content_in(dir.path());
         let file = dir.path().join("parsed");
         let (_, to_keep) = load_pages_keeping(dir.path(), || None, true).unwrap();
         to_keep.write(&file).unwrap();
@@ -217,7 +204,7 @@ mod tests {
 
         let (kept, again) = load_pages_keeping(dir.path(), || Previous::read(&file), true).unwrap();
         let parsed = crate::content::load_pages(dir.path()).unwrap();
-        assert_eq!(shown(&kept), shown(&parsed));
+        assert_eq!(shown_pages(&kept), shown_pages(&parsed));
         let new: Vec<&str> = again
             .entries
             .iter()
@@ -227,10 +214,35 @@ mod tests {
         assert_eq!(new, ["content/litellm/api-connection-error.md"]);
     }
 
+    /// A kept parse that does not decode (well framed, checksum and all) is parsed again: the
+    /// page is what parsing gives, and the next file keeps the new encoding.
+    #[test]
+    fn a_kept_parse_that_does_not_decode_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        bundled_content_in(dir.path());
+        let shown = "content/litellm/api-connection-error.md";
+        let hash = file_hash(&std::fs::read(dir.path().join(shown)).unwrap());
+        let file = dir.path().join("parsed");
+        cache_file::write(&file, HEADER, |w| {
+            varint(w, 1)?;
+            bytes(w, shown.as_bytes())?;
+            w.write_all(&hash.to_le_bytes())?;
+            bytes(w, &[0xff; 7])
+        })
+        .unwrap();
+        let (loaded, to_keep) =
+            load_pages_keeping(dir.path(), || Previous::read(&file), true).unwrap();
+        assert!(to_keep.previous.is_some(), "the file itself reads");
+        let parsed = crate::content::load_pages(dir.path()).unwrap();
+        assert_eq!(shown_pages(&loaded), shown_pages(&parsed));
+        let entry = to_keep.entries.iter().find(|e| e.path == shown).unwrap();
+        assert!(matches!(entry.parsed, Encoded::New(_)));
+    }
+
     #[test]
     fn a_page_with_a_diagnostic_is_not_kept() {
         let dir = tempfile::tempdir().unwrap();
-        bundled_site_in(dir.path());
+        bundled_content_in(dir.path());
         let page = dir.path().join("content/litellm/api-connection-error.md");
         let text = std::fs::read_to_string(&page).unwrap();
         std::fs::write(&page, text.replacen("title:", "unknown_key: 1\ntitle:", 1)).unwrap();

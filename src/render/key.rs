@@ -63,7 +63,7 @@ impl KeyHasher {
         // Writing into a hasher cannot fail; a value that cannot be serialized cannot be
         // rendered either, and the render reports it.
         let _ = serde_json::to_writer(&mut writer, value);
-        let _ = io::Write::flush(&mut writer);
+        // Dropped, the buffer hands the hasher what is left.
         drop(writer);
         self.0.update(&[0xff]);
         self

@@ -150,18 +150,8 @@ mod tests {
     /// The bundled site copied to `dir`, with `edit` applied to its content directory.
     fn site_in(dir: &Path, edit: impl FnOnce(&Path)) -> Site {
         let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let content = dir.join("content");
-        let _ = fs::remove_dir_all(&content);
-        for entry in walkdir::WalkDir::new(bundled.join("content")) {
-            let entry = entry.unwrap();
-            let to = content.join(entry.path().strip_prefix(bundled.join("content")).unwrap());
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&to).unwrap();
-            } else {
-                fs::copy(entry.path(), &to).unwrap();
-            }
-        }
-        edit(&content);
+        crate::test_support::bundled_content_in(dir);
+        edit(&dir.join("content"));
         let config = crate::config::SiteConfig::load(bundled).unwrap().unwrap();
         let loaded = crate::content::load_pages(dir).unwrap();
         Site::new(dir.to_path_buf(), config, loaded.pages).0

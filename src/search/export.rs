@@ -92,7 +92,7 @@ pub fn export_site_incrementally(
     prepared: &KeptFile,
 ) -> SearchAssets {
     let (previous, signatures) = rayon::join(
-        || counts.reuse.then(|| Previous::read(&counts.path)).flatten(),
+        || counts.read_with(Previous::read),
         || prepare_signatures(site, prepared),
     );
     let Counted {
@@ -110,10 +110,7 @@ pub fn export_site_incrementally(
 /// Every page's signatures prepared, taken from `kept` where the last build prepared the
 /// same signature; all of them are kept there for the next build.
 fn prepare_signatures(site: &Site, kept: &KeptFile) -> Vec<Vec<Prepared>> {
-    let previous = kept
-        .reuse
-        .then(|| prepared::Previous::read(&kept.path))
-        .flatten();
+    let previous = kept.read_with(prepared::Previous::read);
     let signatures: Vec<Vec<Prepared>> = site
         .pages
         .par_iter()
@@ -185,9 +182,9 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         });
         shard_terms[shard as usize].push(ShardTerm { term, list, file });
     }
-    // The signatures as JSON, each in its shard (with its key) or among the unkeyed, in index
-    // order.
-    let signatures: Vec<(Option<&str>, String)> = stored
+    // The signatures, each in its shard as JSON text with its key, or among the unkeyed the
+    // manifest holds, in index order.
+    let signatures: Vec<Placed> = stored
         .signatures
         .entries()
         .collect::<Vec<_>>()
@@ -195,21 +192,21 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
         .map(|(i, sig)| {
             let entry = signature_json(i, sig);
             match sig.key.as_deref() {
-                Some(key) => (Some(key), format!("[{},{entry}]", Value::from(key))),
-                None => (None, entry),
+                Some(key) => Placed::Keyed(key, json!([key, entry]).to_string()),
+                None => Placed::Unkeyed(entry),
             }
         })
         .collect();
     let mut shard_signatures: Vec<Vec<String>> = (0..shard_count).map(|_| Vec::new()).collect();
     let mut unkeyed = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for (key, json) in signatures {
-        match key {
-            Some(key) => {
+    for signature in signatures {
+        match signature {
+            Placed::Keyed(key, json) => {
                 keys.push(key);
                 shard_signatures[(fnv32(key) % shard_count) as usize].push(json);
             }
-            None => unkeyed.push(json),
+            Placed::Unkeyed(entry) => unkeyed.push(entry),
         }
     }
     // Each list is encoded as its shard takes it, and dropped: the lists and their encodings
@@ -248,10 +245,6 @@ fn export_parts(postings: Postings, stored: &Stored) -> SearchAssets {
     let key_file = File::new("k".to_string(), &json!(base64(&filter.bits)).to_string());
     let norms: Vec<u32> = (0..=max_norm)
         .map(FieldNormReader::id_to_fieldnorm)
-        .collect();
-    let unkeyed: Vec<Value> = unkeyed
-        .iter()
-        .map(|entry| serde_json::from_str(entry).expect("made as JSON"))
         .collect();
     let manifest = json!({
         "docs": pages.len(),
@@ -346,8 +339,15 @@ fn shard_files(
     (File::new(format!("s/{n}"), &data), bigs)
 }
 
+/// Where a signature goes: into its key term's shard (as JSON text, with the key), or into
+/// the manifest's list of signatures tried on every paste.
+enum Placed<'a> {
+    Keyed(&'a str, String),
+    Unkeyed(Value),
+}
+
 /// A signature as the browser's index holds it.
-fn signature_json(i: usize, sig: &super::signatures::SignatureEntry) -> String {
+fn signature_json(i: usize, sig: &super::signatures::SignatureEntry) -> Value {
     // The index orders signatures as Rust tries them, so ties resolve the same way.
     json!([
         i,
@@ -360,7 +360,6 @@ fn signature_json(i: usize, sig: &super::signatures::SignatureEntry) -> String {
         sig.lead,
         sig.terms
     ])
-    .to_string()
 }
 
 /// One exported file: its name below the version directory (without `.js`), its script,

@@ -133,7 +133,8 @@ impl SignatureEntry {
             runs,
             partial,
         } = prepared;
-        // Each candidate's page count is looked up once; ties go to the first term in order.
+        // Each candidate's page count is looked up once; a tie goes to the term that sorts
+        // first.
         let key = terms
             .iter()
             .map(|term| (doc_freq(term), term))
